@@ -1,0 +1,65 @@
+"""Exceptions raised by tokvec.
+
+Every message says what went wrong *and* what to do next. The CLI turns any
+``TokvecError`` into one line on stderr and exit code 1; Python callers can catch
+the specific classes. ``UnknownTokenError`` is also a ``KeyError`` so code written
+for dict-like lookups keeps working.
+
+Deliberately left out: error codes, localisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class TokvecError(Exception):
+    """Base class of every error tokvec raises on purpose."""
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class TokvecWarning(UserWarning):
+    """Warnings about data tokvec could handle but you should know about."""
+
+
+class UnknownTokenError(TokvecError, KeyError):
+    """A token is not in the vocabulary; the message suggests close matches."""
+
+    def __init__(self, token: str, vocab_size: int, suggestions: Sequence[str] = ()):
+        self.token = token
+        self.vocab_size = vocab_size
+        self.suggestions = list(suggestions)
+        msg = f"{token!r} is not in the vocabulary ({vocab_size:,} tokens)."
+        if self.suggestions:
+            msg += " Did you mean: " + ", ".join(self.suggestions) + "?"
+        else:
+            msg += " Check the spelling or casing, or use a vocabulary that contains it."
+        super().__init__(msg)
+
+
+class UnknownNameError(TokvecError, LookupError):
+    """A name given to ``load`` is neither a builtin nor an existing path."""
+
+
+class FormatError(TokvecError, ValueError):
+    """A vector file is malformed: the message names the file, the line or byte offset, and the fix."""
+
+
+class NonFiniteError(FormatError):
+    """Rows containing NaN or infinity were found."""
+
+
+class InvalidArgumentError(TokvecError, ValueError):
+    """An argument is out of range or inconsistent with the data."""
+
+
+class MissingDependencyError(TokvecError, ImportError):
+    """An optional dependency is needed for this feature."""
+
+    def __init__(self, package: str, extra: str, feature: str):
+        super().__init__(
+            f"{feature} needs the optional package {package!r}. "
+            f"Install it with: pip install 'tokvec[{extra}]'"
+        )

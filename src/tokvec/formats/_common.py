@@ -1,0 +1,80 @@
+"""Helpers shared by the format modules: opening (compressed) files, decoding tokens, checks."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from ..errors import FormatError
+
+_MAGIC = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open, b"\xfd7zXZ\x00": lzma.open}
+
+
+def compression_of(path: Path) -> str | None:
+    """'gzip', 'bz2', 'xz' or None, from the file's first bytes (not its name)."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    for magic, opener in _MAGIC.items():
+        if head.startswith(magic):
+            return {gzip.open: "gzip", bz2.open: "bz2", lzma.open: "xz"}[opener]
+    return None
+
+
+def open_stream(path: Path) -> BinaryIO:
+    """Open for binary reading, decompressing gzip/bz2/xz transparently."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    for magic, opener in _MAGIC.items():
+        if head.startswith(magic):
+            return opener(path, "rb")
+    return open(path, "rb")
+
+
+def read_buffer(path: Path) -> np.ndarray:
+    """The whole (decompressed) file as a uint8 array; plain files are memory-mapped, not copied."""
+    if compression_of(path) is None:
+        if os.path.getsize(path) == 0:
+            return np.zeros(0, np.uint8)
+        return np.memmap(path, dtype=np.uint8, mode="r")
+    with open_stream(path) as f:
+        return np.frombuffer(f.read(), dtype=np.uint8)
+
+
+def decode_packed(
+    packed: np.ndarray, offsets: np.ndarray, errors: str, where: callable
+) -> list[str]:
+    """Decode ``\\n``-terminated tokens; a bad byte raises ``FormatError`` naming ``where(token_no, byte)``."""
+    n = len(offsets) - 1
+    raw = packed.tobytes()
+    try:
+        text = raw.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        i = int(np.searchsorted(offsets, exc.start, side="right")) - 1
+        bad = raw[exc.start : exc.end]
+        raise FormatError(
+            f"invalid UTF-8 {bad!r} in token {i + 1:,} ({where(i, exc.start - int(offsets[i]))}). "
+            "Pass errors='replace' to load it with U+FFFD in place of the bad bytes "
+            "(CLI: --errors replace), or errors='ignore' to drop them"
+        ) from None
+    except LookupError:
+        raise FormatError(f"unknown errors policy {errors!r}; use 'strict', 'replace' or 'ignore'") from None
+    tokens = text[:-1].split("\n") if n else []
+    if len(tokens) != n:  # a token itself holds a newline: decode one by one
+        tokens = [raw[offsets[i] : offsets[i + 1] - 1].decode("utf-8", errors) for i in range(n)]
+    return tokens
+
+
+def check_token_writable(token: str, fmt: str, row: int) -> None:
+    """Text and word2vec formats separate fields by whitespace: tokens must have none."""
+    if not token or len(token.split()) != 1 or token != token.strip() or "\n" in token:
+        raise FormatError(
+            f"token {token!r} (row {row:,}) is empty or contains whitespace, which the {fmt} format "
+            "cannot store. Save as .tokvec (format='tokvec'), which stores any token, "
+            "or replace the whitespace first"
+        )

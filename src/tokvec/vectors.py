@@ -1,0 +1,417 @@
+"""Vectors: a vocabulary plus an ``(n, dim)`` matrix, and the classic queries on it.
+
+This is the one object every part of tokvec produces or consumes. Queries follow
+gensim's ``KeyedVectors`` semantics so answers are comparable (unit-normalised
+3CosAdd with the query words excluded, 3CosMul of Levy & Goldberg), with two
+deliberate differences: ``distance`` is the Euclidean norm of the difference (the
+textbook definition; gensim's ``distance`` is ``cosine_distance`` here), and
+``most_similar_cosmul`` honours ``restrict``.
+
+Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
+(``tokvec.search``), and benchmarks (``tokvec.evaluate``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal, NamedTuple, Union
+
+import numpy as np
+
+from . import search
+from .errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
+from .vocab import Vocab
+
+Query = Union[str, np.ndarray]
+"""A token, or a raw vector of length ``dim``."""
+
+
+class Neighbour(NamedTuple):
+    """One search result: a token and its score (cosine similarity, or the 3CosMul objective)."""
+
+    token: str
+    score: float
+
+
+class Vectors:
+    """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
+
+    ``matrix`` may be float32 or float16, in memory or a read-only memory map. Norms are computed
+    once (or read from a ``.tokvec`` file) and kept.
+
+    >>> v = Vectors(["cat", "kitten", "dog", "car"],
+    ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
+    >>> v.most_similar("cat", topn=1)
+    [Neighbour(token='kitten', score=0.99...)]
+    >>> round(v.similarity("cat", "car"), 3)
+    -0.943
+    """
+
+    def __init__(
+        self,
+        tokens: Sequence[str] | Vocab,
+        matrix: np.ndarray,
+        *,
+        counts: Sequence[int] | np.ndarray | None = None,
+        norms: np.ndarray | None = None,
+        source: str = "",
+        metadata: dict[str, str] | None = None,
+    ):
+        if matrix.ndim != 2:
+            raise InvalidArgumentError(f"matrix must be 2-D (tokens x dim), got shape {matrix.shape}")
+        if matrix.dtype not in (np.float32, np.float16):
+            matrix = np.asarray(matrix, dtype=np.float32)
+        vocab = tokens if isinstance(tokens, Vocab) else Vocab(tokens, counts)
+        if len(vocab) != matrix.shape[0]:
+            raise InvalidArgumentError(
+                f"{len(vocab):,} tokens but the matrix has {matrix.shape[0]:,} rows; "
+                "they must match one to one"
+            )
+        if not isinstance(tokens, Vocab) and len(vocab.mapping) != len(vocab):
+            vocab, matrix, kept = _drop_duplicates(vocab, matrix, source)
+            norms = None if norms is None else norms[kept]
+        self.vocab = vocab
+        self.matrix = matrix
+        self.source = source
+        self.metadata = dict(metadata or {})
+        self._norms = None if norms is None else np.asarray(norms, dtype=np.float32)
+        self._inv_norms: np.ndarray | None = None
+
+    # -- shape and membership ------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        return self.matrix.shape[1]
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Storage dtype (float32 or float16); queries always compute in float32."""
+        return self.matrix.dtype
+
+    @property
+    def tokens(self) -> list[str]:
+        """All tokens in row order."""
+        return self.vocab.tokens
+
+    @property
+    def counts(self) -> np.ndarray | None:
+        """Token frequencies if the source had them."""
+        return self.vocab.counts
+
+    def __contains__(self, token: object) -> bool:
+        return token in self.vocab
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.vocab)
+
+    def __repr__(self) -> str:
+        mapped = " memory-mapped" if isinstance(self.matrix, np.memmap) else ""
+        src = f" from {self.source}" if self.source else ""
+        return f"<Vectors {len(self):,} x {self.dim} {self.dtype}{mapped}{src}>"
+
+    # -- lookup --------------------------------------------------------------------------------
+    def index(self, token: str) -> int:
+        """Row id of ``token``; ``UnknownTokenError`` (a KeyError) with suggestions if absent."""
+        return self.vocab.index(token)
+
+    def token(self, i: int) -> str:
+        """Token of row ``i``."""
+        return self.vocab.token(i)
+
+    def __getitem__(self, key: str | int | Sequence[str] | Sequence[int] | np.ndarray) -> np.ndarray:
+        """Rows by token or id: a str or int gives ``(dim,)``, a list or array gives ``(len, dim)``.
+
+        Rows are returned as float32 copies, whatever the storage dtype.
+        """
+        if isinstance(key, str):
+            return np.array(self.matrix[self.vocab.index(key)], dtype=np.float32)
+        if isinstance(key, (int, np.integer)):
+            return np.array(self.matrix[self._check_id(int(key))], dtype=np.float32)
+        ids = self._ids(key)
+        return np.asarray(self.matrix[ids], dtype=np.float32)
+
+    def vector(self, token: str | int, norm: bool = False) -> np.ndarray:
+        """One row as float32; ``norm=True`` scales it to unit length (a zero row stays zero)."""
+        i = self.vocab.index(token) if isinstance(token, str) else self._check_id(int(token))
+        row = np.array(self.matrix[i], dtype=np.float32)
+        return row * self.inv_norms[i] if norm else row
+
+    def _check_id(self, i: int) -> int:
+        n = len(self)
+        if not -n <= i < n:
+            raise InvalidArgumentError(f"id {i} is out of range: valid ids are 0..{n - 1}")
+        return i % n
+
+    def _ids(self, keys: Iterable[str | int] | np.ndarray) -> np.ndarray:
+        if isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
+            ids = keys.astype(np.int64)
+            bad = (ids < -len(self)) | (ids >= len(self))
+            if bad.any():
+                self._check_id(int(ids[bad][0]))
+            return ids % max(1, len(self))
+        return np.array(
+            [self.vocab.index(k) if isinstance(k, str) else self._check_id(int(k)) for k in keys],
+            dtype=np.int64,
+        )
+
+    # -- norms ---------------------------------------------------------------------------------
+    @property
+    def norms(self) -> np.ndarray:
+        """Euclidean norm of every row, float32, shape (n,); computed once."""
+        if self._norms is None:
+            self._norms = search.row_norms(self.matrix)
+        return self._norms
+
+    @property
+    def inv_norms(self) -> np.ndarray:
+        """``1 / norms`` (0 for zero rows), float32, shape (n,)."""
+        if self._inv_norms is None:
+            self._inv_norms = search.inverse_norms(self.norms)
+        return self._inv_norms
+
+    # -- neighbours ----------------------------------------------------------------------------
+    def most_similar(
+        self,
+        positive: Query | Sequence[Query] = (),
+        negative: Query | Sequence[Query] = (),
+        topn: int = 10,
+        restrict: int | None = None,
+    ) -> list[Neighbour]:
+        """Nearest tokens to the mean of unit-normalised ``positive`` minus ``negative`` (3CosAdd).
+
+        The query tokens themselves are never returned. ``restrict`` searches only the first
+        ``restrict`` rows (the most frequent tokens, in frequency-sorted files).
+
+        >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
+        """
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive and not negative:
+            raise InvalidArgumentError("most_similar needs at least one positive or negative word")
+        query, exclude = self._mean_query(positive, negative)
+        return self._search(query[None, :], topn, restrict, [exclude])[0]
+
+    def analogy(
+        self,
+        a: str,
+        b: str,
+        c: str,
+        topn: int = 1,
+        method: Literal["cosadd", "cosmul"] = "cosadd",
+        restrict: int | None = None,
+    ) -> list[Neighbour]:
+        """"``a`` is to ``b`` as ``c`` is to ?": tokens near ``b - a + c`` (3CosAdd) or by 3CosMul.
+
+        ``analogy("man", "king", "woman")`` ranks "queen" first on GloVe.
+        """
+        if method == "cosadd":
+            return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict=restrict)
+        if method == "cosmul":
+            return self.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn, restrict=restrict)
+        raise InvalidArgumentError(f"unknown analogy method {method!r}; use 'cosadd' or 'cosmul'")
+
+    def most_similar_cosmul(
+        self,
+        positive: Query | Sequence[Query] = (),
+        negative: Query | Sequence[Query] = (),
+        topn: int = 10,
+        restrict: int | None = None,
+    ) -> list[Neighbour]:
+        """3CosMul (Levy & Goldberg 2014, eq. 4): ``prod (1+cos(x,p))/2 / (prod (1+cos(x,n))/2 + 1e-6)``."""
+        positive, negative = _as_list(positive), _as_list(negative)
+        if not positive:
+            raise InvalidArgumentError("most_similar_cosmul needs at least one positive word")
+        terms, exclude = [], []
+        for item in positive + negative:
+            terms.append(self._unit_query(item))
+            if isinstance(item, str):
+                exclude.append(self.vocab.index(item))
+        n_pos = len(positive)
+
+        def combine(sims: np.ndarray) -> np.ndarray:  # sims: (p + n, rows) -> (1, rows)
+            shifted = (1.0 + sims) / 2.0
+            numer = np.prod(shifted[:n_pos], axis=0)
+            denom = np.prod(shifted[n_pos:], axis=0) + np.float32(1e-6)
+            return (numer / denom)[None, :]
+
+        ids, scores = search.top_k(
+            self.matrix, self.inv_norms, np.stack(terms), self._check_topn(topn),
+            stop=self._check_restrict(restrict), exclude=[exclude], combine=combine,
+        )
+        return self._neighbours(ids[0], scores[0])
+
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None
+    ) -> list[Neighbour]:
+        """Tokens nearest (by cosine) to a raw vector; nothing is excluded."""
+        return self._search(self._unit_query(vector)[None, :], topn, restrict, None)[0]
+
+    def most_similar_batch(
+        self,
+        queries: Sequence[str] | np.ndarray,
+        topn: int = 10,
+        restrict: int | None = None,
+    ) -> list[list[Neighbour]]:
+        """Neighbours of many tokens (or rows of a ``(q, dim)`` array) with one GEMM per chunk.
+
+        Equivalent to ``[most_similar(t, topn=topn) for t in queries]``, many times faster.
+        """
+        if isinstance(queries, np.ndarray):
+            if queries.ndim != 2 or queries.shape[1] != self.dim:
+                raise InvalidArgumentError(f"query array must have shape (q, {self.dim}), got {queries.shape}")
+            unit = np.stack([self._unit_query(row) for row in queries]) if len(queries) else queries
+            exclude = None
+        else:
+            ids = self.vocab.indices(queries)
+            unit = self[ids] * self.inv_norms[ids][:, None]  # (q, dim)
+            exclude = [[int(i)] for i in ids]
+        if len(unit) == 0:
+            return []
+        return self._search(unit, topn, restrict, exclude)
+
+    def _search(self, unit_queries: np.ndarray, topn: int, restrict: int | None,
+                exclude: list[list[int]] | None) -> list[list[Neighbour]]:
+        ids, scores = search.top_k(
+            self.matrix, self.inv_norms, unit_queries, self._check_topn(topn),
+            stop=self._check_restrict(restrict), exclude=exclude,
+        )
+        return [self._neighbours(i, s) for i, s in zip(ids, scores)]
+
+    def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
+        return [Neighbour(self.vocab.token(int(i)), float(s)) for i, s in zip(ids, scores)]
+
+    def _unit_query(self, item: Query) -> np.ndarray:
+        if isinstance(item, str):
+            return self.vector(item, norm=True)
+        vec = np.asarray(item, dtype=np.float32).reshape(-1)
+        if vec.shape != (self.dim,):
+            raise InvalidArgumentError(f"a query vector must have {self.dim} values, got {vec.shape[0]}")
+        norm = np.linalg.norm(vec)
+        return vec / norm if norm > 0 else vec
+
+    def _mean_query(self, positive: list[Query], negative: list[Query]) -> tuple[np.ndarray, list[int]]:
+        """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` with weights +1/-1."""
+        mean = np.zeros(self.dim, dtype=np.float32)
+        exclude = []
+        for weight, items in ((1.0, positive), (-1.0, negative)):
+            for item in items:
+                mean += np.float32(weight) * self._unit_query(item)
+                if isinstance(item, str):
+                    exclude.append(self.vocab.index(item))
+        mean /= np.float32(len(positive) + len(negative))
+        norm = np.linalg.norm(mean)
+        return (mean / norm if norm > 0 else mean).astype(np.float32), exclude
+
+    def _check_topn(self, topn: int) -> int:
+        if not isinstance(topn, (int, np.integer)) or topn < 1:
+            raise InvalidArgumentError(f"topn must be a positive integer, got {topn!r}")
+        return int(topn)
+
+    def _check_restrict(self, restrict: int | None) -> int | None:
+        if restrict is None:
+            return None
+        if not isinstance(restrict, (int, np.integer)) or restrict < 1:
+            raise InvalidArgumentError(f"restrict must be a positive number of rows, got {restrict!r}")
+        return int(restrict)
+
+    # -- pairs and sets ------------------------------------------------------------------------
+    def similarity(self, a: str, b: str) -> float:
+        """Cosine similarity of two tokens, in [-1, 1]."""
+        return float(np.dot(self.vector(a, norm=True), self.vector(b, norm=True)))
+
+    def cosine_distance(self, a: str, b: str) -> float:
+        """``1 - similarity(a, b)`` (what gensim calls ``distance``)."""
+        return 1.0 - self.similarity(a, b)
+
+    def distance(self, a: str, b: str) -> float:
+        """Euclidean distance ``||v[a] - v[b]||`` (the norm of the difference), computed in float64."""
+        diff = self.vector(a).astype(np.float64) - self.vector(b).astype(np.float64)
+        return float(np.linalg.norm(diff))
+
+    def odd_one_out(self, words: Sequence[str]) -> str:
+        """The word least similar to the mean of all of them (gensim's ``doesnt_match``).
+
+        >>> # v.odd_one_out(["breakfast", "cereal", "dinner", "lunch"])  -> "cereal"
+        """
+        words = _as_list(words)
+        if len(words) < 2:
+            raise InvalidArgumentError("odd_one_out needs at least two words")
+        unit = np.stack([self.vector(w, norm=True) for w in words])  # (w, dim)
+        mean = unit.mean(axis=0)
+        norm = np.linalg.norm(mean)
+        mean = mean / norm if norm > 0 else mean
+        sims = unit @ mean  # (w,)
+        return min(zip(sims.tolist(), words))[1]
+
+    def rank(self, a: str, b: str) -> int:
+        """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), ``a`` itself not counted."""
+        ia, ib = self.vocab.index(a), self.vocab.index(b)
+        sims = self.scores(self.vector(ia, norm=True))
+        dists = 1.0 - sims
+        closer = dists < dists[ib]
+        closer[ia] = False
+        return int(closer.sum()) + 1
+
+    def scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
+        """Cosine similarity of a unit vector with every row (or the first ``restrict``): shape (n,)."""
+        stop = len(self) if restrict is None else min(len(self), self._check_restrict(restrict))
+        out = np.empty(stop, dtype=np.float32)
+        q = np.asarray(unit_query, dtype=np.float32)
+        step = max(256, search.DEFAULT_CHUNK_BYTES // (4 * self.dim))
+        for start in range(0, stop, step):
+            end = min(start + step, stop)
+            block = np.asarray(self.matrix[start:end], dtype=np.float32)
+            out[start:end] = (block @ q) * self.inv_norms[start:end]
+        return out
+
+    # -- derived vectors -----------------------------------------------------------------------
+    def limit(self, n: int) -> Vectors:
+        """The first ``n`` tokens (a view, no copy of the matrix)."""
+        n = max(0, min(int(n), len(self)))
+        norms = None if self._norms is None else self._norms[:n]
+        return Vectors(self.vocab.head(n), self.matrix[:n], norms=norms, source=self.source,
+                       metadata=self.metadata)
+
+    def astype(self, dtype: str | np.dtype) -> Vectors:
+        """A copy stored as ``float32`` or ``float16`` (norms are kept from the original)."""
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float16):
+            raise InvalidArgumentError(f"dtype must be float32 or float16, got {dtype}")
+        if dtype == self.dtype:
+            return self
+        matrix = np.empty(self.matrix.shape, dtype=dtype)
+        step = max(1, search.DEFAULT_CHUNK_BYTES // (4 * max(1, self.dim)))
+        for start in range(0, len(self), step):
+            matrix[start : start + step] = self.matrix[start : start + step]
+        return Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata)
+
+
+def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:
+    if items is None:
+        return []
+    if isinstance(items, (str, np.ndarray)):
+        return [items]
+    return list(items)
+
+
+def _drop_duplicates(vocab: Vocab, matrix: np.ndarray, source: str) -> tuple[Vocab, np.ndarray, np.ndarray]:
+    """Keep the first row of each repeated token; warn once with the count."""
+    first = np.array(sorted(vocab.mapping.values()), dtype=np.int64)
+    dropped = len(vocab) - len(first)
+    tokens = vocab.tokens
+    dupes = sorted({tokens[i] for i in set(range(len(tokens))) - set(first.tolist())})[:5]
+    where = f" in {source}" if source else ""
+    warnings.warn(
+        f"{dropped:,} duplicate token rows{where} were dropped, keeping the first occurrence of each "
+        f"(e.g. {', '.join(map(repr, dupes))})",
+        TokvecWarning,
+        stacklevel=3,
+    )
+    counts = None if vocab.counts is None else vocab.counts[first]
+    return Vocab([tokens[i] for i in first], counts), matrix[first], first
+
+
+__all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]
