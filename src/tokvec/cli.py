@@ -1,0 +1,296 @@
+"""The ``tokvec`` command line (typer + rich).
+
+Every command that reads vectors takes ``-v/--vectors PATH|NAME`` (default ``glove``) and,
+where it prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and exit
+code 1; no tracebacks for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import TokvecError
+from .formats import FORMATS, load, save
+from .vectors import Neighbour, Vectors
+
+app = typer.Typer(
+    name="tokvec",
+    help="Token embeddings made concrete: load, query, convert. Vectors default to the builtin GloVe 6B 50d.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+
+VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", help="Vector file path or builtin name (glove).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+TopnOpt = Annotated[int, typer.Option("--topn", "-n", min=1, help="How many results.")]
+RestrictOpt = Annotated[
+    Optional[int], typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
+]
+
+
+def _load(name: str) -> Vectors:
+    return load(name)
+
+
+def _emit_json(payload: object) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _neighbour_table(title: str, results: list[Neighbour]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("token", style="bold")
+    table.add_column("score", justify="right")
+    for i, (token, score) in enumerate(results, 1):
+        table.add_row(str(i), token, f"{score:.4f}")
+    return table
+
+
+def _results_json(results: list[Neighbour]) -> list[dict]:
+    return [{"token": t, "score": s} for t, s in results]
+
+
+@app.command()
+def info(
+    vectors: Annotated[Optional[str], typer.Argument(help="Vector file path or builtin name.")] = None,
+    vectors_opt: Annotated[Optional[str], typer.Option("--vectors", "-v", help="Same as the argument.")] = None,
+    sample: Annotated[int, typer.Option(help="How many leading tokens to show.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Size, dim, dtype, format, norms and sample tokens of a vector set."""
+    name = vectors or vectors_opt or "glove"
+    start = time.perf_counter()
+    v = _load(name)
+    opened = time.perf_counter() - start
+    norms = v.norms
+    data = {
+        "name": name,
+        "source": v.source,
+        "format": v.metadata.get("loaded_format", ""),
+        "tokens": len(v),
+        "dim": v.dim,
+        "dtype": str(v.dtype),
+        "memory_mapped": isinstance(v.matrix, np.memmap),
+        "matrix_bytes": int(v.matrix.nbytes),
+        "has_counts": v.counts is not None,
+        "norms": {"min": float(norms.min()), "mean": float(norms.mean()), "max": float(norms.max())}
+        if len(v) else None,
+        "sample_tokens": [v.token(i) for i in range(min(sample, len(v)))],
+        "open_seconds": round(opened, 4),
+    }
+    if as_json:
+        _emit_json(data)
+        return
+    table = Table(show_header=False, title=f"{name}", title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key in ("source", "format", "tokens", "dim", "dtype", "memory_mapped", "matrix_bytes", "has_counts"):
+        value = data[key]
+        table.add_row(key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
+    if data["norms"]:
+        n = data["norms"]
+        table.add_row("norms", f"min {n['min']:.3f}  mean {n['mean']:.3f}  max {n['max']:.3f}")
+    table.add_row("first tokens", " ".join(data["sample_tokens"]))
+    table.add_row("opened in", f"{opened * 1000:.1f} ms")
+    console.print(table)
+
+
+@app.command()
+def similar(
+    words: Annotated[list[str], typer.Argument(help="Positive words (their mean is the query).")],
+    neg: Annotated[Optional[list[str]], typer.Option("--neg", help="Negative word (repeatable).")] = None,
+    topn: TopnOpt = 10,
+    restrict: RestrictOpt = None,
+    method: Annotated[str, typer.Option(help="cosadd (mean of unit vectors) or cosmul (3CosMul).")] = "cosadd",
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Nearest neighbours of WORDS (minus --neg words), query words excluded."""
+    v = _load(vectors)
+    negative = neg or []
+    if method == "cosmul":
+        results = v.most_similar_cosmul(positive=words, negative=negative, topn=topn, restrict=restrict)
+    elif method == "cosadd":
+        results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict)
+    else:
+        raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
+    if as_json:
+        _emit_json({"positive": words, "negative": negative, "method": method, "results": _results_json(results)})
+        return
+    title = " + ".join(words) + "".join(f" - {w}" for w in negative)
+    console.print(_neighbour_table(f"most similar to {title}", results))
+
+
+@app.command()
+def analogy(
+    a: Annotated[str, typer.Argument(help="A, in 'A is to B as C is to ?'")],
+    b: Annotated[str, typer.Argument(help="B")],
+    c: Annotated[str, typer.Argument(help="C")],
+    topn: TopnOpt = 5,
+    restrict: RestrictOpt = None,
+    method: Annotated[str, typer.Option(help="cosadd (3CosAdd) or cosmul (3CosMul).")] = "cosadd",
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """A is to B as C is to ?  (e.g. man king woman -> queen)."""
+    v = _load(vectors)
+    if method not in ("cosadd", "cosmul"):
+        raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
+    results = v.analogy(a, b, c, topn=topn, method=method, restrict=restrict)  # type: ignore[arg-type]
+    if as_json:
+        _emit_json({"a": a, "b": b, "c": c, "method": method, "results": _results_json(results)})
+        return
+    console.print(_neighbour_table(f"{a} : {b} :: {c} : ?   ({b} - {a} + {c}, {method})", results))
+
+
+@app.command()
+def similarity(
+    word1: str, word2: str, vectors: VectorsOpt = "glove", as_json: JsonOpt = False
+) -> None:
+    """Cosine similarity of two words."""
+    v = _load(vectors)
+    value = v.similarity(word1, word2)
+    if as_json:
+        _emit_json({"word1": word1, "word2": word2, "similarity": value})
+    else:
+        console.print(f"cosine similarity({word1}, {word2}) = [bold]{value:.4f}[/bold]")
+
+
+@app.command()
+def distance(
+    word1: str,
+    word2: str,
+    cosine: Annotated[bool, typer.Option("--cosine", help="Cosine distance (1 - similarity) instead.")] = False,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Euclidean distance (norm of the difference) of two words, or --cosine distance."""
+    v = _load(vectors)
+    value = v.cosine_distance(word1, word2) if cosine else v.distance(word1, word2)
+    kind = "cosine" if cosine else "euclidean"
+    if as_json:
+        _emit_json({"word1": word1, "word2": word2, "kind": kind, "distance": value})
+    else:
+        label = "1 - cos" if cosine else "||a - b||"
+        console.print(f"{kind} distance({word1}, {word2}) = {label} = [bold]{value:.4f}[/bold]")
+
+
+@app.command("odd-one-out")
+def odd_one_out(
+    words: Annotated[list[str], typer.Argument(help="At least two words.")],
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """The word that fits least with the others."""
+    v = _load(vectors)
+    odd = v.odd_one_out(words)
+    if as_json:
+        _emit_json({"words": words, "odd_one_out": odd})
+    else:
+        console.print(f"odd one out of {' '.join(words)}: [bold]{odd}[/bold]")
+
+
+@app.command()
+def lookup(
+    keys: Annotated[list[str], typer.Argument(help="Tokens, or row ids with --ids.")],
+    ids: Annotated[bool, typer.Option("--ids", help="Treat the arguments as row ids.")] = False,
+    values: Annotated[int, typer.Option(help="How many leading values to print per row (0 = all).")] = 8,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Rows of the embedding matrix, by token or by id."""
+    v = _load(vectors)
+    if ids:
+        try:
+            rows = [int(k) for k in keys]
+        except ValueError:
+            raise TokvecError(f"--ids needs integers, got {' '.join(keys)}") from None
+    else:
+        rows = [v.index(k) for k in keys]
+    matrix = v[np.array(rows, dtype=np.int64)]
+    if as_json:
+        _emit_json([{"id": r, "token": v.token(r), "vector": matrix[i].tolist()} for i, r in enumerate(rows)])
+        return
+    shown = v.dim if values <= 0 else min(values, v.dim)
+    table = Table(title=f"rows of the {len(v):,} x {v.dim} matrix", title_justify="left")
+    table.add_column("id", justify="right")
+    table.add_column("token", style="bold")
+    table.add_column(f"vector[:{shown}]" if shown < v.dim else "vector")
+    for i, r in enumerate(rows):
+        text = " ".join(f"{x:+.3f}" for x in matrix[i, :shown]) + (" ..." if shown < v.dim else "")
+        table.add_row(str(r), v.token(r), text)
+    console.print(table)
+
+
+@app.command()
+def convert(
+    source: Annotated[str, typer.Argument(help="Input file or builtin name (format is sniffed).")],
+    output: Annotated[Path, typer.Argument(help="Output file; format from --format or the extension.")],
+    to: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = None,
+    dtype: Annotated[Optional[str], typer.Option(help="float32 or float16.")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=0, help="Keep only the first N tokens.")] = None,
+    errors: Annotated[str, typer.Option(help="UTF-8 policy for tokens: strict, replace, ignore.")] = "strict",
+    nonfinite: Annotated[str, typer.Option(help="Rows with NaN/inf: error, drop, keep.")] = "error",
+    as_json: JsonOpt = False,
+) -> None:
+    """Convert between formats (tokvec, word2vec binary/text, fastText .vec, GloVe)."""
+    start = time.perf_counter()
+    v = load(source, limit=limit, errors=errors, nonfinite=nonfinite)  # type: ignore[arg-type]
+    written = save(v, output, format=to, dtype=dtype)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - start
+    if as_json:
+        _emit_json({"output": str(written), "tokens": len(v), "dim": v.dim, "seconds": round(seconds, 3)})
+    else:
+        console.print(f"wrote {written} ({len(v):,} x {v.dim}) in {seconds:.2f} s")
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        console.print(f"tokvec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Token embeddings made concrete: load, query, convert."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning tokvec errors into one line and exit code 1."""
+    err = Console(stderr=True)
+    try:
+        app(args=argv, prog_name="tokvec")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except TokvecError as exc:
+        err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
