@@ -32,7 +32,7 @@ def inverse_norms(norms: np.ndarray) -> np.ndarray:
 
 
 def row_norms(matrix: np.ndarray, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.ndarray:
-    """Euclidean norm of every row, float32, computed chunk by chunk. Shape (n,)."""
+    """Euclidean norm of every row (accumulated in float64, returned as float32), chunk by chunk. Shape (n,)."""
     n, dim = matrix.shape
     out = np.empty(n, dtype=np.float32)
     step = max(1, chunk_bytes // max(1, 4 * dim))

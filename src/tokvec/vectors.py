@@ -376,7 +376,7 @@ class Vectors:
                        metadata=self.metadata)
 
     def astype(self, dtype: str | np.dtype) -> Vectors:
-        """A copy stored as ``float32`` or ``float16`` (norms are kept from the original)."""
+        """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float16):
             raise InvalidArgumentError(f"dtype must be float32 or float16, got {dtype}")
@@ -384,8 +384,17 @@ class Vectors:
             return self
         matrix = np.empty(self.matrix.shape, dtype=dtype)
         step = max(1, search.DEFAULT_CHUNK_BYTES // (4 * max(1, self.dim)))
+        limit = float(np.finfo(dtype).max)
         for start in range(0, len(self), step):
-            matrix[start : start + step] = self.matrix[start : start + step]
+            block = np.asarray(self.matrix[start : start + step], dtype=np.float32)
+            too_big = np.abs(block) > limit
+            if too_big.any():
+                row = start + int(np.flatnonzero(too_big.any(axis=1))[0])
+                raise InvalidArgumentError(
+                    f"the vector of {self.token(row)!r} (row {row:,}) has values beyond {dtype}'s range "
+                    f"(+-{limit:g}); converting would turn them into infinity. Keep float32, or rescale first"
+                )
+            matrix[start : start + step] = block
         return Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata)
 
 

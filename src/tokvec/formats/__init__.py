@@ -103,6 +103,9 @@ def _check_finite(vectors: Vectors, policy: str, path: Path, header_lines: int, 
     if policy == "keep" or len(vectors) == 0:
         return vectors
     bad = np.flatnonzero(~np.isfinite(vectors.norms))
+    if bad.size:  # a norm can overflow float32 although every value is finite
+        rows_finite = np.isfinite(np.asarray(vectors.matrix[bad], dtype=np.float32)).all(axis=1)
+        bad = bad[~rows_finite]
     if bad.size == 0:
         return vectors
     if policy == "drop":

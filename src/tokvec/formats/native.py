@@ -115,6 +115,8 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     target_dtype = np.dtype(dtype or vectors.dtype).newbyteorder("<")
     if target_dtype not in (np.dtype("<f4"), np.dtype("<f2")):
         raise FormatError(f"a .tokvec file stores float32 or float16, not {dtype}")
+    if target_dtype != vectors.dtype:
+        vectors = vectors.astype(target_dtype.newbyteorder("="))  # range-checked; norms of the stored values
     n, dim = len(vectors), vectors.dim
     buffer, offsets = vectors.vocab.packed()
     norms = np.asarray(vectors.norms, dtype="<f4")

@@ -5,8 +5,8 @@ endian)``, usually followed by ``b"\\n"``. Text: the same header, then one ``tok
 line per token. Reading the binary is a single numba scan of a memory-mapped file
 (``_scan.py``); text is parsed in batches by NumPy's C float parser.
 
-Values are written exactly: text uses the shortest of 7 or 9 significant digits that reads back
-to the same float32 (5 for float16 storage).
+Values are written exactly: text uses 7 significant digits where that reads back to the same
+float32, else 9 (always enough).
 
 Deliberately left out: float64 binaries, vocab-count side files, and fastText's ``.bin`` models
 (subword n-grams).
@@ -193,7 +193,8 @@ class _TextReader:
         out = np.empty((len(batch), dim), np.float32)
         tokens = []
         for r, (lineno, _, token, values) in enumerate(batch):
-            parts = values.split()
+            fields = (token + b" " + values).split()  # any whitespace separates fields here
+            token, parts = (fields[0], fields[1:]) if fields else (token, [])
             if len(parts) > dim and not _is_number(parts[0]):
                 # GloVe 840B has a few tokens with spaces: the last `dim` fields are the values
                 token = b" ".join([token, *parts[: len(parts) - dim]])
@@ -231,18 +232,17 @@ def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name
     for row, token in enumerate(tokens):
         check_token_writable(token, format_name, row)
     n, dim = len(vectors), vectors.dim
-    digits = (7, 9) if vectors.dtype == np.float32 else (4, 5)
-    short = " ".join([f"%.{digits[0]}g"] * dim)
-    exact = " ".join([f"%.{digits[1]}g"] * dim)
+    short = " ".join(["%.7g"] * dim)  # float16 values are written as the float32 numbers they equal
+    exact = " ".join(["%.9g"] * dim)
     with atomic_write(path) as f:
         if header:
             f.write(f"{n} {dim}\n".encode())
         step = 8_192
         for start in range(0, n, step):
-            block = np.asarray(vectors.matrix[start : start + step])
+            block = np.asarray(vectors.matrix[start : start + step], dtype=np.float32)
             as_float = block.astype(np.float64).tolist()
             lines = [short % tuple(row) for row in as_float]
-            back = np.array(" ".join(lines).split(), dtype=block.dtype).reshape(block.shape)
+            back = np.array(" ".join(lines).split(), dtype=np.float32).reshape(block.shape)
             same = (back == block) | (np.isnan(back) & np.isnan(block))
             for r in np.flatnonzero(~same.all(axis=1)):
                 lines[r] = exact % tuple(as_float[r])
