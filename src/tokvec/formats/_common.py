@@ -49,7 +49,7 @@ def read_buffer(path: Path) -> np.ndarray:
 def decode_packed(
     packed: np.ndarray, offsets: np.ndarray, errors: str, where: callable
 ) -> list[str]:
-    """Decode ``\\n``-terminated tokens; a bad byte raises ``FormatError`` naming ``where(token_no, byte)``."""
+    """Decode ``\\n``-terminated tokens; a bad byte raises ``FormatError`` saying ``where(i, byte_in_token)``."""
     n = len(offsets) - 1
     raw = packed.tobytes()
     try:
@@ -58,7 +58,7 @@ def decode_packed(
         i = int(np.searchsorted(offsets, exc.start, side="right")) - 1
         bad = raw[exc.start : exc.end]
         raise FormatError(
-            f"invalid UTF-8 {bad!r} in token {i + 1:,} ({where(i, exc.start - int(offsets[i]))}). "
+            f"invalid UTF-8 {bad!r} {where(i, exc.start - int(offsets[i]))}. "
             "Pass errors='replace' to load it with U+FFFD in place of the bad bytes "
             "(CLI: --errors replace), or errors='ignore' to drop them"
         ) from None

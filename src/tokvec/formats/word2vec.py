@@ -80,7 +80,7 @@ def read_binary(path: Path, *, limit: int | None = None, errors: str = "strict")
                 "to read only the announced vectors"
             )
     tokens = decode_packed(packed, offsets, errors,
-                           lambda i, at: f"at byte offset {int(starts[i]) + at:,} of {path}")
+                           lambda i, at: f"in token {i + 1:,}, at byte offset {int(starts[i]) + at:,} of {path}")
     return Vectors(Vocab(tokens), vectors, source=str(path))
 
 
@@ -185,7 +185,7 @@ class _TextReader:
         np.cumsum([len(t) + 1 for t in raw_tokens], out=offsets[1:])
         self.tokens.extend(decode_packed(
             packed, offsets, self.errors,
-            lambda i, at: f"line {batch[i][0]:,}, byte offset {batch[i][1] + at:,} of {self.path}",
+            lambda i, at: f"on line {batch[i][0]:,} (byte offset {batch[i][1] + at:,}) of {self.path}",
         ))
 
     def _parse_slowly(self, batch: list[tuple[int, int, bytes, bytes]]) -> tuple[np.ndarray, list[bytes]]:
