@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tokvec
-from tokvec.formats import detect, native
+from tokvec.formats import detect
 
 WRITABLE = ["tokvec", "word2vec-binary", "word2vec-text", "glove"]
 EXT = {"tokvec": ".tokvec", "word2vec-binary": ".bin", "word2vec-text": ".vec", "glove": ".txt"}

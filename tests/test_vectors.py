@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 import tokvec
-from tokvec import UnknownTokenError, Vectors
-
 from oracles import assert_same_neighbours, gensim_kv
+from tokvec import UnknownTokenError, Vectors
 
 # -- toy cases you can check on paper -------------------------------------------------------------
 # cat (1,0), kitten (.8,.6), dog (0,1), car (-1,0): all unit vectors

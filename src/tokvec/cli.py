@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import numpy as np
 import typer
@@ -36,7 +36,7 @@ VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", help="Vector file pa
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
 TopnOpt = Annotated[int, typer.Option("--topn", "-n", min=1, help="How many results.")]
 RestrictOpt = Annotated[
-    Optional[int], typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
+    int | None, typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
 ]
 
 
@@ -64,8 +64,8 @@ def _results_json(results: list[Neighbour]) -> list[dict]:
 
 @app.command()
 def info(
-    vectors: Annotated[Optional[str], typer.Argument(help="Vector file path or builtin name.")] = None,
-    vectors_opt: Annotated[Optional[str], typer.Option("--vectors", "-v", help="Same as the argument.")] = None,
+    vectors: Annotated[str | None, typer.Argument(help="Vector file path or builtin name.")] = None,
+    vectors_opt: Annotated[str | None, typer.Option("--vectors", "-v", help="Same as the argument.")] = None,
     sample: Annotated[int, typer.Option(help="How many leading tokens to show.")] = 10,
     as_json: JsonOpt = False,
 ) -> None:
@@ -110,7 +110,7 @@ def info(
 @app.command()
 def similar(
     words: Annotated[list[str], typer.Argument(help="Positive words (their mean is the query).")],
-    neg: Annotated[Optional[list[str]], typer.Option("--neg", help="Negative word (repeatable).")] = None,
+    neg: Annotated[list[str] | None, typer.Option("--neg", help="Negative word (repeatable).")] = None,
     topn: TopnOpt = 10,
     restrict: RestrictOpt = None,
     method: Annotated[str, typer.Option(help="cosadd (mean of unit vectors) or cosmul (3CosMul).")] = "cosadd",
@@ -238,9 +238,9 @@ def lookup(
 def convert(
     source: Annotated[str, typer.Argument(help="Input file or builtin name (format is sniffed).")],
     output: Annotated[Path, typer.Argument(help="Output file; format from --format or the extension.")],
-    to: Annotated[Optional[str], typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = None,
-    dtype: Annotated[Optional[str], typer.Option(help="float32 or float16.")] = None,
-    limit: Annotated[Optional[int], typer.Option(min=0, help="Keep only the first N tokens.")] = None,
+    to: Annotated[str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = None,
+    dtype: Annotated[str | None, typer.Option(help="float32 or float16.")] = None,
+    limit: Annotated[int | None, typer.Option(min=0, help="Keep only the first N tokens.")] = None,
     errors: Annotated[str, typer.Option(help="UTF-8 policy for tokens: strict, replace, ignore.")] = "strict",
     nonfinite: Annotated[str, typer.Option(help="Rows with NaN/inf: error, drop, keep.")] = "error",
     as_json: JsonOpt = False,

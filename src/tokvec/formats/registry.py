@@ -66,7 +66,9 @@ def lookup(name: str) -> Builtin:
         return BUILTINS[name]
     except KeyError:
         known = ", ".join(f"{n} ({b.description})" for n, b in sorted(BUILTINS.items()))
-        raise UnknownNameError(f"{name!r} is neither an existing file nor a builtin name. Known names: {known}")
+        raise UnknownNameError(
+            f"{name!r} is neither an existing file nor a builtin name. Known names: {known}"
+        ) from None
 
 
 def resolve(name: str) -> Path:

@@ -1,0 +1,24 @@
+"""Package hygiene: a small public API and no heavy optional imports on ``import tokvec``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import tokvec
+
+
+def test_import_does_not_pull_optional_or_heavy_deps():
+    code = (
+        "import sys, tokvec; v = tokvec.Vectors(['a'], __import__('numpy').ones((1, 2), 'float32'));"
+        "heavy = [m for m in ('torch', 'fastapi', 'matplotlib', 'sklearn', 'numba', 'typer', 'gensim', 'plotly')"
+        " if m in sys.modules]; print(heavy)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
+def test_public_api():
+    assert set(tokvec.__all__) >= {"Vectors", "load", "save", "UnknownTokenError", "__version__"}
+    for name in tokvec.__all__:
+        assert getattr(tokvec, name) is not None

@@ -1,0 +1,43 @@
+"""The numba word2vec-binary scanner against its plain-Python twin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tokvec.formats import _scan
+
+
+def _records(tokens: list[bytes], dim: int, newline: bool, seed: int = 0) -> tuple[bytes, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(size=(len(tokens), dim)).astype(np.float32)
+    body = b"".join(t + b" " + vectors[i].tobytes() + (b"\n" if newline else b"") for i, t in enumerate(tokens))
+    return body, vectors
+
+
+@pytest.mark.parametrize("newline", [True, False])
+def test_kernel_equals_reference(newline):
+    tokens = [b"the", b"\xc3\xa9t\xc3\xa9", b"a" * 300, b"x", b"123", b"\xe6\x97\xa5"]
+    body, vectors = _records(tokens, 5, newline)
+    buf = np.frombuffer(b"HEADER\n" + body, np.uint8)
+    fast = _scan.scan(buf, 7, len(tokens), 5)
+    slow = _scan.scan_reference(buf, 7, len(tokens), 5)
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fast[0], vectors)
+    assert bytes(fast[1]) == b"".join(t + b"\n" for t in tokens)
+
+
+@pytest.mark.parametrize("cut", [2, 7, 25, 30])  # 1 would only drop the final newline
+def test_truncation_reported_identically(cut):
+    body, _ = _records([b"one", b"two", b"three"], 4, True)
+    buf = np.frombuffer(body[:-cut], np.uint8)
+    fast = _scan.scan(buf, 0, 3, 4)
+    slow = _scan.scan_reference(buf, 0, 3, 4)
+    assert fast[-1] == slow[-1] == _scan.TRUNCATED
+    assert fast[-2] == slow[-2] and len(fast[0]) == len(slow[0])
+
+
+def test_long_token_detected():
+    buf = np.frombuffer(b"x" * (_scan.MAX_TOKEN_BYTES + 10), np.uint8)
+    assert _scan.scan(buf, 0, 1, 4)[-1] == _scan.scan_reference(buf, 0, 1, 4)[-1] == _scan.LONG_TOKEN
