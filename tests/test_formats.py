@@ -256,3 +256,15 @@ def test_gzip_text_is_read(tmp_path, gensim_data):
     raw = (gensim_data / "lee_fasttext.vec").read_bytes()
     (tmp_path / "lee.vec.gz").write_bytes(gzip.compress(raw))
     assert tokvec.load(tmp_path / "lee.vec.gz").tokens == tokvec.load(gensim_data / "lee_fasttext.vec").tokens
+
+
+@pytest.mark.parametrize("fmt", ["word2vec-binary", "word2vec-text", "glove"])
+def test_duplicate_tokens_in_file_keep_first_and_warn(tmp_path, fmt):
+    v = tokvec.Vectors(["a", "b", "c"], np.arange(6, dtype=np.float32).reshape(3, 2))
+    v.vocab._tokens[2] = "a"  # forge a file with a repeated token
+    v.vocab._index = None
+    path = tmp_path / f"d{EXT[fmt]}"
+    tokvec.save(v, path, format=fmt)
+    with pytest.warns(tokvec.TokvecWarning, match="1 duplicate token rows in .* were dropped.*'a'"):
+        back = tokvec.load(path)
+    assert back.tokens == ["a", "b"] and back["a"].tolist() == [0.0, 1.0]

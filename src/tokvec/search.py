@@ -72,8 +72,7 @@ def top_k(
     queries = np.ascontiguousarray(queries, dtype=np.float32)  # (m, dim)
     m = queries.shape[0]
     rows_per_chunk = max(256, chunk_bytes // (4 * (dim + 2 * m)))
-    cand_ids: list[np.ndarray] = []
-    cand_scores: list[np.ndarray] = []
+    best: _Best | None = None
     for start in range(0, n, rows_per_chunk):
         end = min(start + rows_per_chunk, n)
         block = np.asarray(matrix[start:end], dtype=np.float32)  # (rows, dim), float32 per chunk
@@ -88,23 +87,57 @@ def top_k(
                 for i in ids:
                     if start <= i < end:
                         scores[q, i - start] = -np.inf
-        rows = end - start
-        kk = min(k, rows)
-        if kk < rows:
-            part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk]  # (q, kk)
-        else:
-            part = np.broadcast_to(np.arange(rows), (scores.shape[0], rows))
-        cand_ids.append(part + start)
-        cand_scores.append(np.take_along_axis(scores, part, axis=1))
-    q_count = cand_scores[0].shape[0] if cand_scores else (m if combine is None else 1)
-    if not cand_ids:
+        if best is None:
+            best = _Best(scores.shape[0], k)
+        best.add(scores, start)
+    if best is None:
+        q_count = m if combine is None else 1
         return np.empty((q_count, 0), np.int64), np.empty((q_count, 0), np.float32)
-    ids = np.concatenate(cand_ids, axis=1).astype(np.int64)  # (q, candidates)
-    scores = np.concatenate(cand_scores, axis=1).astype(np.float32)
-    return _best_sorted(ids, scores, k)
+    return best.result()
 
 
-def _best_sorted(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+class _Best:
+    """Running top-k per query. Once k candidates are held, a chunk only contributes entries that
+    reach the current k-th best score (a cheap comparison), so most chunks cost no partitioning."""
+
+    def __init__(self, n_queries: int, k: int):
+        self.k = k
+        self.ids = np.empty((n_queries, 0), np.int64)
+        self.scores = np.empty((n_queries, 0), np.float32)
+        self.threshold: np.ndarray | None = None  # (q, 1): k-th best so far
+
+    def add(self, scores: np.ndarray, start: int) -> None:
+        q_count, rows = scores.shape
+        if self.threshold is None:
+            kk = min(self.k, rows)
+            part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk] if kk < rows else \
+                np.broadcast_to(np.arange(rows), (q_count, rows))
+            ids = np.concatenate([self.ids, part + start], axis=1)
+            vals = np.concatenate([self.scores, np.take_along_axis(scores, part, axis=1)], axis=1)
+            self.ids, self.scores = _best_sorted(ids, vals, self.k, drop_excluded=False)
+            if self.ids.shape[1] == self.k:
+                self.threshold = self.scores[:, -1:].copy()
+            return
+        qi, ri = np.nonzero(scores >= self.threshold)  # usually a handful per chunk
+        if qi.size == 0:
+            return
+        cand_scores = scores[qi, ri]
+        all_q = np.concatenate([np.repeat(np.arange(q_count), self.k), qi])
+        all_ids = np.concatenate([self.ids.ravel(), ri.astype(np.int64) + start])
+        all_scores = np.concatenate([self.scores.ravel(), cand_scores])
+        order = np.lexsort((all_ids, -all_scores, all_q))
+        all_q, all_ids, all_scores = all_q[order], all_ids[order], all_scores[order]
+        group_start = np.searchsorted(all_q, np.arange(q_count))
+        take = (group_start[:, None] + np.arange(self.k)).ravel()  # every query holds >= k entries
+        self.ids = all_ids[take].reshape(q_count, self.k)
+        self.scores = all_scores[take].reshape(q_count, self.k)
+        self.threshold = self.scores[:, -1:].copy()
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        return _best_sorted(self.ids, self.scores, self.k)
+
+
+def _best_sorted(ids: np.ndarray, scores: np.ndarray, k: int, drop_excluded: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sort each row's candidates by (-score, id) and keep k; -inf (excluded) rows are dropped."""
     q_count = ids.shape[0]
     k = min(k, ids.shape[1])
@@ -115,7 +148,7 @@ def _best_sorted(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarra
         out_ids[q] = ids[q, order]
         out_scores[q] = scores[q, order]
     valid = np.isfinite(out_scores) | np.isnan(out_scores)
-    if not valid.all():  # excluded entries only surface when fewer than k rows remain
+    if drop_excluded and not valid.all():  # excluded entries only surface when fewer than k rows remain
         keep = int(valid.sum(axis=1).min())
         out_ids, out_scores = out_ids[:, :keep], out_scores[:, :keep]
     return out_ids, out_scores

@@ -68,7 +68,7 @@ class Vectors:
                 f"{len(vocab):,} tokens but the matrix has {matrix.shape[0]:,} rows; "
                 "they must match one to one"
             )
-        if not isinstance(tokens, Vocab) and len(vocab.mapping) != len(vocab):
+        if vocab.decoded and len(vocab.mapping) != len(vocab):  # packed (.tokvec) vocabularies are unique
             vocab, matrix, kept = _drop_duplicates(vocab, matrix, source)
             norms = None if norms is None else norms[kept]
         self.vocab = vocab

@@ -68,6 +68,11 @@ class Vocab:
         head = ", ".join(repr(self.token(i)) for i in range(min(3, self._size)))
         return f"Vocab({self._size:,} tokens: {head}{', ...' if self._size > 3 else ''})"
 
+    @property
+    def decoded(self) -> bool:
+        """True when the tokens are held as Python strings (not a lazily decoded packed buffer)."""
+        return self._tokens is not None
+
     # -- id <-> token --------------------------------------------------------------------------
     @property
     def tokens(self) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import mmap
 import os
 from pathlib import Path
 from typing import BinaryIO
@@ -41,7 +42,15 @@ def read_buffer(path: Path) -> np.ndarray:
     if compression_of(path) is None:
         if os.path.getsize(path) == 0:
             return np.zeros(0, np.uint8)
-        return np.memmap(path, dtype=np.uint8, mode="r")
+        populate = getattr(mmap, "MAP_POPULATE", 0)  # Linux: map the pages up front, one pass
+        if not populate:
+            return np.memmap(path, dtype=np.uint8, mode="r")
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            mapped = mmap.mmap(fd, 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
+        finally:
+            os.close(fd)
+        return np.frombuffer(mapped, dtype=np.uint8)
     with open_stream(path) as f:
         return np.frombuffer(f.read(), dtype=np.uint8)
 

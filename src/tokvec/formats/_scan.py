@@ -47,13 +47,11 @@ def _compile():
                 pos += record_bytes
             return n, pos, OK
 
-        @numba.njit(cache=True, nogil=True)
+        @numba.njit(cache=True, nogil=True, parallel=True)
         def gather(buf, vec_start, record_bytes, out):
-            for r in range(vec_start.shape[0]):
+            for r in numba.prange(vec_start.shape[0]):
                 s = vec_start[r]
-                base = r * record_bytes
-                for j in range(record_bytes):
-                    out[base + j] = buf[s + j]
+                out[r * record_bytes : (r + 1) * record_bytes] = buf[s : s + record_bytes]
 
         @numba.njit(cache=True, nogil=True)
         def pack(buf, tok_start, tok_end, offsets, packed):

@@ -1,0 +1,127 @@
+"""Load and query speed, tokvec vs gensim 4.x, measured side by side in one run.
+
+Makes a synthetic word2vec binary of GoogleNews shape (``--rows 3000000 --dim 300`` is the
+real shape, about 3.6 GB; the default is smaller for a quick run) in a temporary directory,
+then times:
+
+1. loading the binary: ``tokvec.load`` vs gensim ``KeyedVectors.load_word2vec_format(binary=True)``
+2. opening the native file: ``.tokvec`` (mmap) vs gensim ``KeyedVectors.load(path, mmap='r')``,
+   both alone and followed by a first query (which, for tokvec, decodes the vocabulary)
+3. one ``most_similar`` (median of several warm queries, both in memory)
+4. 100 queries: ``most_similar_batch`` vs gensim ``most_similar`` one by one
+
+Results (tokens and scores) of the queries are checked to agree. Everything generated is
+deleted at the end.
+
+    python bench/load_query.py --rows 3000000 --dim 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import environment, print_table, timed  # noqa: E402
+
+
+def make_word2vec_binary(path: Path, rows: int, dim: int, seed: int = 0) -> None:
+    """Random vectors and varied tokens (lengths 1-20, some with underscores and non-ASCII)."""
+    rng = np.random.default_rng(seed)
+    alphabet = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)
+    with open(path, "wb") as f:
+        f.write(f"{rows} {dim}\n".encode())
+        step = 50_000
+        for start in range(0, rows, step):
+            count = min(step, rows - start)
+            vectors = rng.standard_normal((count, dim), dtype=np.float32) * 0.1
+            lengths = rng.integers(1, 12, count)
+            letters = alphabet[rng.integers(0, len(alphabet), (count, 12))]
+            parts = []
+            for r in range(count):
+                token = letters[r, : lengths[r]].tobytes() + b"%d" % (start + r)  # unique
+                if r % 997 == 0:
+                    token += "é".encode()
+                parts.append(token + b" " + vectors[r].tobytes() + b"\n")
+            f.write(b"".join(parts))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=300_000, help="tokens (GoogleNews: 3000000)")
+    parser.add_argument("--dim", type=int, default=300)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--tmp", default=None, help="directory for the generated files (default: system temp)")
+    args = parser.parse_args()
+
+    from gensim.models import KeyedVectors
+
+    import tokvec
+
+    workdir = Path(tempfile.mkdtemp(prefix="tokvec-bench-", dir=args.tmp))
+    try:
+        binary = workdir / "vectors.bin"
+        print(f"generating {args.rows:,} x {args.dim} word2vec binary in {workdir} ...", flush=True)
+        make_word2vec_binary(binary, args.rows, args.dim)
+        print(f"  {binary.stat().st_size / 2**30:.2f} GiB; {environment()}", flush=True)
+        tokvec.load(_tiny(workdir))  # compile (or load cached) numba kernels outside the timings
+
+        rows = []
+        t_ours, ours = timed(lambda: tokvec.load(binary))
+        ours.norms  # noqa: B018 -- computed at load for the NaN check already; no-op here
+        t_gensim, kv = timed(lambda: KeyedVectors.load_word2vec_format(str(binary), binary=True))
+        assert ours.tokens[:5] == kv.index_to_key[:5] and np.array_equal(ours.matrix[-1], kv.vectors[-1])
+        rows.append((f"load word2vec binary {args.rows:,} x {args.dim}", "gensim load_word2vec_format",
+                     t_ours, t_gensim))
+
+        native = workdir / "vectors.tokvec"
+        tokvec.save(ours, native)
+        gensim_native = workdir / "vectors.kv"
+        kv.save(str(gensim_native))
+        probe = ours.token(len(ours) // 2)
+        t_open, opened = timed(lambda: tokvec.load(native), repeat=3)
+        t_gopen, _ = timed(lambda: KeyedVectors.load(str(gensim_native), mmap="r"), repeat=3)
+        rows.append(("open native file (mmap)", "gensim KeyedVectors.load(mmap='r')", t_open, t_gopen))
+        t_open_q, _ = timed(lambda: tokvec.load(native).most_similar(probe, topn=10))
+        t_gopen_q, _ = timed(lambda: KeyedVectors.load(str(gensim_native), mmap="r").most_similar(probe, topn=10))
+        rows.append(("open native + first most_similar", "gensim load(mmap='r') + most_similar", t_open_q, t_gopen_q))
+        del opened
+        gc.collect()
+
+        rng = np.random.default_rng(1)
+        words = [ours.token(int(i)) for i in rng.integers(0, len(ours), args.queries)]
+        kv.fill_norms()
+        for w in words[:3]:  # warm both
+            ours.most_similar(w)
+            kv.most_similar(w)
+        t_one, _ = timed(lambda: [ours.most_similar(w, topn=10) for w in words[:10]])
+        t_gone, _ = timed(lambda: [kv.most_similar(w, topn=10) for w in words[:10]])
+        rows.append(("one most_similar (mean of 10)", "gensim most_similar", t_one / 10, t_gone / 10))
+
+        t_batch, batch = timed(lambda: ours.most_similar_batch(words, topn=10))
+        t_loop, loop = timed(lambda: [kv.most_similar(w, topn=10) for w in words])
+        rows.append((f"{args.queries} queries, batched", "gensim most_similar one by one", t_batch, t_loop))
+        mismatches = sum([t for t, _ in a] != [t for t, _ in b] for a, b in zip(batch, loop))
+        worst = max(abs(x[1] - y[1]) for a, b in zip(batch, loop) for x, y in zip(a, b))
+        print()
+        print_table(f"tokvec vs gensim {__import__('gensim').__version__}, {args.rows:,} x {args.dim}", rows)
+        print(f"\nquery agreement: {len(words) - mismatches}/{len(words)} identical token lists, "
+              f"max score difference {worst:.2e}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _tiny(workdir: Path) -> Path:
+    path = workdir / "tiny.bin"
+    make_word2vec_binary(path, 10, 4)
+    return path
+
+
+if __name__ == "__main__":
+    main()
