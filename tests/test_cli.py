@@ -110,3 +110,17 @@ def test_help_lists_commands(capsys):
     code, out, _ = run(capsys, "--help")
     for command in ("info", "similar", "analogy", "similarity", "distance", "odd-one-out", "lookup", "convert"):
         assert command in out
+
+
+def test_readme_documents_every_command_and_nothing_else():
+    import re
+    from pathlib import Path
+
+    import typer
+
+    from tokvec.cli import app
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    documented = set(re.findall(r"^\| `tokvec ([a-z-]+)", readme, flags=re.M))
+    click_app = typer.main.get_command(app)
+    assert documented == set(click_app.commands)

@@ -118,9 +118,11 @@ class _Best:
             if self.ids.shape[1] == self.k:
                 self.threshold = self.scores[:, -1:].copy()
             return
-        qi, ri = np.nonzero(scores >= self.threshold)  # usually a handful per chunk
-        if qi.size == 0:
+        hit = np.flatnonzero(np.fmax.reduce(scores, axis=1) >= self.threshold[:, 0])  # queries this chunk can improve (NaN-blind max)
+        if hit.size == 0:
             return
+        sub_q, ri = np.nonzero(scores[hit] >= self.threshold[hit])  # usually a handful of entries
+        qi = hit[sub_q]
         cand_scores = scores[qi, ri]
         all_q = np.concatenate([np.repeat(np.arange(q_count), self.k), qi])
         all_ids = np.concatenate([self.ids.ravel(), ri.astype(np.int64) + start])

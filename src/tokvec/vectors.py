@@ -57,6 +57,7 @@ class Vectors:
         norms: np.ndarray | None = None,
         source: str = "",
         metadata: dict[str, str] | None = None,
+        check_duplicates: bool = True,
     ):
         if matrix.ndim != 2:
             raise InvalidArgumentError(f"matrix must be 2-D (tokens x dim), got shape {matrix.shape}")
@@ -68,7 +69,7 @@ class Vectors:
                 f"{len(vocab):,} tokens but the matrix has {matrix.shape[0]:,} rows; "
                 "they must match one to one"
             )
-        if vocab.decoded and len(vocab.mapping) != len(vocab):  # packed (.tokvec) vocabularies are unique
+        if check_duplicates and vocab.duplicates().any():
             vocab, matrix, kept = _drop_duplicates(vocab, matrix, source)
             norms = None if norms is None else norms[kept]
         self.vocab = vocab
@@ -373,7 +374,7 @@ class Vectors:
         n = max(0, min(int(n), len(self)))
         norms = None if self._norms is None else self._norms[:n]
         return Vectors(self.vocab.head(n), self.matrix[:n], norms=norms, source=self.source,
-                       metadata=self.metadata)
+                       metadata=self.metadata, check_duplicates=False)
 
     def astype(self, dtype: str | np.dtype) -> Vectors:
         """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""
@@ -395,7 +396,8 @@ class Vectors:
                     f"(+-{limit:g}); converting would turn them into infinity. Keep float32, or rescale first"
                 )
             matrix[start : start + step] = block
-        return Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata)
+        return Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata,
+                       check_duplicates=False)
 
 
 def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:
@@ -408,19 +410,17 @@ def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:
 
 def _drop_duplicates(vocab: Vocab, matrix: np.ndarray, source: str) -> tuple[Vocab, np.ndarray, np.ndarray]:
     """Keep the first row of each repeated token; warn once with the count."""
-    first = np.array(sorted(vocab.mapping.values()), dtype=np.int64)
-    dropped = len(vocab) - len(first)
-    tokens = vocab.tokens
-    dupes = sorted({tokens[i] for i in set(range(len(tokens))) - set(first.tolist())})[:5]
+    dup = vocab.duplicates()
+    first = np.flatnonzero(~dup)
+    examples = sorted({vocab.token(int(i)) for i in np.flatnonzero(dup)[:50]})[:5]
     where = f" in {source}" if source else ""
     warnings.warn(
-        f"{dropped:,} duplicate token rows{where} were dropped, keeping the first occurrence of each "
-        f"(e.g. {', '.join(map(repr, dupes))})",
+        f"{int(dup.sum()):,} duplicate token rows{where} were dropped, keeping the first occurrence of each "
+        f"(e.g. {', '.join(map(repr, examples))})",
         TokvecWarning,
         stacklevel=3,
     )
-    counts = None if vocab.counts is None else vocab.counts[first]
-    return Vocab([tokens[i] for i in first], counts), matrix[first], first
+    return vocab.select(first), matrix[first], first
 
 
 __all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]

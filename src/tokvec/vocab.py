@@ -1,11 +1,12 @@
 """Vocab: the ordered token <-> id mapping behind every ``Vectors``.
 
-Tokens can be held as a Python list or, for files opened with ``mmap``, as one
-packed UTF-8 buffer plus offsets that are only decoded when needed, so opening a
-3M-token file does not build 3M Python strings up front. Ids are row numbers.
+Tokens are held as one packed UTF-8 buffer (every token followed by ``\\n``) plus ``n+1``
+offsets, exactly as ``.tokvec`` stores them, so a memory-mapped file needs no decoding at open.
+Token -> id lookups go through a hash index built in one numba pass on first use
+(``_token_index``); Python strings are only made for the tokens you ask for (or all of them
+when ``tokens`` is read). Ids are row numbers.
 
-Deliberately left out: tokenisation (see ``formats/hf.py``) and any mutation after
-construction: a Vocab is fixed once built.
+Deliberately left out: tokenisation (see ``formats/hf.py``) and mutation: a Vocab is fixed once built.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from . import _token_index
 from .errors import FormatError, UnknownTokenError
 
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
 
 
 class Vocab:
-    """An ordered vocabulary: ``vocab.index("cat") -> 5``, ``vocab.token(5) -> "cat"``.
+    """An ordered vocabulary: ``vocab.index("cat") -> 1``, ``vocab.token(2) -> "sat"``.
 
     >>> vocab = Vocab(["the", "cat", "sat"])
     >>> vocab.index("cat"), vocab.token(2), "dog" in vocab, len(vocab)
@@ -29,12 +31,13 @@ class Vocab:
     """
 
     def __init__(self, tokens: Sequence[str], counts: np.ndarray | Sequence[int] | None = None):
-        self._tokens: list[str] | None = list(tokens)
-        self._packed: tuple[np.ndarray, np.ndarray] | None = None
-        self._size = len(self._tokens)
-        self._index: dict[str, int] | None = None
-        self._folded: dict[str, int] | None = None
-        self.counts = _check_counts(counts, self._size)
+        tokens = list(tokens)
+        encoded = [t.encode("utf-8") for t in tokens]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter((len(b) + 1 for b in encoded), np.int64, len(encoded)), out=offsets[1:])
+        buffer = np.frombuffer(b"".join(b + b"\n" for b in encoded), dtype=np.uint8)
+        self._init(buffer, offsets, counts)
+        self._tokens = tokens
 
     @classmethod
     def from_packed(
@@ -42,24 +45,28 @@ class Vocab:
     ) -> Vocab:
         """Build from a UTF-8 buffer where token ``i`` is ``buffer[offsets[i]:offsets[i+1]-1]``.
 
-        Every token is followed by one separator byte (``\\n``), so ``offsets`` has ``n+1`` entries.
-        Nothing is decoded until a token or the index is asked for.
+        ``offsets`` has ``n+1`` entries. Nothing is decoded or indexed until needed.
         """
         self = cls.__new__(cls)
-        self._tokens = None
-        self._packed = (np.asarray(buffer, dtype=np.uint8), np.asarray(offsets, dtype=np.int64))
-        self._size = len(offsets) - 1
-        self._index = None
-        self._folded = None
-        self.counts = _check_counts(counts, self._size)
+        self._init(np.asarray(buffer, dtype=np.uint8), np.asarray(offsets, dtype=np.int64), counts)
         return self
+
+    def _init(self, buffer: np.ndarray, offsets: np.ndarray, counts) -> None:
+        self._buffer = buffer
+        self._offsets = offsets
+        self._size = len(offsets) - 1
+        self._tokens: list[str] | None = None
+        self._table: np.ndarray | None = None
+        self._duplicates: np.ndarray | None = None
+        self._folded: dict[str, int] | None = None
+        self.counts = _check_counts(counts, self._size)
 
     # -- size and membership -------------------------------------------------------------------
     def __len__(self) -> int:
         return self._size
 
     def __contains__(self, token: object) -> bool:
-        return isinstance(token, str) and token in self.mapping
+        return isinstance(token, str) and self.get(token) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.tokens)
@@ -68,31 +75,13 @@ class Vocab:
         head = ", ".join(repr(self.token(i)) for i in range(min(3, self._size)))
         return f"Vocab({self._size:,} tokens: {head}{', ...' if self._size > 3 else ''})"
 
-    @property
-    def decoded(self) -> bool:
-        """True when the tokens are held as Python strings (not a lazily decoded packed buffer)."""
-        return self._tokens is not None
-
     # -- id <-> token --------------------------------------------------------------------------
     @property
     def tokens(self) -> list[str]:
-        """All tokens in id order (decoded on first use when packed)."""
+        """All tokens in id order (decoded on first use)."""
         if self._tokens is None:
-            self._tokens = _unpack(*self._packed)
+            self._tokens = _unpack(self._buffer, self._offsets)
         return self._tokens
-
-    @property
-    def mapping(self) -> dict[str, int]:
-        """The token -> id dict (built on first use)."""
-        if self._index is None:
-            tokens = self.tokens
-            index = dict(zip(tokens, range(len(tokens))))
-            if len(index) != len(tokens):  # duplicates: keep the first occurrence
-                index = {}
-                for i, tok in enumerate(tokens):
-                    index.setdefault(tok, i)
-            self._index = index
-        return self._index
 
     def token(self, i: int) -> str:
         """The token with id ``i`` (negative ids count from the end)."""
@@ -102,23 +91,36 @@ class Vocab:
         i = int(i) % n
         if self._tokens is not None:
             return self._tokens[i]
-        buf, off = self._packed
-        return bytes(buf[off[i] : off[i + 1] - 1]).decode("utf-8")
+        off = self._offsets
+        return bytes(self._buffer[off[i] : off[i + 1] - 1]).decode("utf-8")
+
+    def _index_table(self) -> np.ndarray:
+        if self._table is None:
+            self._table, self._duplicates = _token_index.build(self._buffer, self._offsets)
+        return self._table
+
+    def get(self, token: str, default: int | None = None) -> int | None:
+        """The id of ``token`` (its first occurrence), or ``default`` if absent."""
+        if not isinstance(token, str):
+            return default
+        i = _token_index.find(self._buffer, self._offsets, self._index_table(), token.encode("utf-8", "surrogatepass"))
+        return default if i < 0 else i
 
     def index(self, token: str) -> int:
         """The id of ``token``; raises ``UnknownTokenError`` with suggestions if absent."""
-        try:
-            return self.mapping[token]
-        except (KeyError, TypeError):
-            raise UnknownTokenError(str(token), self._size, self.suggest(str(token))) from None
-
-    def get(self, token: str, default: int | None = None) -> int | None:
-        """The id of ``token``, or ``default`` if absent."""
-        return self.mapping.get(token, default)
+        i = self.get(token)
+        if i is None:
+            raise UnknownTokenError(str(token), self._size, self.suggest(str(token)))
+        return i
 
     def indices(self, tokens: Iterable[str]) -> np.ndarray:
         """Ids of several tokens as an int64 array; the first unknown one raises."""
         return np.fromiter((self.index(t) for t in tokens), dtype=np.int64)
+
+    def duplicates(self) -> np.ndarray:
+        """Boolean mask of rows whose token already occurred earlier (shape (n,))."""
+        self._index_table()
+        return self._duplicates
 
     def index_folded(self, token: str) -> int | None:
         """Id of the first token equal to ``token`` ignoring case, or None."""
@@ -136,9 +138,8 @@ class Vocab:
         ['kitten', 'kittens']
         """
         found: list[str] = []
-        mapping = self.mapping
         for variant in (token.lower(), token.capitalize(), token.upper(), token.strip()):
-            if variant != token and variant in mapping and variant not in found:
+            if variant != token and variant not in found and variant in self:
                 found.append(variant)
         if len(found) < n and 0 < len(token) <= 60:
             lo, hi = len(token) - 2, len(token) + 2
@@ -152,21 +153,23 @@ class Vocab:
     def head(self, n: int) -> Vocab:
         """A new Vocab of the first ``n`` tokens."""
         counts = None if self.counts is None else self.counts[:n]
-        if self._tokens is None:
-            buf, off = self._packed
-            return Vocab.from_packed(buf[: off[n]], off[: n + 1], counts)
-        return Vocab(self._tokens[:n], counts)
+        vocab = Vocab.from_packed(self._buffer[: self._offsets[n]], self._offsets[: n + 1], counts)
+        if self._tokens is not None:
+            vocab._tokens = self._tokens[:n]
+        return vocab
+
+    def select(self, rows: np.ndarray) -> Vocab:
+        """A new Vocab of the given rows, in that order."""
+        counts = None if self.counts is None else self.counts[rows]
+        tokens = self.tokens
+        return Vocab([tokens[i] for i in rows], counts)
 
     def packed(self) -> tuple[np.ndarray, np.ndarray]:
         """``(buffer, offsets)``: UTF-8 bytes with a ``\\n`` after each token, and n+1 int64 offsets."""
-        if self._packed is not None:
-            return self._packed
-        encoded = [t.encode("utf-8") for t in self.tokens]
-        lengths = np.fromiter((len(b) + 1 for b in encoded), dtype=np.int64, count=len(encoded))
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        buffer = np.frombuffer(b"".join(b + b"\n" for b in encoded), dtype=np.uint8)
-        return buffer, offsets
+        start = int(self._offsets[0])
+        if start == 0:
+            return self._buffer[: self._offsets[-1]], self._offsets
+        return self._buffer[start : self._offsets[-1]], self._offsets - start
 
 
 def _unpack(buffer: np.ndarray, offsets: np.ndarray) -> list[str]:

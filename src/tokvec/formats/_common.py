@@ -87,3 +87,14 @@ def check_token_writable(token: str, fmt: str, row: int) -> None:
             "cannot store. Save as .tokvec (format='tokvec'), which stores any token, "
             "or replace the whitespace first"
         )
+
+
+def packed_vocab(packed: np.ndarray, offsets: np.ndarray, errors: str, where: callable):
+    """A Vocab over already-packed tokens, validating UTF-8 first (see ``decode_packed``)."""
+    from ..vocab import Vocab
+
+    try:
+        packed.tobytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return Vocab(decode_packed(packed, offsets, errors, where))  # raises under errors="strict"
+    return Vocab.from_packed(packed, offsets)

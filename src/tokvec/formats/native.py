@@ -84,7 +84,7 @@ def read(path: Path, *, limit: int | None = None, mmap: bool = True) -> Vectors:
         raise FormatError(f"{path}: vocab_offsets/norms do not match {n:,} vectors; the file is corrupted")
     vocab = Vocab.from_packed(tensors["vocab_utf8"], offsets, tensors.get("counts"))
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
-                     metadata=meta)
+                     metadata=meta, check_duplicates=False)  # written unique; checking would cost an index build
     return result.limit(limit) if limit is not None else result
 
 

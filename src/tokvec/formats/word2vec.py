@@ -26,7 +26,7 @@ from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import Vocab
 from . import _scan
-from ._common import check_token_writable, decode_packed, open_stream, read_buffer
+from ._common import check_token_writable, decode_packed, open_stream, packed_vocab, read_buffer
 
 _HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
 _BATCH = 50_000  # text rows parsed per NumPy call
@@ -79,9 +79,9 @@ def read_binary(path: Path, *, limit: int | None = None, errors: str = "strict")
                 f"them at byte offset {end:,}. Fix the count in the header, or pass limit={count} "
                 "to read only the announced vectors"
             )
-    tokens = decode_packed(packed, offsets, errors,
-                           lambda i, at: f"in token {i + 1:,}, at byte offset {int(starts[i]) + at:,} of {path}")
-    return Vectors(Vocab(tokens), vectors, source=str(path))
+    vocab = packed_vocab(packed, offsets, errors,
+                         lambda i, at: f"in token {i + 1:,}, at byte offset {int(starts[i]) + at:,} of {path}")
+    return Vectors(vocab, vectors, source=str(path))
 
 
 def write_binary(vectors: Vectors, path: Path) -> None:
