@@ -72,6 +72,9 @@ def top_k(
     queries = np.ascontiguousarray(queries, dtype=np.float32)  # (m, dim)
     m = queries.shape[0]
     rows_per_chunk = max(256, chunk_bytes // (4 * (dim + 2 * m)))
+    if m == 1 and combine is None and matrix.dtype == np.float32:
+        # one GEMV over all rows: its output is only n floats, and one call beats many small ones
+        rows_per_chunk = max(rows_per_chunk, n)
     best: _Best | None = None
     for start in range(0, n, rows_per_chunk):
         end = min(start + rows_per_chunk, n)
