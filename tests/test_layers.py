@@ -1,0 +1,146 @@
+"""The embedding layer against torch (when installed) and hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tokvec import InvalidArgumentError
+from tokvec._gather import gather_rows, gather_rows_reference
+from tokvec._torch_rng import torch_normal
+from tokvec.layers import (
+    Embedding,
+    OneHotLinear,
+    PositionalEmbedding,
+    TokenAndPositionEmbedding,
+    lookup_cost,
+    one_hot,
+    sinusoidal_table,
+)
+
+# -- without torch: hand-checked cases ----------------------------------------------------------
+
+
+def test_lookup_shapes_and_values():
+    emb = Embedding(5, 2, weight=np.arange(10, dtype=np.float32).reshape(5, 2))
+    assert emb(3).tolist() == [6.0, 7.0]
+    assert emb([0, 4]).tolist() == [[0.0, 1.0], [8.0, 9.0]]
+    assert emb(np.array([[1, 1], [2, 0]])).shape == (2, 2, 2)
+
+
+def test_backward_accumulates_repeated_ids():
+    emb = Embedding(4, 2, weight=np.zeros((4, 2), np.float32))
+    emb(np.array([1, 3, 1]))
+    grad = emb.backward(np.array([[1, 2], [3, 4], [10, 20]], np.float32))
+    assert grad.tolist() == [[0, 0], [11, 22], [0, 0], [3, 4]]
+
+
+def test_out_of_range_ids_are_clear():
+    emb = Embedding(6, 3, seed=1)
+    with pytest.raises(InvalidArgumentError, match="token id 6 is out of range: this table has 6 rows, so valid ids are 0..5"):
+        emb([1, 6])
+    with pytest.raises(InvalidArgumentError, match="token id -1 is out of range"):
+        emb([-1])
+    with pytest.raises(InvalidArgumentError, match="must be integers"):
+        emb([1.5])
+
+
+def test_one_hot_linear_equals_lookup_exactly():
+    emb = Embedding(50, 7, seed=3)
+    ids = np.random.default_rng(0).integers(0, 50, (3, 5))
+    np.testing.assert_array_equal(OneHotLinear(emb.weight)(ids), emb(ids))
+    assert one_hot([2, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
+
+
+def test_lookup_cost_numbers():
+    cost = lookup_cost(50_257, 768, 8)
+    assert cost.onehot_flops == 2 * 8 * 50_257 * 768
+    assert cost.lookup_bytes == 2 * 8 * 768 * 4
+    measured = lookup_cost(2_000, 64, 32, measure=True, repeat=1)
+    assert measured.lookup_seconds > 0 and measured.onehot_seconds > 0
+
+
+def test_sinusoidal_hand_computed():
+    table = sinusoidal_table(3, 4)
+    # pos 2: dims (0,1) use rate 1, dims (2,3) use rate 1/100
+    expected = [math.sin(2), math.cos(2), math.sin(0.02), math.cos(0.02)]
+    np.testing.assert_allclose(table[2], expected, rtol=1e-6)
+    assert table[0].tolist() == [0, 1, 0, 1]
+    assert sinusoidal_table(2, 5).shape == (2, 5)  # odd dim: the last column is a sine
+
+
+def test_token_and_position_embedding():
+    layer = TokenAndPositionEmbedding(10, 4, 3, positions="sinusoidal", seed=0)
+    ids = np.array([[1, 2, 3], [4, 5, 6]])
+    out = layer(ids)
+    assert out.shape == (2, 3, 3)
+    np.testing.assert_allclose(out[1, 2], layer.tokens.weight[6] + sinusoidal_table(4, 3)[2], rtol=1e-6)
+    learned = TokenAndPositionEmbedding(10, 4, 3, seed=0)
+    np.testing.assert_allclose(learned(ids)[0, 1], learned.tokens.weight[2] + learned.positions.weight[1])
+    with pytest.raises(InvalidArgumentError, match="exceeds the context length 4"):
+        layer(np.zeros((1, 5), int))
+    with pytest.raises(InvalidArgumentError, match="position 9 is out of range"):
+        PositionalEmbedding(4, 3)([9])
+
+
+@pytest.mark.parametrize("shape", [(10,), (3, 7), (2, 3, 4), (9000,)])
+def test_gather_kernel_equals_numpy_twin(shape):
+    table = np.random.default_rng(0).standard_normal((300, 16)).astype(np.float32)
+    ids = np.random.default_rng(1).integers(0, 300, shape)
+    np.testing.assert_array_equal(gather_rows(table, ids), gather_rows_reference(table, ids))
+
+
+def test_import_without_torch_in_subprocess():
+    code = "import sys; sys.modules['torch'] = None; import tokvec, tokvec.layers; " \
+           "e = tokvec.layers.Embedding(6, 3, seed=123); print(e([2]).shape)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "(1, 3)"
+
+
+# -- torch as the oracle ---------------------------------------------------------------------------
+torch = pytest.importorskip("torch")
+
+
+def test_seed_123_reproduces_torch():
+    torch.manual_seed(123)
+    expected = torch.nn.Embedding(6, 3).weight.detach().numpy()
+    ours = Embedding(6, 3, seed=123).weight
+    np.testing.assert_allclose(ours, expected, rtol=0, atol=3e-7)  # one float32 ulp at most
+    assert np.array_equal(ours.round(4), expected.round(4))
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 5), (50, 7), (1000, 16), (17, 1)])
+def test_torch_normal_stream(shape):
+    torch.manual_seed(7)
+    expected = torch.empty(shape).normal_().numpy()
+    np.testing.assert_allclose(torch_normal(7, shape), expected, rtol=0, atol=5e-7)
+
+
+@pytest.mark.parametrize("ids", [np.int64(2), np.array([2, 3, 5, 1]), np.array([[2, 3, 5, 1], [0, 0, 4, 4]])])
+def test_lookup_equals_torch(ids):
+    emb = Embedding(6, 3, seed=123)
+    module = emb.to_torch()
+    expected = module(torch.as_tensor(ids)).detach().numpy()
+    np.testing.assert_array_equal(emb(ids), expected)
+
+
+def test_backward_equals_autograd_with_repeats():
+    emb = Embedding(8, 4, seed=5)
+    module = emb.to_torch()
+    ids = np.array([[1, 3, 1], [7, 1, 0]])
+    grad_out = np.random.default_rng(0).standard_normal((2, 3, 4)).astype(np.float32)
+    out = module(torch.as_tensor(ids))
+    out.backward(torch.from_numpy(grad_out))
+    emb(ids)
+    np.testing.assert_allclose(emb.backward(grad_out), module.weight.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_from_torch_round_trip():
+    module = torch.nn.Embedding(5, 2)
+    emb = Embedding.from_torch(module)
+    np.testing.assert_array_equal(emb.weight, module.weight.detach().numpy())
