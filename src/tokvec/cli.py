@@ -25,7 +25,8 @@ from .vectors import Neighbour, Vectors
 
 app = typer.Typer(
     name="tokvec",
-    help="Token embeddings made concrete: load, query, convert. Vectors default to the builtin GloVe 6B 50d.",
+    help="Token embeddings made concrete: load, query, convert, import transformer token matrices. "
+    "Vectors default to the builtin GloVe 6B 50d.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -60,6 +61,20 @@ def _neighbour_table(title: str, results: list[Neighbour]) -> Table:
 
 def _results_json(results: list[Neighbour]) -> list[dict]:
     return [{"token": t, "score": s} for t, s in results]
+
+
+def _notes(v: Vectors, words: list[str]) -> list[str]:
+    """Lines saying how words that are not single tokens were queried."""
+    return [note for note in (v.explain(w) for w in words) if note]
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
+        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+
+
+def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
+    return [Neighbour(v.display(t), s) for t, s in results]
 
 
 @app.command()
@@ -126,11 +141,14 @@ def similar(
         results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict)
     else:
         raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
+    notes = _notes(v, words + negative)
     if as_json:
-        _emit_json({"positive": words, "negative": negative, "method": method, "results": _results_json(results)})
+        _emit_json({"positive": words, "negative": negative, "method": method, "results": _results_json(results),
+                    "notes": notes})
         return
+    _print_notes(notes)
     title = " + ".join(words) + "".join(f" - {w}" for w in negative)
-    console.print(_neighbour_table(f"most similar to {title}", results))
+    console.print(_neighbour_table(f"most similar to {title}", _shown(v, results)))
 
 
 @app.command()
@@ -149,10 +167,12 @@ def analogy(
     if method not in ("cosadd", "cosmul"):
         raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
     results = v.analogy(a, b, c, topn=topn, method=method, restrict=restrict)  # type: ignore[arg-type]
+    notes = _notes(v, [a, b, c])
     if as_json:
-        _emit_json({"a": a, "b": b, "c": c, "method": method, "results": _results_json(results)})
+        _emit_json({"a": a, "b": b, "c": c, "method": method, "results": _results_json(results), "notes": notes})
         return
-    console.print(_neighbour_table(f"{a} : {b} :: {c} : ?   ({b} - {a} + {c}, {method})", results))
+    _print_notes(notes)
+    console.print(_neighbour_table(f"{a} : {b} :: {c} : ?   ({b} - {a} + {c}, {method})", _shown(v, results)))
 
 
 @app.command()
@@ -254,6 +274,60 @@ def convert(
         _emit_json({"output": str(written), "tokens": len(v), "dim": v.dim, "seconds": round(seconds, 3)})
     else:
         console.print(f"wrote {written} ({len(v):,} x {v.dim}) in {seconds:.2f} s")
+
+
+@app.command("import-model")
+def import_model(
+    model_dir: Annotated[Path, typer.Argument(help="Hugging Face model directory (weights + tokenizer files).")],
+    output: Annotated[Path, typer.Argument(help="Output file, usually .tokvec.")],
+    dtype: Annotated[str | None, typer.Option(help="float32 or float16.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector file."""
+    from .formats import hf
+
+    start = time.perf_counter()
+    v = hf.load_model_dir(model_dir)
+    written = save(v, output, dtype=dtype)  # type: ignore[arg-type]
+    info = {"output": str(written), "tensor": v.metadata["tensor"], "tokens": len(v), "dim": v.dim,
+            "tokenizer": v.metadata["tokenizer_kind"], "position_tensor": v.metadata["position_tensor"] or None,
+            "seconds": round(time.perf_counter() - start, 3)}
+    if as_json:
+        _emit_json(info)
+    else:
+        console.print(f"wrote {written}: {info['tensor']} ({len(v):,} x {v.dim}, {info['tokenizer']} tokens) "
+                      f"in {info['seconds']:.2f} s")
+
+
+@app.command()
+def tokens(
+    text: Annotated[str, typer.Argument(help="Text to split into the model's tokens.")],
+    model: Annotated[str, typer.Option("--model", "-m", "--vectors", "-v",
+                                       help="Transformer vectors: builtin name (minilm), model dir or .tokvec.")] = "minilm",
+    values: Annotated[int, typer.Option(help="How many leading values of each row to print.")] = 6,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows."""
+    v = _load(model)
+    if v.tokenizer is None:
+        raise TokvecError(f"{model!r} has no tokenizer (it is a word-vector file); use a transformer such as "
+                          "minilm or a Hugging Face model directory")
+    ids, raw = v.tokenizer.encode(text)
+    rows = v[np.array(ids, dtype=np.int64)] if ids else np.zeros((0, v.dim), np.float32)
+    if as_json:
+        _emit_json([{"id": i, "token": t, "readable": v.display(t), "vector": rows[k].tolist()}
+                    for k, (i, t) in enumerate(zip(ids, raw))])
+        return
+    table = Table(title=f"{len(ids)} tokens of {text!r} ({len(v):,} x {v.dim} token matrix)", title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("token", style="bold")
+    table.add_column("id", justify="right")
+    table.add_column(f"row[:{min(values, v.dim)}]")
+    for k, (i, t) in enumerate(zip(ids, raw)):
+        shown = v.display(t)
+        label = t if shown == t else f"{shown!r} ({t})"
+        table.add_row(str(k), label, str(i), " ".join(f"{x:+.3f}" for x in rows[k, :values]) + " ...")
+    console.print(table)
 
 
 def _version_callback(value: bool) -> None:

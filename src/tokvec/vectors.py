@@ -78,6 +78,7 @@ class Vectors:
         self.metadata = dict(metadata or {})
         self._norms = None if norms is None else np.asarray(norms, dtype=np.float32)
         self._inv_norms: np.ndarray | None = None
+        self.tokenizer = None  # set for transformer vocabularies (formats.hf.Tokenizer)
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -136,10 +137,57 @@ class Vectors:
         return np.asarray(self.matrix[ids], dtype=np.float32)
 
     def vector(self, token: str | int, norm: bool = False) -> np.ndarray:
-        """One row as float32; ``norm=True`` scales it to unit length (a zero row stays zero)."""
-        i = self.vocab.index(token) if isinstance(token, str) else self._check_id(int(token))
+        """One row as float32; ``norm=True`` scales it to unit length (a zero row stays zero).
+
+        With a transformer vocabulary, a word that is not one token is the mean of its pieces
+        (see ``pieces``).
+        """
+        if isinstance(token, str):
+            ids = self._word_ids(token)
+            if len(ids) > 1:
+                row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
+                if norm:
+                    length = np.linalg.norm(row)
+                    row = row / length if length > 0 else row
+                return row
+            i = ids[0]
+        else:
+            i = self._check_id(int(token))
         row = np.array(self.matrix[i], dtype=np.float32)
         return row * self.inv_norms[i] if norm else row
+
+    def pieces(self, word: str) -> list[str]:
+        """The tokens ``word`` stands for: itself if it is one token, else its tokenizer pieces."""
+        return [self.vocab.token(i) for i in self._word_ids(word)]
+
+    def explain(self, word: str) -> str | None:
+        """A note when ``word`` is not a single token (queried as the mean of its pieces), else None."""
+        ids = self._word_ids(word)
+        if len(ids) == 1 and self.vocab.get(word) is not None:
+            return None
+        shown = ", ".join(repr(self.display(self.vocab.token(i))) for i in ids)
+        if len(ids) == 1:
+            return f"{word!r} is the token {shown}"
+        return f"{word!r} is not a single token; queried as the mean of its {len(ids)} pieces: {shown}"
+
+    def display(self, token: str) -> str:
+        """A token as a person should read it (``Ġking`` -> `` king`` for byte-level BPE)."""
+        return self.tokenizer.display(token) if self.tokenizer is not None else token
+
+    def _word_ids(self, word: str) -> list[int]:
+        i = self.vocab.get(word)
+        if i is not None:
+            return [i]
+        if self.tokenizer is not None:
+            for raw in self.tokenizer.raw_forms(word):
+                i = self.vocab.get(raw)
+                if i is not None:
+                    return [i]
+            ids, _ = self.tokenizer.encode(word)
+            ids = [int(i) for i in ids if 0 <= int(i) < len(self)]
+            if ids:
+                return ids
+        raise UnknownTokenError(str(word), len(self), self.vocab.suggest(str(word)))
 
     def _check_id(self, i: int) -> int:
         n = len(self)
@@ -229,7 +277,7 @@ class Vectors:
         for item in positive + negative:
             terms.append(self._unit_query(item))
             if isinstance(item, str):
-                exclude.append(self.vocab.index(item))
+                exclude.extend(self._word_ids(item))
         n_pos = len(positive)
 
         def combine(sims: np.ndarray) -> np.ndarray:  # sims: (p + n, rows) -> (1, rows)
@@ -266,9 +314,9 @@ class Vectors:
             unit = np.stack([self._unit_query(row) for row in queries]) if len(queries) else queries
             exclude = None
         else:
-            ids = self.vocab.indices(queries)
-            unit = self[ids] * self.inv_norms[ids][:, None]  # (q, dim)
-            exclude = [[int(i)] for i in ids]
+            word_ids = [self._word_ids(q) for q in queries]
+            unit = np.stack([self.vector(q, norm=True) for q in queries]) if queries else np.zeros((0, self.dim))
+            exclude = word_ids
         if len(unit) == 0:
             return []
         return self._search(unit, topn, restrict, exclude)
@@ -301,7 +349,7 @@ class Vectors:
             for item in items:
                 mean += np.float32(weight) * self._unit_query(item)
                 if isinstance(item, str):
-                    exclude.append(self.vocab.index(item))
+                    exclude.extend(self._word_ids(item))
         mean /= np.float32(len(positive) + len(negative))
         norm = np.linalg.norm(mean)
         return (mean / norm if norm > 0 else mean).astype(np.float32), exclude
@@ -350,7 +398,7 @@ class Vectors:
     def rank(self, a: str, b: str) -> int:
         """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), ``a`` itself not counted."""
         ia, ib = self.vocab.index(a), self.vocab.index(b)
-        sims = self.scores(self.vector(ia, norm=True))
+        sims = self.scores(self.vector(ia, norm=True))  # (n,)
         dists = 1.0 - sims
         closer = dists < dists[ib]
         closer[ia] = False
@@ -373,8 +421,10 @@ class Vectors:
         """The first ``n`` tokens (a view, no copy of the matrix)."""
         n = max(0, min(int(n), len(self)))
         norms = None if self._norms is None else self._norms[:n]
-        return Vectors(self.vocab.head(n), self.matrix[:n], norms=norms, source=self.source,
-                       metadata=self.metadata, check_duplicates=False)
+        result = Vectors(self.vocab.head(n), self.matrix[:n], norms=norms, source=self.source,
+                         metadata=self.metadata, check_duplicates=False)
+        result.tokenizer = self.tokenizer
+        return result
 
     def astype(self, dtype: str | np.dtype) -> Vectors:
         """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""
@@ -396,8 +446,10 @@ class Vectors:
                     f"(+-{limit:g}); converting would turn them into infinity. Keep float32, or rescale first"
                 )
             matrix[start : start + step] = block
-        return Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata,
-                       check_duplicates=False)
+        result = Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata,
+                         check_duplicates=False)
+        result.tokenizer = self.tokenizer
+        return result
 
 
 def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:

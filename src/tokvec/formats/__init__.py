@@ -1,7 +1,8 @@
 """Loading and saving vectors in every supported format.
 
-``load`` accepts a builtin name (``"glove"``) or a path, sniffs the format from the file's
-bytes, and returns ``Vectors``. ``save`` picks the format from ``format=`` or the extension.
+``load`` accepts a builtin name (``"glove"``, ``"minilm"``), a path to a vector file (the
+format is sniffed from its bytes) or a Hugging Face model directory (its token-embedding
+matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format from ``format=`` or the extension.
 
 | format            | read | write | extensions          |
 |-------------------|------|-------|---------------------|
@@ -44,9 +45,6 @@ def resolve_path(source: str | os.PathLike[str]) -> Path:
     """A path for ``source``: an existing file, or the cached file of a builtin name."""
     path = Path(source)
     if path.exists():
-        if path.is_dir():
-            raise FormatError(f"{path} is a directory; give a vector file "
-                              "(for a Hugging Face model directory use `tokvec import-model`)")
         return path
     text = str(source)
     if os.sep in text or "." in Path(text).name:
@@ -79,9 +77,19 @@ def load(
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
         raise InvalidArgumentError(f"limit must be a non-negative integer, got {limit!r}")
     path = resolve_path(source)
+    if path.is_dir():  # a Hugging Face model directory: its token-embedding matrix
+        from . import hf
+
+        vectors = hf.load_model_dir(path)
+        vectors = vectors.limit(limit) if limit is not None else vectors
+        return vectors.astype(dtype) if dtype is not None else vectors
     fmt = _format_name(format) if format else detect.sniff(path)
     if fmt == "tokvec":
         vectors = native.read(path, limit=limit, mmap=mmap)
+        if vectors.metadata.get("tokenizer_dir"):
+            from . import hf
+
+            hf.attach_tokenizer(vectors)
     elif fmt == "word2vec-binary":
         vectors = word2vec.read_binary(path, limit=limit, errors=errors)
     elif fmt == "word2vec-text":

