@@ -64,8 +64,8 @@ def top_k(
 
     >>> m = np.eye(3, dtype=np.float32)
     >>> ids, scores = top_k(m, np.ones(3, np.float32), np.array([[0.6, 0.8, 0.0]], np.float32), 2)
-    >>> ids.tolist(), scores.round(2).tolist()
-    ([[1, 0]], [[0.8, 0.6]])
+    >>> ids.tolist(), [round(float(x), 2) for x in scores[0]]
+    ([[1, 0]], [0.8, 0.6])
     """
     n_total, dim = matrix.shape
     n = n_total if stop is None else max(0, min(int(stop), n_total))

@@ -45,7 +45,7 @@ class Vectors:
     >>> v.most_similar("cat", topn=1)
     [Neighbour(token='kitten', score=0.99...)]
     >>> round(v.similarity("cat", "car"), 3)
-    -0.943
+    -0.956
     """
 
     def __init__(
