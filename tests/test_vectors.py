@@ -222,3 +222,10 @@ def test_glove_restricted_and_pairs_equal_gensim(glove, glove_kv):
 def test_glove_king_queen_lecture_example(glove):
     assert glove.analogy("man", "king", "woman")[0].token == "queen"
     assert glove.similarity("cat", "kitten") > glove.similarity("cat", "car")
+
+
+def test_nan_rows_never_win(tmp_path):
+    (tmp_path / "g.txt").write_text("a 1 0\nb nan 1\nc 0.9 0.1\nd 0 1\n")
+    v = tokvec.load(tmp_path / "g.txt", nonfinite="keep")
+    assert [t for t, _ in v.most_similar("a", topn=2)] == ["c", "d"]
+    assert [t for t, _ in v.most_similar_batch(["a", "d"], topn=1)[1]] == ["c"]

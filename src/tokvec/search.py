@@ -85,6 +85,8 @@ def top_k(
             sims = queries @ block.T  # (m, rows): one GEMM for all queries
         sims *= inv_norms[start:end]
         scores = sims if combine is None else combine(sims)  # (q, rows)
+        if np.isnan(np.add.reduce(scores, axis=None)):  # rows holding NaN (loaded with nonfinite="keep")
+            scores[np.isnan(scores)] = -np.inf  # rank last, never first
         if exclude is not None:
             for q, ids in enumerate(exclude):
                 for i in ids:
@@ -113,7 +115,8 @@ class _Best:
         q_count, rows = scores.shape
         if self.threshold is None:
             kk = min(self.k, rows)
-            part = np.argpartition(-scores, kk - 1, axis=1)[:, :kk] if kk < rows else \
+            # the kk largest sit at the end after partitioning at rows - kk (no negated copy needed)
+            part = np.argpartition(scores, rows - kk, axis=1)[:, rows - kk :] if kk < rows else \
                 np.broadcast_to(np.arange(rows), (q_count, rows))
             ids = np.concatenate([self.ids, part + start], axis=1)
             vals = np.concatenate([self.scores, np.take_along_axis(scores, part, axis=1)], axis=1)
