@@ -26,7 +26,6 @@ from typing import Literal
 
 import numpy as np
 
-
 Method = Literal["cosadd", "cosmul"]
 COSMUL_EPSILON = 1e-6  # Levy & Goldberg's epsilon, as gensim's most_similar_cosmul uses it
 
