@@ -103,6 +103,19 @@ def test_kernel_constants_match():
     assert _analogy.ROW_ALIGN % _analogy_kernels.BLOCK == 0
 
 
+def test_cosine_table_kernel_equals_reference_exactly():
+    rng = np.random.default_rng(5)
+    words = rng.standard_normal((37, 50)).astype(np.float32)
+    block_t = np.ascontiguousarray(rng.standard_normal((130, 50)).astype(np.float32).T)  # (dim, r)
+    inv = rng.random(130).astype(np.float32)
+    inv[3] = 0  # a zero row
+    out = np.empty((37, 130), np.float32)
+    _analogy.kernels()["table"](words, block_t, inv, out)
+    expected = _analogy.cosine_table_reference(words, block_t, inv)
+    assert np.array_equal(out, expected)  # same float32 operations in the same order
+    assert np.allclose(out, (words @ block_t) * inv, atol=1e-5) and (out[:, 3] == 0).all()
+
+
 @pytest.mark.parametrize("method", ["cosadd", "cosmul"])
 def test_scan_kernel_equals_reference_with_ties(method):
     rng = np.random.default_rng(7)

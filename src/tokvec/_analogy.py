@@ -9,7 +9,7 @@ its cosines with ``a``, ``b`` and ``c``:
 - 3CosMul ranks by ``(1+cos(x,b))/2 * (1+cos(x,c))/2 / ((1+cos(x,a))/2 + 1e-6)``.
 
 So per chunk of vocabulary rows we compute the cosines of the *distinct question words* with
-the chunk (one ``(words, rows)`` GEMM, ~20x fewer flops than one query per question), and
+the chunk (a ``(words, rows)`` table: ~20x fewer flops than one query vector per question), and
 a numba kernel combines three rows of that table per question while keeping a running top-k.
 Peak extra memory is about ``chunk_bytes`` plus ``(questions, k)`` candidates.
 
@@ -39,6 +39,15 @@ def kernels() -> dict:
     from ._analogy_kernels import KERNELS
 
     return KERNELS
+
+
+def cosine_table_reference(words: np.ndarray, block_t: np.ndarray, inv_norms: np.ndarray) -> np.ndarray:
+    """Plain NumPy twin of the table kernel, same float32 operations in the same order. Shape (W, r)."""
+    out = np.zeros((words.shape[0], block_t.shape[1]), dtype=np.float32)
+    for d in range(block_t.shape[0]):
+        out += words[:, d : d + 1] * block_t[d]  # (W, 1) * (r,) -> (W, r)
+    out *= inv_norms
+    return out
 
 
 def combine_reference(sims: np.ndarray, rows: np.ndarray, method: Method) -> np.ndarray:
@@ -93,15 +102,19 @@ def candidates(
     exclude = np.ascontiguousarray(exclude, dtype=np.int64)
     # the (W, r) table should stay in cache while every question reads three of its rows
     step = max(ROW_ALIGN, chunk_bytes // (4 * (len(word_ids) + matrix.shape[1])) // ROW_ALIGN * ROW_ALIGN)
-    scan = kernels()[method] if kernel else None
+    compiled = kernels() if kernel else None
+    inv_norms = np.asarray(inv_norms, dtype=np.float32)
+    sims = np.empty((len(word_ids), step), dtype=np.float32)
     for start in range(0, stop, step):
         end = min(start + step, stop)
-        block = np.asarray(matrix[start:end], dtype=np.float32)  # (r, dim)
-        sims = words @ block.T  # (W, r): one GEMM per chunk
-        sims *= inv_norms[start:end]
-        if scan is not None:
-            scan(sims, rows, exclude, start, best_ids, best_scores)
+        block_t = np.ascontiguousarray(np.asarray(matrix[start:end], dtype=np.float32).T)  # (dim, r)
+        if compiled is not None:
+            if end - start != sims.shape[1]:
+                sims = np.empty((len(word_ids), end - start), dtype=np.float32)  # the last, shorter chunk
+            compiled["table"](words, block_t, inv_norms[start:end], sims)  # (W, r) cosines
+            compiled[method](sims, rows, exclude, start, best_ids, best_scores)
         else:
+            sims = cosine_table_reference(words, block_t, inv_norms[start:end])
             scan_reference(sims, rows, exclude, start, method, best_ids, best_scores)
     return best_ids, best_scores
 

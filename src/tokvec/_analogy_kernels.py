@@ -1,8 +1,13 @@
-"""numba kernels for ``tokvec._analogy``: the running top-k scan over a per-chunk cosine table.
+"""numba kernels for ``tokvec._analogy``: the per-chunk cosine table and the running top-k scan.
 
 Kept in their own module, at module level, so that ``cache=True`` works (numba cannot reuse cached
 code for closures over other compiled functions) and so that ``tokvec._analogy`` imports numba only
-when a scan runs. ``tokvec._analogy.scan_reference`` is the plain NumPy twin; tests compare them.
+when a scan runs. ``tokvec._analogy.cosine_table_reference`` and ``scan_reference`` are the plain
+NumPy twins; tests compare them exactly.
+
+The cosine table is computed here rather than with a BLAS GEMM: OpenBLAS worker threads keep
+spinning after each call and then fight the numba threads of the scan for the same cores, which
+cost more than the GEMM saves (the table is only ``words x rows x dim`` multiply-adds).
 """
 
 from __future__ import annotations
@@ -14,6 +19,24 @@ BLOCK = 64  # rows scored together: a vectorised pass, then a scalar insert pass
 EPS = np.float32(1e-6)  # Levy & Goldberg's epsilon (= tokvec._analogy.COSMUL_EPSILON, checked by tests)
 HALF = np.float32(0.5)
 ONE = np.float32(1.0)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def cosine_table(words, block_t, inv_norms, out):
+    # words (W, dim) unit vectors; block_t (dim, r) a chunk of rows, transposed; out (W, r) cosines
+    # accumulated over dim in order (out[w, j] = ((x0 c0 + x1 c1) + x2 c2) + ...), contiguous in j: vectorised
+    dim, r = block_t.shape
+    for w in numba.prange(words.shape[0]):
+        row = out[w]
+        for j in range(r):
+            row[j] = 0
+        for d in range(dim):
+            x = words[w, d]
+            col = block_t[d]
+            for j in range(r):
+                row[j] += x * col[j]
+        for j in range(r):
+            row[j] *= inv_norms[j]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -99,4 +122,4 @@ def scan_cosmul(sims, rows, exclude, start, best_ids, best_scores):
         scan_question(q, sims, rows, exclude, start, best_ids, best_scores, cosmul_block, cosmul)
 
 
-KERNELS = {"cosadd": scan_cosadd, "cosmul": scan_cosmul}
+KERNELS = {"cosadd": scan_cosadd, "cosmul": scan_cosmul, "table": cosine_table}
