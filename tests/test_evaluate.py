@@ -191,6 +191,13 @@ def test_p_value_matches_scipy(r, n):
     assert ev.correlation_p_value(r, n) == pytest.approx(2 * stats.t.sf(abs(t), n - 2), rel=1e-9, abs=1e-300)
 
 
+def test_docstring_examples_hold():
+    import doctest
+
+    result = doctest.testmod(ev, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted >= 8
+
+
 def test_degenerate_correlations():
     assert math.isnan(ev.pearson([1, 1, 1], [1, 2, 3])[0])
     assert math.isnan(ev.spearman([1], [2])[0])
