@@ -266,9 +266,11 @@ def test_malformed_analogy_files(tmp_path, text, needle):
 
 
 def test_analogy_file_without_headers_is_one_section(tmp_path):
-    path = write(tmp_path / "mine.txt", "# my questions\nman king woman queen\n\nman king woman car\n")
+    path = write(tmp_path / "mine.txt", "# my questions\nman king woman queen\n\n  # a b c\nman king woman car\n")
     (section,) = ev.read_analogies(path)
     assert section.name == "mine" and len(section.questions) == 2
+    sections = ev.read_analogies(write(tmp_path / "named.txt", ": a b c\nman king woman queen\n"))
+    assert [(s.name, len(s.questions)) for s in sections] == [("a b c", 1)]
 
 
 def test_unknown_benchmark_and_bad_arguments(toy_questions):

@@ -288,21 +288,21 @@ def read_analogies(path: str | Path) -> tuple[AnalogySection, ...]:
     name: str | None = None
     questions: list[tuple[str, str, str, str]] = []
     for line_no, line in enumerate(_lines(path), 1):
+        words = line.split()
+        if len(words) == 4 and words[0][0] != "#" and not line.startswith(": "):  # the common case first
+            questions.append(tuple(words))  # type: ignore[arg-type]
+            continue
         if line.startswith(": "):
             if name is not None or questions:
                 sections.append(AnalogySection(name or path.stem, tuple(questions)))
             name, questions = line.lstrip(": ").strip(), []  # gensim's section-name rule
             continue
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not words or words[0].startswith("#"):
             continue
-        words = stripped.split()
-        if len(words) != 4:
-            raise FormatError(
-                f"{path}, line {line_no}: expected four words 'a b c d' (a is to b as c is to d) "
-                f"or a ': section' header, got {len(words)} word{'s' if len(words) != 1 else ''}: {line!r}"
-            )
-        questions.append((words[0], words[1], words[2], words[3]))
+        raise FormatError(
+            f"{path}, line {line_no}: expected four words 'a b c d' (a is to b as c is to d) "
+            f"or a ': section' header, got {len(words)} word{'s' if len(words) != 1 else ''}: {line!r}"
+        )
     if name is not None or questions:
         sections.append(AnalogySection(name or path.stem, tuple(questions)))
     if not any(s.questions for s in sections):
