@@ -495,5 +495,17 @@ def test_cli_eval_errors(capsys, tmp_path):
     bad = write(tmp_path / "bad.txt", ": s\nman king woman\n")
     code, _, err = run(capsys, "eval", "--analogies", str(bad))
     assert code == 1 and "line 2: expected four words" in " ".join(err.split()) and "Traceback" not in err
+    assert "'#' comment" in " ".join(err.split())
     code, _, err = run(capsys, "eval", "--analogies", "questions-words", "--method", "bogus")
     assert code == 1 and "unknown --method 'bogus'" in err
+
+
+def test_cli_eval_restrict_zero_means_whole_vocabulary(capsys, tmp_path):
+    vec = tmp_path / "toy.vec"
+    tokvec.save(toy_vectors(TOY), vec)
+    pairs = write(tmp_path / "pairs.tsv", "man\twoman\t5\nking\tqueen\t8\ncar\tman\t1\n")
+    code, out, err = run(capsys, "eval", "-v", str(vec), "--similarity", str(pairs), "--restrict", "0", "--json")
+    assert code == 0, err
+    (result,) = json.loads(out)["similarity"]
+    assert result["protocol"]["restrict"] is None and result["protocol"]["vocabulary"] == 5
+    assert result["pairs_used"] == 3 and json.loads(out)["analogies"] is None

@@ -262,8 +262,8 @@ def evaluate(
         "--similarity", help="Word-pair file or shipped set (wordsim353, simlex999); repeatable.")] = None,
     analogies: Annotated[str | None, typer.Option(
         "--analogies", help="Analogy file (questions-words.txt format) or the shipped 'questions-words'.")] = None,
-    restrict: Annotated[int | None, typer.Option(
-        "--restrict", min=1, help="Vocabulary = the first N (most frequent) tokens; gensim's default.")] = 300_000,
+    restrict: Annotated[int, typer.Option(
+        "--restrict", min=0, help="Vocabulary = the first N (most frequent) tokens (gensim's default); 0 = all.")] = 300_000,
     case_insensitive: Annotated[bool, typer.Option(
         "--case-insensitive/--case-sensitive", help="Upper-case words and tokens before matching (gensim's default).")] = True,
     method: Annotated[str, typer.Option(help="Analogy objective: cosadd (3CosAdd) or cosmul (3CosMul).")] = "cosadd",
@@ -279,15 +279,16 @@ def evaluate(
     if not similarity_sets and not analogies:
         similarity_sets, analogies = list(ev.BUILTIN_SIMILARITY), ev.BUILTIN_ANALOGIES
     v = _load(vectors)
+    restrict_to = restrict or None  # 0 = the whole vocabulary
     sim_results = [
-        ev.evaluate_similarity(v, path, restrict=restrict, case_insensitive=case_insensitive)
+        ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive)
         for path in similarity_sets or []
     ]
     analogy_result, seconds = None, 0.0
     if analogies:
         start = time.perf_counter()
         analogy_result = ev.evaluate_analogies(
-            v, analogies, method=method, restrict=restrict, case_insensitive=case_insensitive)  # type: ignore[arg-type]
+            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive)  # type: ignore[arg-type]
         seconds = time.perf_counter() - start
     if as_json:
         _emit_json({

@@ -255,7 +255,8 @@ def read_word_pairs(path: str | Path) -> WordPairs:
                 header = fields  # a header row: names the columns
                 continue
             if len(fields) < 3 or not numeric:
-                raise FormatError(f"{path}, line {line_no}: expected {expected}, got {line!r}")
+                raise FormatError(f"{path}, line {line_no}: expected {expected}, got {line!r}; "
+                                  "fix the line or turn it into a '#' comment")
             column = numeric[0]
             if header is not None:
                 named = [i for i, name in enumerate(header) if re.sub(r"\W", "", name).lower() == "simlex999"]
@@ -263,7 +264,8 @@ def read_word_pairs(path: str | Path) -> WordPairs:
         score = _number(fields[column]) if len(fields) > column else None
         if score is None or len(fields) < 3 or not fields[0] or not fields[1]:
             raise FormatError(
-                f"{path}, line {line_no}: expected {expected} with the score in column {column + 1}, got {line!r}"
+                f"{path}, line {line_no}: expected {expected} with the score in column {column + 1}, "
+                f"got {line!r}; fix the line or turn it into a '#' comment"
             )
         pairs.append((fields[0], fields[1], score))
     if not pairs:
@@ -301,7 +303,8 @@ def read_analogies(path: str | Path) -> tuple[AnalogySection, ...]:
             continue
         raise FormatError(
             f"{path}, line {line_no}: expected four words 'a b c d' (a is to b as c is to d) "
-            f"or a ': section' header, got {len(words)} word{'s' if len(words) != 1 else ''}: {line!r}"
+            f"or a ': section' header, got {len(words)} word{'s' if len(words) != 1 else ''}: {line!r}; "
+            "fix the line or turn it into a '#' comment"
         )
     if name is not None or questions:
         sections.append(AnalogySection(name or path.stem, tuple(questions)))
