@@ -35,7 +35,10 @@ ROW_ALIGN = 64  # chunks hold whole kernel blocks (``_analogy_kernels.BLOCK``) w
 
 
 def kernels() -> dict:
-    """The compiled scans by method (imported on first use: importing numba costs ~0.5 s)."""
+    """The numba kernels: ``"table"`` (cosine table) and the scans ``"cosadd"``, ``"cosmul"``.
+
+    Imported on first use: importing numba costs ~0.5 s, and reading files needs none of it.
+    """
     from ._analogy_kernels import KERNELS
 
     return KERNELS
