@@ -367,6 +367,80 @@ def tokens(
     console.print(table)
 
 
+
+@app.command("eval")
+def evaluate(
+    similarity_sets: Annotated[list[str] | None, typer.Option(
+        "--similarity", help="Word-pair file or shipped set (wordsim353, simlex999); repeatable.")] = None,
+    analogies: Annotated[str | None, typer.Option(
+        "--analogies", help="Analogy file (questions-words.txt format) or the shipped 'questions-words'.")] = None,
+    restrict: Annotated[int, typer.Option(
+        "--restrict", min=0, help="Vocabulary = the first N (most frequent) tokens (gensim's default); 0 = all.")] = 300_000,
+    case_insensitive: Annotated[bool, typer.Option(
+        "--case-insensitive/--case-sensitive", help="Upper-case words and tokens before matching (gensim's default).")] = True,
+    method: Annotated[str, typer.Option(help="Analogy objective: cosadd (3CosAdd) or cosmul (3CosMul).")] = "cosadd",
+    vectors: VectorsOpt = "glove",
+    show_oov: Annotated[bool, typer.Option("--show-oov", help="List the skipped pairs and out-of-vocabulary words.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets."""
+    from . import evaluate as ev  # imported here: the other commands do not need it
+
+    if method not in ev.METHOD_NAMES:
+        raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
+    if not similarity_sets and not analogies:
+        similarity_sets, analogies = list(ev.BUILTIN_SIMILARITY), ev.BUILTIN_ANALOGIES
+    v = _load(vectors)
+    restrict_to = restrict or None  # 0 = the whole vocabulary
+    sim_results = [
+        ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive)
+        for path in similarity_sets or []
+    ]
+    analogy_result, seconds = None, 0.0
+    if analogies:
+        start = time.perf_counter()
+        analogy_result = ev.evaluate_analogies(
+            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+    if as_json:
+        _emit_json({
+            "vectors": vectors,
+            "similarity": [r.to_dict(oov=show_oov) for r in sim_results],
+            "analogies": None if analogy_result is None else
+            {**analogy_result.to_dict(oov=show_oov), "seconds": round(seconds, 3)},
+        })
+        return
+    if sim_results:
+        table = Table(title=f"word similarity: {vectors}", title_justify="left")
+        for column in ("set", "pairs used", "skipped (OOV)", "Spearman ρ", "Pearson r"):
+            table.add_column(column, justify="left" if column == "set" else "right")
+        for r in sim_results:
+            table.add_row(r.name, f"{r.pairs_used:,}", f"{r.pairs_skipped:,} ({r.oov_ratio:.1f}%)",
+                          f"{r.spearman:.4f}", f"{r.pearson:.4f}")
+        console.print(table)
+        console.print(f"[dim]protocol: {sim_results[0].protocol}[/dim]")
+        if show_oov:
+            for r in sim_results:
+                pairs = ", ".join(f"{a}-{b}" for a, b in r.oov_pairs) or "none"
+                console.print(f"{r.name} skipped pairs: {pairs}", highlight=False)
+    if analogy_result is not None:
+        a = analogy_result
+        table = Table(title=f"analogies: {a.name}, {a.method}, {vectors}", title_justify="left")
+        for column in ("section", "correct", "answered", "skipped (OOV)", "accuracy"):
+            table.add_column(column, justify="left" if column == "section" else "right")
+        for sec in a.sections:
+            table.add_row(sec.name, f"{sec.correct:,}", f"{sec.total:,}", f"{sec.skipped:,}",
+                          f"{sec.accuracy:.1%}" if sec.total else "-")
+        table.add_row("Total accuracy", f"{a.correct:,}", f"{a.total:,}", f"{a.skipped:,}", f"{a.accuracy:.1%}",
+                      style="bold", end_section=True)
+        console.print(table)
+        console.print(f"[dim]protocol: {a.protocol}[/dim]")
+        console.print(f"[dim]answered {a.total:,} questions in {seconds:.2f} s[/dim]")
+        if show_oov:
+            console.print(f"{a.name} out-of-vocabulary words ({len(a.oov_words)}): {' '.join(a.oov_words) or 'none'}",
+                          highlight=False)
+
+
 def _version_callback(value: bool) -> None:
     if value:
         console.print(f"tokvec {__version__}")
