@@ -1,0 +1,76 @@
+"""Time the projections behind ``tokvec plot`` on the N most frequent GloVe tokens (default 10,000).
+
+PCA is tokvec's NumPy SVD against scikit-learn's ``PCA(svd_solver="full")`` (best of 3); t-SNE
+(scikit-learn) and UMAP (umap-learn) run once each, as ``tokvec plot --method tsne|umap`` runs them
+(seeded; a seeded UMAP uses one thread). UMAP's first call compiles its numba kernels: that is
+timed separately on 200 points, and an unseeded, multi-threaded UMAP run is shown for comparison.
+
+    python bench/plot_projection.py [--points 10000] [--skip-tsne] [--skip-umap]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tokvec
+from tokvec.project import fit_pca, project
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _common import environment, timed  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", type=int, default=10_000)
+    parser.add_argument("--skip-tsne", action="store_true")
+    parser.add_argument("--skip-umap", action="store_true")
+    args = parser.parse_args()
+
+    v = tokvec.load("glove")
+    n = args.points
+    unit = v[np.arange(n)] * v.inv_norms[:n, None]  # (n, 50) unit vectors, as tokvec plot projects them
+    print(environment())
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{n:,} points x {v.dim} dims (the most frequent GloVe 6B tokens)\n")
+    rows: list[tuple[str, float, str]] = []
+
+    ours, _ = timed(lambda: fit_pca(unit, 2).transform(unit), repeat=3)
+    rows.append(("PCA, tokvec (NumPy SVD)", ours, "best of 3"))
+    try:
+        from sklearn.decomposition import PCA
+
+        theirs, _ = timed(lambda: PCA(2, svd_solver="full").fit_transform(unit.astype(np.float64)), repeat=3)
+        rows.append(("PCA, scikit-learn (svd_solver='full')", theirs, f"best of 3; tokvec {theirs / ours:.1f}x"))
+    except ImportError:
+        pass
+
+    if not args.skip_tsne:
+        seconds, _ = timed(lambda: project(unit, "tsne", 2, seed=0))
+        rows.append(("t-SNE, scikit-learn (Barnes-Hut, seeded)", seconds, "one run"))
+
+    if not args.skip_umap:
+        start = time.perf_counter()
+        import umap
+
+        project(unit[:200], "umap", 2, seed=0)  # first call: numba compiles umap's kernels
+        rows.append(("UMAP first call on 200 points (import + numba compile)", time.perf_counter() - start, "once"))
+        seconds, _ = timed(lambda: project(unit, "umap", 2, seed=0))
+        rows.append(("UMAP, umap-learn (seeded: one thread, as tokvec runs it)", seconds, "one run"))
+        seconds, _ = timed(lambda: umap.UMAP(n_components=2, n_neighbors=15).fit_transform(unit))
+        rows.append(("UMAP, umap-learn (unseeded: all threads)", seconds, "one run"))
+
+    print(f"| projection of {n:,} points to 2-D | time | note |\n|---|---:|---|")
+    for name, seconds, note in rows:
+        shown = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+        print(f"| {name} | {shown} | {note} |")
+    print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
