@@ -104,6 +104,16 @@ def test_umap_is_seeded_and_shapes_are_right(n):
     first, again = project(x, "umap", dim=3, seed=2), project(x, "umap", dim=3, seed=2)
     assert first.coords.shape == (n, 3) and first.axes[0] == "UMAP 1"
     np.testing.assert_allclose(first.coords, again.coords)
+    assert project(x, "umap", seed=None).coords.shape == (n, 2)  # unseeded: all cores
+
+
+@pytest.mark.slow
+def test_cli_umap_unseeded(tmp_path, capsys):
+    pytest.importorskip("umap")
+    out = tmp_path / "u.html"
+    code, _, err = run(capsys, "plot", "cat", "dog", "king", "-k", "4", "--method", "umap", "--unseeded", "-o", str(out))
+    assert code == 0, err
+    assert out.stat().st_size > 1_000_000
 
 
 # -- label placement ---------------------------------------------------------------------------------

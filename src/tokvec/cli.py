@@ -360,6 +360,8 @@ def plot(
     = False,
     three_d: Annotated[bool, typer.Option("--3d", help="3-D projection (HTML only).")] = False,
     seed: Annotated[int, typer.Option(help="Random seed of t-SNE and UMAP.")] = 0,
+    unseeded: Annotated[bool, typer.Option("--unseeded", help="No seed: UMAP uses all cores (faster, not "
+                                                                 "reproducible).")] = False,
     title: Annotated[str | None, typer.Option(help="Plot title instead of the generated one.")] = None,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
@@ -396,7 +398,7 @@ def plot(
             if not words and not top:
                 raise TokvecError("give WORDS to plot, or --top N for the most frequent tokens")
             plots.projection(v, words, neighbours=neighbours or 0, top=top, method=method,  # type: ignore[arg-type]
-                             dim=3 if three_d else 2, seed=seed, **common)
+                             dim=3 if three_d else 2, seed=None if unseeded else seed, **common)
             kind = "projection"
     notes = [str(w.message) for w in caught if issubclass(w.category, TokvecWarning)]
     seconds = time.perf_counter() - start

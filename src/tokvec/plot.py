@@ -84,7 +84,7 @@ def projection(
     top: int = 0,
     method: Method = "pca",
     dim: int = 2,
-    seed: int = 0,
+    seed: int | None = 0,
     skip_missing: bool = False,
     title: str | None = None,
     out: str | os.PathLike[str] | None = None,
@@ -93,6 +93,7 @@ def projection(
     """Project ``words`` (each with its ``neighbours`` nearest tokens) and/or the ``top`` most
     frequent tokens to ``dim`` dimensions by ``method`` ("pca", "tsne", "umap").
 
+    ``seed`` fixes t-SNE and UMAP (``None``: unseeded, which lets UMAP use every core).
     "Most frequent" uses the file's counts when it has them, else its first rows (word-vector files
     are sorted by frequency; a transformer vocabulary is not). Unknown words raise
     ``UnknownTokenError``, or are left out with a ``TokvecWarning`` when ``skip_missing``.
@@ -268,7 +269,7 @@ def known_words(v: Vectors, words: Sequence[str], skip_missing: bool) -> list[st
 
 
 def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top: int, method: Method, dim: int,
-                      seed: int, skip_missing: bool, hover: bool) -> Scene:
+                      seed: int | None, skip_missing: bool, hover: bool) -> Scene:
     if neighbours < 0 or top < 0:
         raise InvalidArgumentError("neighbours and top must be >= 0")
     words = known_words(v, words, skip_missing)

@@ -81,11 +81,13 @@ class Projection(NamedTuple):
     axes: tuple[str, ...]
 
 
-def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int = 0) -> Projection:
+def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int | None = 0) -> Projection:
     """Project ``points`` ``(n, d)`` to ``dim`` (2 or 3) dimensions by PCA, t-SNE or UMAP.
 
     t-SNE uses perplexity ``min(30, (n - 1) / 3)`` and PCA initialisation; UMAP uses
-    ``n_neighbors = min(15, n - 1)``. Both are seeded with ``seed`` (UMAP then runs on one thread).
+    ``n_neighbors = min(15, n - 1)``. Both are seeded with ``seed``; a seeded UMAP runs on one
+    thread (umap-learn's rule), ``seed=None`` lets it use all cores, several times faster but not
+    reproducible.
 
     >>> rng = np.random.default_rng(0)
     >>> project(rng.normal(size=(10, 5)), "pca").coords.shape
@@ -107,7 +109,7 @@ def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int 
     return Projection(np.asarray(coords, dtype=np.float64), tuple(f"{name} {i + 1}" for i in range(dim)))
 
 
-def _tsne(x: np.ndarray, dim: int, seed: int) -> np.ndarray:
+def _tsne(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
     try:
         from sklearn.manifold import TSNE
     except ImportError:
@@ -117,7 +119,7 @@ def _tsne(x: np.ndarray, dim: int, seed: int) -> np.ndarray:
     return tsne.fit_transform(x)
 
 
-def _umap(x: np.ndarray, dim: int, seed: int) -> np.ndarray:
+def _umap(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
     try:
         import umap
     except ImportError:
