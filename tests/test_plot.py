@@ -359,6 +359,16 @@ def test_labels_of_a_byte_level_vocabulary_are_readable():
     assert all("Ġking" not in h and "<b>" in h for h in scene.hover)
 
 
+def test_hover_and_labels_escape_html_in_tokens():
+    pytest.importorskip("plotly")
+    v = Vectors(["<unk>", "a&b", "cat", "dog"], np.random.default_rng(1).normal(size=(4, 6)).astype(np.float32))
+    figure = plots.projection(v, ["<unk>", "a&b", "cat"], backend="plotly")
+    texts = [t for trace in figure.data for t in trace.text]
+    hover = [h for trace in figure.data for h in trace.hovertext]
+    assert "<b>&lt;unk&gt;</b>" in texts and "<b>a&amp;b</b>" in texts
+    assert hover[0].startswith("<b>&lt;unk&gt;</b>") and "<unk>" not in "".join(hover)
+
+
 def test_minilm_token_matrix(tmp_path):
     pytest.importorskip("matplotlib")
     try:

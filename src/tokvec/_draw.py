@@ -273,7 +273,7 @@ def plotly_figure(scene: Scene) -> Any:
         style = [STYLE[scene.roles[i]] for i in idx]
         common = dict(
             name=html.escape(group), mode="markers+text",
-            text=[html.escape(scene.labels[i]) if shown[i] else "" for i in idx],
+            text=[_plotly_label(scene, i) if shown[i] else "" for i in idx],
             hovertext=[hover[i] for i in idx], hovertemplate="%{hovertext}<extra></extra>",
         )
         sizes = [s[3] if not (len(coords) > 2000 and scene.roles[i] == "token") else 3 for s, i in zip(style, idx)]
@@ -304,3 +304,9 @@ def plotly_figure(scene: Scene) -> Any:
         if scene.equal_aspect:
             fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig
+
+
+def _plotly_label(scene: Scene, i: int) -> str:
+    """Point text for plotly (which reads it as HTML): escaped, bold for the words asked for."""
+    text = html.escape(scene.labels[i])
+    return f"<b>{text}</b>" if scene.roles[i] in ("word", "answer") else text

@@ -23,6 +23,7 @@ plot styling options beyond a title and a size.
 
 from __future__ import annotations
 
+import html
 import os
 import warnings
 from collections.abc import Sequence
@@ -180,6 +181,10 @@ def save(figure: Any, out: str | os.PathLike[str]) -> Path:
     """Write a figure atomically: a matplotlib figure as PNG, a plotly figure as self-contained HTML.
 
     The figure is rendered to memory first, so a failing render leaves any existing file untouched.
+
+    >>> fig = heatmap(v, ["cat", "dog", "car"])   # doctest: +SKIP
+    >>> save(fig, "heatmap.png")                   # doctest: +SKIP
+    PosixPath('heatmap.png')
     """
     from . import _draw
 
@@ -438,8 +443,9 @@ def _hover(v: Vectors, rows: np.ndarray, points: _Points) -> list[str]:
         ids, scores = search.top_k(rows, np.ones(n, np.float32), rows, k, exclude=exclude)  # (n, k) each
         near = [[(points.labels[int(j)], float(s)) for j, s in zip(ids[i], scores[i])] for i in range(n)]
         where = "nearest plotted"
-    return [
-        f"<b>{label}</b> ({group})<br>{where}: " + ", ".join(f"{t} {s:.2f}" for t, s in found)
+    return [  # plotly hover text is HTML: tokens such as <unk> must be escaped
+        f"<b>{html.escape(label)}</b> ({html.escape(group)})<br>{where}: "
+        + ", ".join(f"{html.escape(t)} {s:.2f}" for t, s in found)
         for label, group, found in zip(points.labels, points.groups, near)
     ]
 
