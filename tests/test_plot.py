@@ -380,6 +380,18 @@ def test_minilm_token_matrix(tmp_path):
     assert {"king", "tokvec", "kings", "queen"} <= labels  # tokvec is the mean of its pieces
 
 
+@pytest.mark.parametrize("module, package, call", [
+    ("matplotlib.figure", "matplotlib", lambda v: plots.heatmap(v, ["cat", "dog"])),
+    ("plotly.graph_objects", "plotly", lambda v: plots.heatmap(v, ["cat", "dog"], backend="plotly")),
+    ("sklearn.manifold", "scikit-learn", lambda v: project(np.eye(5), "tsne")),
+    ("umap", "umap-learn", lambda v: project(np.eye(5), "umap")),
+])
+def test_missing_plot_dependency_says_how_to_install_it(monkeypatch, glove, module, package, call):
+    monkeypatch.setitem(sys.modules, module, None)  # import of it now raises ImportError
+    with pytest.raises(tokvec.errors.MissingDependencyError, match=rf"'{package}'.*pip install 'tokvec\[plot\]'"):
+        call(glove)
+
+
 def test_plot_modules_import_their_dependencies_lazily():
     code = ("import sys, tokvec.plot, tokvec.project, tokvec.projector;"
             "print([m for m in ('matplotlib', 'plotly', 'sklearn', 'umap') if m in sys.modules])")

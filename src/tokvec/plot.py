@@ -294,10 +294,11 @@ def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top:
                 points.add_id(i, word, "neighbour")
                 kept += 1
     if top:
-        frequent = f"{top:,} most frequent" if v.counts is not None else f"first {top:,} rows"
+        # word-vector files list tokens by frequency; a transformer vocabulary does not
+        frequent = f"{top:,} most frequent" if v.counts is not None or v.tokenizer is None else f"first {top:,}"
         for i in _top_ids(v, top):
             if int(i) not in points.seen:
-                points.add_id(int(i), frequent, "token")
+                points.add_id(int(i), f"{frequent} tokens", "token")
     if len(points.rows) < 2:
         raise InvalidArgumentError(
             f"a projection needs at least 2 points, got {len(points.rows)}; give more words, --neighbours K or --top N"
@@ -308,7 +309,7 @@ def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top:
     what = " + ".join(filter(None, [
         f"{len(words)} words" if words else "",
         f"{neighbours} nearest neighbours each" if neighbours and words else "",
-        f"{top:,} most frequent tokens" if top else "",
+        f"{frequent} tokens" if top else "",
     ]))
     return Scene(
         title=f"{name} of {what}", coords=proj.coords, labels=points.labels, groups=points.groups,
