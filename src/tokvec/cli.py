@@ -441,6 +441,107 @@ def evaluate(
                           highlight=False)
 
 
+
+@app.command()
+def plot(
+    output: Annotated[Path, typer.Option("--output", "-o", help="OUT.png (matplotlib) or OUT.html (interactive).")],
+    words: Annotated[list[str] | None, typer.Argument(help="Words to plot.")] = None,
+    method: Annotated[str, typer.Option(help="Projection: pca, tsne or umap.")] = "pca",
+    neighbours: Annotated[int | None, typer.Option(
+        "--neighbours", "--neighbors", "-k", min=0,
+        help="Add each word's K nearest neighbours, coloured by word (--analogy: 3 by default).")] = None,
+    top: Annotated[int, typer.Option(min=0, help="Add the N most frequent tokens.")] = 0,
+    analogy: Annotated[tuple[str, str, str] | None, typer.Option(
+        help="A B C: arrows A→B and C→D, D = tokvec's answer to 'A is to B as C is to ?'.")] = None,
+    heatmap: Annotated[bool, typer.Option("--heatmap", help="Cosine-similarity heatmap of WORDS.")] = False,
+    direction: Annotated[tuple[str, str, str, str] | None, typer.Option(
+        help="A1 B1 A2 B2: place WORDS at x = cosine with A1→B1, y = cosine with A2→B2.")] = None,
+    skip_missing: Annotated[bool, typer.Option("--skip-missing", help="Leave out unknown words (with a warning).")]
+    = False,
+    three_d: Annotated[bool, typer.Option("--3d", help="3-D projection (HTML only).")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of t-SNE and UMAP.")] = 0,
+    unseeded: Annotated[bool, typer.Option("--unseeded", help="No seed: UMAP uses all cores (faster, not "
+                                                                 "reproducible).")] = False,
+    title: Annotated[str | None, typer.Option(help="Plot title instead of the generated one.")] = None,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Plot words: a projection (PCA/t-SNE/UMAP), --analogy arrows, a --heatmap or a --direction plot."""
+    import warnings
+
+    from . import plot as plots
+    from .errors import TokvecWarning
+
+    words = words or []
+    modes = [name for name, on in (("--analogy", analogy), ("--heatmap", heatmap), ("--direction", direction)) if on]
+    if len(modes) > 1:
+        raise TokvecError(f"{' and '.join(modes)} are different plots; choose one")
+    if method not in ("pca", "tsne", "umap"):
+        raise TokvecError(f"unknown --method {method!r}; use pca, tsne or umap")
+    if modes and (method != "pca" or three_d):
+        raise TokvecError(f"{modes[0]} plots are 2-D and need no --method or --3d; drop them")
+    v = _load(vectors)
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TokvecWarning)
+        common = dict(skip_missing=skip_missing, title=title, out=output)
+        if analogy:
+            plots.analogy(v, *analogy, neighbours=3 if neighbours is None else neighbours, words=words, **common)
+            kind = "analogy"
+        elif heatmap:
+            plots.heatmap(v, words, **common)
+            kind = "heatmap"
+        elif direction:
+            plots.directions(v, words, x=direction[:2], y=direction[2:], **common)
+            kind = "direction"
+        else:
+            if not words and not top:
+                raise TokvecError("give WORDS to plot, or --top N for the most frequent tokens")
+            plots.projection(v, words, neighbours=neighbours or 0, top=top, method=method,  # type: ignore[arg-type]
+                             dim=3 if three_d else 2, seed=None if unseeded else seed, **common)
+            kind = "projection"
+    notes = [str(w.message) for w in caught if issubclass(w.category, TokvecWarning)]
+    seconds = time.perf_counter() - start
+    if as_json:
+        _emit_json({"output": str(output), "kind": kind, "method": method if kind == "projection" else None,
+                    "warnings": notes, "seconds": round(seconds, 3)})
+        return
+    err = Console(stderr=True)
+    for note in notes:
+        err.print(f"[yellow]warning:[/yellow] {note}", highlight=False, soft_wrap=True)
+    console.print(f"wrote {output} ({kind}) in {seconds:.2f} s", highlight=False)
+
+
+@app.command("export-projector")
+def export_projector(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write vectors.tsv, metadata.tsv and configs into.")],
+    limit: Annotated[int, typer.Option(min=0, help="Export the first N (most frequent) tokens; 0 = all.")] = 10_000,
+    tokens: Annotated[str, typer.Option(help="Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
+    = "escape",
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Files for the TensorFlow Embedding Projector (projector.tensorflow.org or TensorBoard), no TensorFlow needed."""
+    from .projector import export_projector as export
+
+    v = _load(vectors)
+    start = time.perf_counter()
+    files = export(v, out_dir, limit=limit or None, tokens=tokens)  # type: ignore[arg-type]
+    info = {"directory": str(files.directory), "rows": files.rows, "dim": files.dim, "escaped_tokens": files.escaped,
+            "files": [str(p) for p in (files.vectors, files.metadata, files.config_pbtxt, files.config_json)],
+            "seconds": round(time.perf_counter() - start, 3)}
+    if as_json:
+        _emit_json(info)
+        return
+    written = ", ".join(Path(p).name for p in info["files"])
+    console.print(f"wrote {files.rows:,} x {files.dim} to {files.directory}/ ({written}) in {info['seconds']:.2f} s",
+                  highlight=False)
+    if files.escaped:
+        console.print(f"[dim]note: {files.escaped} token(s) held a tab, newline or backslash and were escaped[/dim]")
+    console.print(f"[dim]open https://projector.tensorflow.org and Load the two .tsv files, or run "
+                  f"`tensorboard --logdir {files.directory}`[/dim]", highlight=False)
+
+
 def _version_callback(value: bool) -> None:
     if value:
         console.print(f"tokvec {__version__}")
