@@ -1,0 +1,209 @@
+"""Numba kernels for word2vec training (skip-gram and CBOW, negative sampling).
+
+The unit of work is a *chunk*: a run of whole sentences (about ``chunk_words`` ids). A chunk is
+trained start to end by one thread with its own random state (the word2vec/gensim 48-bit LCG
+``r = (r * 25214903917 + 11) mod 2**48``, seeded per (seed, epoch, chunk) by the driver), so a
+chunk's random draws never depend on which thread ran it or what ran before. Threads take chunks
+with ``numba.prange`` and update the shared weights without locks (Hogwild).
+
+Per sentence: subsample (keep word ``w`` iff ``sample_int[w] >= rand32``), then for each centre
+position draw the window shrink ``b = rand32 % window`` and ``negative`` noise words
+(``bisect_left(cum_table, (r >> 16) % cum_table[-1])``, as gensim draws them).
+
+* skip-gram, HogBatch (Ji et al. 2016): the ``negative`` noise words are drawn once per centre
+  word and shared by all its context words. The ``m`` context input rows ``C`` (m, dim) are scored
+  against the ``K + 1`` output rows ``T`` (K+1, dim) = [centre; noise] in one small product
+  ``C @ T.T`` (m, K+1): ``T`` stays in L1 and the sampler runs once per window instead of once per
+  pair. Each context row is updated as soon as its scores are done; the output rows' gradients
+  are summed over the window and applied at its end.
+* CBOW (cbow_mean=1): ``h`` = mean of the context input rows, scored against [centre; noise]; the
+  output rows are updated one by one and the summed input error is added to every context row,
+  exactly as word2vec/gensim do.
+
+Loss: for each update, ``-log s(u.v) - sum_k log s(-u.n_k)`` in float64 (noise words equal to the
+centre are skipped, as their updates are). ``_reference.py`` is the plain NumPy twin: same updates,
+same order, same random numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LCG_MUL = 25214903917
+LCG_ADD = 11
+MASK48 = (1 << 48) - 1
+
+_compiled = None
+
+
+def _compile():
+    global _compiled
+    if _compiled is not None:
+        return _compiled
+    import numba
+
+    jit = numba.njit(cache=True, nogil=True, fastmath=True)
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def lcg(r):
+        return (r * np.uint64(LCG_MUL) + np.uint64(LCG_ADD)) & np.uint64(MASK48)
+
+    @numba.njit(cache=True, nogil=True, inline="always")
+    def draw_noise(cum_table, r):
+        x = (r >> np.uint64(16)) % np.uint64(cum_table[cum_table.shape[0] - 1])
+        lo, hi = 0, cum_table.shape[0]
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if np.uint64(cum_table[mid]) < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    @jit
+    def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table,
+                    window, negative, alpha0, min_alpha, word_base, words_all, compute_loss):
+        dim = syn0.shape[1]
+        sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
+        targets = np.empty(negative + 1, np.int64)
+        grad_out = np.empty((negative + 1, dim), np.float32)  # (K+1, dim)
+        neu1e = np.empty(dim, np.float32)
+        h = np.empty(dim, np.float32)
+        loss = 0.0
+        updates = 0
+        effective = 0
+        r = np.uint64(r)
+        for s in range(s_lo, s_hi):
+            start, end = sent_starts[s], sent_starts[s + 1]
+            progress = (word_base + start) / words_all
+            alpha = np.float32(max(min_alpha, alpha0 - (alpha0 - min_alpha) * progress))
+            n = 0
+            for p in range(start, end):
+                w = ids[p]
+                if use_sample:
+                    keep = np.uint64(sample_int[w]) >= ((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
+                    r = lcg(r)
+                    if not keep:
+                        continue
+                sent[n] = w
+                n += 1
+            effective += n
+            for i in range(n):
+                b = np.int64(((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF)) % np.uint64(window))
+                r = lcg(r)
+                lo = max(0, i - window + b)
+                hi = min(n, i + window + 1 - b)
+                if hi - lo <= 1:
+                    continue
+                centre = sent[i]
+                targets[0] = centre
+                for k in range(1, negative + 1):
+                    targets[k] = draw_noise(cum_table, r)
+                    r = lcg(r)
+                if cbow:
+                    h[:] = 0.0
+                    for j in range(lo, hi):
+                        if j != i:
+                            c = sent[j]
+                            for d in range(dim):
+                                h[d] += syn0[c, d]
+                    inv = np.float32(1.0) / np.float32(hi - lo - 1)
+                    for d in range(dim):
+                        h[d] *= inv
+                    neu1e[:] = 0.0
+                    for k in range(negative + 1):
+                        t = targets[k]
+                        if k > 0 and t == centre:
+                            continue
+                        f = np.float32(0.0)
+                        for d in range(dim):
+                            f += h[d] * syn1[t, d]
+                        e = np.float32(math.exp(-abs(f)))
+                        sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
+                        label = np.float32(1.0) if k == 0 else np.float32(0.0)
+                        g = (label - sig) * alpha
+                        if compute_loss:
+                            z = -f if k == 0 else f
+                            loss += max(np.float64(z), 0.0) + math.log1p(np.float64(e))
+                        for d in range(dim):
+                            neu1e[d] += g * syn1[t, d]
+                        for d in range(dim):
+                            syn1[t, d] += g * h[d]
+                    for j in range(lo, hi):
+                        if j != i:
+                            c = sent[j]
+                            for d in range(dim):
+                                syn0[c, d] += neu1e[d]
+                    updates += 1
+                else:
+                    grad_out[:] = 0.0
+                    for j in range(lo, hi):
+                        if j == i:
+                            continue
+                        c = sent[j]
+                        neu1e[:] = 0.0
+                        for k in range(negative + 1):
+                            t = targets[k]
+                            if k > 0 and t == centre:
+                                continue
+                            f = np.float32(0.0)
+                            for d in range(dim):
+                                f += syn0[c, d] * syn1[t, d]
+                            e = np.float32(math.exp(-abs(f)))
+                            sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
+                            label = np.float32(1.0) if k == 0 else np.float32(0.0)
+                            g = (label - sig) * alpha
+                            if compute_loss:
+                                z = -f if k == 0 else f
+                                loss += max(np.float64(z), 0.0) + math.log1p(np.float64(e))
+                            for d in range(dim):
+                                neu1e[d] += g * syn1[t, d]
+                                grad_out[k, d] += g * syn0[c, d]
+                        for d in range(dim):
+                            syn0[c, d] += neu1e[d]
+                        updates += 1
+                    for k in range(negative + 1):
+                        t = targets[k]
+                        if k > 0 and t == centre:
+                            continue
+                        for d in range(dim):
+                            syn1[t, d] += grad_out[k, d]
+        return loss, updates, effective
+
+    @numba.njit(cache=True, nogil=True)
+    def serial(cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
+               cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
+               loss_out, updates_out, words_out):
+        for c in range(c_lo, c_hi):
+            loss_out[c], updates_out[c], words_out[c] = train_chunk(
+                cbow, syn0, syn1, ids, sent_starts, chunk_sents[c], chunk_sents[c + 1], seeds[c], sample_int,
+                use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
+
+    @numba.njit(cache=True, nogil=True, parallel=True)
+    def parallel(cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
+                 cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
+                 loss_out, updates_out, words_out):
+        for c in numba.prange(c_lo, c_hi):  # Hogwild: chunks share syn0/syn1 without locks
+            loss, updates, effective = train_chunk(
+                cbow, syn0, syn1, ids, sent_starts, chunk_sents[c], chunk_sents[c + 1], seeds[c], sample_int,
+                use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
+            loss_out[c] = loss
+            updates_out[c] = updates
+            words_out[c] = effective
+
+    _compiled = (serial, parallel)
+    return _compiled
+
+
+def run_chunks(threads: int, *args) -> None:
+    """Train chunks ``[c_lo, c_hi)`` (see ``_reference.run_chunks`` for the arguments) on ``threads`` threads."""
+    serial, parallel = _compile()
+    if threads <= 1:
+        serial(*args)
+        return
+    import numba
+
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    parallel(*args)

@@ -1,0 +1,118 @@
+"""Plain NumPy/Python twin of ``_kernels``: the same updates, in the same order, with the same random numbers.
+
+Used by tests to check the numba kernels on tiny corpora (one thread, fixed seed); far too slow
+for real training. See ``_kernels`` for the algorithm.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import numpy as np
+
+from ._kernels import LCG_ADD, LCG_MUL, MASK48
+
+
+def _lcg(r: int) -> int:
+    return (r * LCG_MUL + LCG_ADD) & MASK48
+
+
+def _rand32(r: int) -> int:
+    return (r >> 16) & 0xFFFFFFFF
+
+
+def _log_sigmoid_loss(f: np.float32, label: int) -> tuple[np.float32, float]:
+    """(sigmoid(f) in float32, -log sigmoid(f) if label else -log sigmoid(-f), in float64)."""
+    e = np.float32(np.exp(np.float32(-abs(f))))
+    sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
+    z = float(-f) if label else float(f)
+    return np.float32(sig), max(z, 0.0) + float(np.log1p(np.float64(e)))
+
+
+def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table,
+                window, negative, alpha0, min_alpha, word_base, words_all, compute_loss):
+    """Train sentences ``[s_lo, s_hi)``; return (loss sum, number of updates, words kept by subsampling)."""
+    dim = syn0.shape[1]
+    cum = [int(x) for x in cum_table]
+    loss, updates, effective = 0.0, 0, 0
+    r = int(r)
+    for s in range(s_lo, s_hi):
+        start, end = int(sent_starts[s]), int(sent_starts[s + 1])
+        progress = (word_base + start) / words_all
+        alpha = np.float32(max(min_alpha, alpha0 - (alpha0 - min_alpha) * progress))
+        sent = []
+        for p in range(start, end):
+            w = int(ids[p])
+            if use_sample:
+                keep = int(sample_int[w]) >= _rand32(r)
+                r = _lcg(r)
+                if not keep:
+                    continue
+            sent.append(w)
+        n = len(sent)
+        effective += n
+        for i in range(n):
+            b = _rand32(r) % window
+            r = _lcg(r)
+            lo, hi = max(0, i - window + b), min(n, i + window + 1 - b)
+            if hi - lo <= 1:
+                continue
+            centre = sent[i]
+            targets = [centre]
+            for _ in range(negative):
+                targets.append(bisect.bisect_left(cum, (r >> 16) % cum[-1]))
+                r = _lcg(r)
+            context = [sent[j] for j in range(lo, hi) if j != i]
+            if cbow:
+                h = np.zeros(dim, np.float32)
+                for c in context:
+                    h += syn0[c]
+                h *= np.float32(1.0) / np.float32(len(context))  # (dim,)
+                neu1e = np.zeros(dim, np.float32)
+                for k, t in enumerate(targets):
+                    if k > 0 and t == centre:
+                        continue
+                    sig, term = _log_sigmoid_loss(np.float32(np.dot(h, syn1[t])), k == 0)
+                    g = (np.float32(k == 0) - sig) * alpha
+                    if compute_loss:
+                        loss += term
+                    neu1e += g * syn1[t]
+                    syn1[t] += g * h
+                for c in context:
+                    syn0[c] += neu1e
+                updates += 1
+            else:
+                grad_out = np.zeros((negative + 1, dim), np.float32)  # (K+1, dim)
+                for c in context:
+                    neu1e = np.zeros(dim, np.float32)
+                    for k, t in enumerate(targets):
+                        if k > 0 and t == centre:
+                            continue
+                        sig, term = _log_sigmoid_loss(np.float32(np.dot(syn0[c], syn1[t])), k == 0)
+                        g = (np.float32(k == 0) - sig) * alpha
+                        if compute_loss:
+                            loss += term
+                        neu1e += g * syn1[t]
+                        grad_out[k] += g * syn0[c]
+                    syn0[c] += neu1e
+                    updates += 1
+                for k, t in enumerate(targets):
+                    if k > 0 and t == centre:
+                        continue
+                    syn1[t] += grad_out[k]
+    return loss, updates, effective
+
+
+def run_chunks(threads, cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
+               cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
+               loss_out, updates_out, words_out) -> None:
+    """Train chunks ``[c_lo, c_hi)`` in order (``threads`` is ignored); per-chunk results go to the ``*_out`` arrays.
+
+    Chunk ``c`` is sentences ``[chunk_sents[c], chunk_sents[c + 1])`` with random state ``seeds[c]``;
+    ``word_base`` (= epoch * corpus ids) and ``words_all`` (= epochs * corpus ids) place each sentence
+    on the linear learning-rate schedule.
+    """
+    for c in range(c_lo, c_hi):
+        loss_out[c], updates_out[c], words_out[c] = train_chunk(
+            cbow, syn0, syn1, ids, sent_starts, int(chunk_sents[c]), int(chunk_sents[c + 1]), seeds[c], sample_int,
+            use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
