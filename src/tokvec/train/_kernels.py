@@ -1,5 +1,7 @@
 """Numba kernels for word2vec training (skip-gram and CBOW, negative sampling).
 
+Imported only when training starts (it imports numba); `import tokvec` never imports it.
+
 The unit of work is a *chunk*: a run of whole sentences (about ``chunk_words`` ids). A chunk is
 trained start to end by one thread with its own random state (the word2vec/gensim 48-bit LCG
 ``r = (r * 25214903917 + 11) mod 2**48``, seeded per (seed, epoch, chunk) by the driver), so a
@@ -29,181 +31,286 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
-LCG_MUL = 25214903917
-LCG_ADD = 11
-MASK48 = (1 << 48) - 1
+from ._reference import LCG_ADD, LCG_MUL, MASK48
 
-_compiled = None
+_jit = numba.njit(cache=True, nogil=True, fastmath=True)
 
 
-def _compile():
-    global _compiled
-    if _compiled is not None:
-        return _compiled
-    import numba
+@numba.njit(cache=True, nogil=True, inline="always")
+def lcg(r):
+    return (r * np.uint64(LCG_MUL) + np.uint64(LCG_ADD)) & np.uint64(MASK48)
 
-    jit = numba.njit(cache=True, nogil=True, fastmath=True)
 
-    @numba.njit(cache=True, nogil=True, inline="always")
-    def lcg(r):
-        return (r * np.uint64(LCG_MUL) + np.uint64(LCG_ADD)) & np.uint64(MASK48)
+@numba.njit(cache=True, nogil=True, inline="always")
+def draw_noise(cum_table, r):
+    x = (r >> np.uint64(16)) % np.uint64(cum_table[cum_table.shape[0] - 1])
+    lo, hi = 0, cum_table.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if np.uint64(cum_table[mid]) < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
-    @numba.njit(cache=True, nogil=True, inline="always")
-    def draw_noise(cum_table, r):
-        x = (r >> np.uint64(16)) % np.uint64(cum_table[cum_table.shape[0] - 1])
-        lo, hi = 0, cum_table.shape[0]
-        while lo < hi:
-            mid = (lo + hi) >> 1
-            if np.uint64(cum_table[mid]) < x:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
 
-    @jit
-    def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table,
-                    window, negative, alpha0, min_alpha, word_base, words_all, compute_loss):
-        dim = syn0.shape[1]
-        sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
-        targets = np.empty(negative + 1, np.int64)
-        grad_out = np.empty((negative + 1, dim), np.float32)  # (K+1, dim)
-        neu1e = np.empty(dim, np.float32)
-        h = np.empty(dim, np.float32)
-        loss = 0.0
-        updates = 0
-        effective = 0
-        r = np.uint64(r)
-        for s in range(s_lo, s_hi):
-            start, end = sent_starts[s], sent_starts[s + 1]
-            progress = (word_base + start) / words_all
-            alpha = np.float32(max(min_alpha, alpha0 - (alpha0 - min_alpha) * progress))
-            n = 0
-            for p in range(start, end):
-                w = ids[p]
-                if use_sample:
-                    keep = np.uint64(sample_int[w]) >= ((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
-                    r = lcg(r)
-                    if not keep:
-                        continue
-                sent[n] = w
-                n += 1
-            effective += n
-            for i in range(n):
-                b = np.int64(((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF)) % np.uint64(window))
+@numba.njit(cache=True, nogil=True, inline="always")
+def likelihood(f, e, positive):
+    # sigmoid(f) if positive else sigmoid(-f), in float64 from e = exp(-|f|) (float32);
+    # when e underflows, the probability is ~exp(-|f|): return 1 and the loss |f| to add directly
+    if e < np.float32(1e-30):
+        if (f >= 0) == positive:
+            return 1.0, 0.0
+        return 1.0, abs(np.float64(f))
+    e64 = np.float64(e)
+    if (f >= 0) == positive:
+        return 1.0 / (1.0 + e64), 0.0
+    return e64 / (1.0 + e64), 0.0
+
+
+@_jit
+def train_chunk(
+    cbow,
+    syn0,
+    syn1,
+    ids,
+    sent_starts,
+    s_lo,
+    s_hi,
+    r,
+    sample_int,
+    use_sample,
+    cum_table,
+    window,
+    negative,
+    alpha0,
+    min_alpha,
+    word_base,
+    words_all,
+    compute_loss,
+):
+    dim = syn0.shape[1]
+    sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
+    targets = np.empty(negative + 1, np.int64)
+    grad_out = np.empty((negative + 1, dim), np.float32)  # (K+1, dim)
+    neu1e = np.empty(dim, np.float32)
+    h = np.empty(dim, np.float32)
+    loss = 0.0
+    updates = 0
+    effective = 0
+    r = np.uint64(r)
+    for s in range(s_lo, s_hi):
+        start, end = sent_starts[s], sent_starts[s + 1]
+        progress = (word_base + start) / words_all
+        alpha = np.float32(max(min_alpha, alpha0 - (alpha0 - min_alpha) * progress))
+        n = 0
+        for p in range(start, end):
+            w = ids[p]
+            if use_sample:
+                keep = np.uint64(sample_int[w]) >= ((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
                 r = lcg(r)
-                lo = max(0, i - window + b)
-                hi = min(n, i + window + 1 - b)
-                if hi - lo <= 1:
+                if not keep:
                     continue
-                centre = sent[i]
-                targets[0] = centre
-                for k in range(1, negative + 1):
-                    targets[k] = draw_noise(cum_table, r)
-                    r = lcg(r)
-                if cbow:
-                    h[:] = 0.0
-                    for j in range(lo, hi):
-                        if j != i:
-                            c = sent[j]
-                            for d in range(dim):
-                                h[d] += syn0[c, d]
-                    inv = np.float32(1.0) / np.float32(hi - lo - 1)
+            sent[n] = w
+            n += 1
+        effective += n
+        for i in range(n):
+            b = np.int64(((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF)) % np.uint64(window))
+            r = lcg(r)
+            lo = max(0, i - window + b)
+            hi = min(n, i + window + 1 - b)
+            if hi - lo <= 1:
+                continue
+            centre = sent[i]
+            targets[0] = centre
+            for k in range(1, negative + 1):
+                targets[k] = draw_noise(cum_table, r)
+                r = lcg(r)
+            if cbow:
+                h[:] = 0.0
+                for j in range(lo, hi):
+                    if j != i:
+                        c = sent[j]
+                        for d in range(dim):
+                            h[d] += syn0[c, d]
+                inv = np.float32(1.0) / np.float32(hi - lo - 1)
+                for d in range(dim):
+                    h[d] *= inv
+                neu1e[:] = 0.0
+                likely = 1.0
+                for k in range(negative + 1):
+                    t = targets[k]
+                    if k > 0 and t == centre:
+                        continue
+                    f = np.float32(0.0)
                     for d in range(dim):
-                        h[d] *= inv
+                        f += h[d] * syn1[t, d]
+                    e = np.float32(math.exp(-abs(f)))
+                    sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
+                    label = np.float32(1.0) if k == 0 else np.float32(0.0)
+                    g = (label - sig) * alpha
+                    if compute_loss:
+                        prob, big = likelihood(f, e, k == 0)
+                        likely *= prob
+                        loss += big
+                    for d in range(dim):
+                        neu1e[d] += g * syn1[t, d]
+                    for d in range(dim):
+                        syn1[t, d] += g * h[d]
+                for j in range(lo, hi):
+                    if j != i:
+                        c = sent[j]
+                        for d in range(dim):
+                            syn0[c, d] += neu1e[d]
+                if compute_loss:
+                    loss -= math.log(likely)
+                updates += 1
+            else:
+                grad_out[:] = 0.0
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    c = sent[j]
                     neu1e[:] = 0.0
+                    likely = 1.0
                     for k in range(negative + 1):
                         t = targets[k]
                         if k > 0 and t == centre:
                             continue
                         f = np.float32(0.0)
                         for d in range(dim):
-                            f += h[d] * syn1[t, d]
+                            f += syn0[c, d] * syn1[t, d]
                         e = np.float32(math.exp(-abs(f)))
                         sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
                         label = np.float32(1.0) if k == 0 else np.float32(0.0)
                         g = (label - sig) * alpha
                         if compute_loss:
-                            z = -f if k == 0 else f
-                            loss += max(np.float64(z), 0.0) + math.log1p(np.float64(e))
+                            prob, big = likelihood(f, e, k == 0)
+                            likely *= prob
+                            loss += big
                         for d in range(dim):
                             neu1e[d] += g * syn1[t, d]
-                        for d in range(dim):
-                            syn1[t, d] += g * h[d]
-                    for j in range(lo, hi):
-                        if j != i:
-                            c = sent[j]
-                            for d in range(dim):
-                                syn0[c, d] += neu1e[d]
+                            grad_out[k, d] += g * syn0[c, d]
+                    for d in range(dim):
+                        syn0[c, d] += neu1e[d]
+                    if compute_loss:
+                        loss -= math.log(likely)
                     updates += 1
-                else:
-                    grad_out[:] = 0.0
-                    for j in range(lo, hi):
-                        if j == i:
-                            continue
-                        c = sent[j]
-                        neu1e[:] = 0.0
-                        for k in range(negative + 1):
-                            t = targets[k]
-                            if k > 0 and t == centre:
-                                continue
-                            f = np.float32(0.0)
-                            for d in range(dim):
-                                f += syn0[c, d] * syn1[t, d]
-                            e = np.float32(math.exp(-abs(f)))
-                            sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
-                            label = np.float32(1.0) if k == 0 else np.float32(0.0)
-                            g = (label - sig) * alpha
-                            if compute_loss:
-                                z = -f if k == 0 else f
-                                loss += max(np.float64(z), 0.0) + math.log1p(np.float64(e))
-                            for d in range(dim):
-                                neu1e[d] += g * syn1[t, d]
-                                grad_out[k, d] += g * syn0[c, d]
-                        for d in range(dim):
-                            syn0[c, d] += neu1e[d]
-                        updates += 1
-                    for k in range(negative + 1):
-                        t = targets[k]
-                        if k > 0 and t == centre:
-                            continue
-                        for d in range(dim):
-                            syn1[t, d] += grad_out[k, d]
-        return loss, updates, effective
+                for k in range(negative + 1):
+                    t = targets[k]
+                    if k > 0 and t == centre:
+                        continue
+                    for d in range(dim):
+                        syn1[t, d] += grad_out[k, d]
+    return loss, updates, effective
 
-    @numba.njit(cache=True, nogil=True)
-    def serial(cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
-               cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
-               loss_out, updates_out, words_out):
-        for c in range(c_lo, c_hi):
-            loss_out[c], updates_out[c], words_out[c] = train_chunk(
-                cbow, syn0, syn1, ids, sent_starts, chunk_sents[c], chunk_sents[c + 1], seeds[c], sample_int,
-                use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
 
-    @numba.njit(cache=True, nogil=True, parallel=True)
-    def parallel(cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
-                 cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
-                 loss_out, updates_out, words_out):
-        for c in numba.prange(c_lo, c_hi):  # Hogwild: chunks share syn0/syn1 without locks
-            loss, updates, effective = train_chunk(
-                cbow, syn0, syn1, ids, sent_starts, chunk_sents[c], chunk_sents[c + 1], seeds[c], sample_int,
-                use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
-            loss_out[c] = loss
-            updates_out[c] = updates
-            words_out[c] = effective
+@numba.njit(cache=True, nogil=True)
+def serial(
+    cbow,
+    syn0,
+    syn1,
+    ids,
+    sent_starts,
+    chunk_sents,
+    c_lo,
+    c_hi,
+    seeds,
+    sample_int,
+    use_sample,
+    cum_table,
+    window,
+    negative,
+    alpha0,
+    min_alpha,
+    word_base,
+    words_all,
+    compute_loss,
+    loss_out,
+    updates_out,
+    words_out,
+):
+    for c in range(c_lo, c_hi):
+        loss_out[c], updates_out[c], words_out[c] = train_chunk(
+            cbow,
+            syn0,
+            syn1,
+            ids,
+            sent_starts,
+            chunk_sents[c],
+            chunk_sents[c + 1],
+            seeds[c],
+            sample_int,
+            use_sample,
+            cum_table,
+            window,
+            negative,
+            alpha0,
+            min_alpha,
+            word_base,
+            words_all,
+            compute_loss,
+        )
 
-    _compiled = (serial, parallel)
-    return _compiled
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def parallel(
+    cbow,
+    syn0,
+    syn1,
+    ids,
+    sent_starts,
+    chunk_sents,
+    c_lo,
+    c_hi,
+    seeds,
+    sample_int,
+    use_sample,
+    cum_table,
+    window,
+    negative,
+    alpha0,
+    min_alpha,
+    word_base,
+    words_all,
+    compute_loss,
+    loss_out,
+    updates_out,
+    words_out,
+):
+    for c in numba.prange(c_lo, c_hi):  # Hogwild: chunks share syn0/syn1 without locks
+        loss, updates, effective = train_chunk(
+            cbow,
+            syn0,
+            syn1,
+            ids,
+            sent_starts,
+            chunk_sents[c],
+            chunk_sents[c + 1],
+            seeds[c],
+            sample_int,
+            use_sample,
+            cum_table,
+            window,
+            negative,
+            alpha0,
+            min_alpha,
+            word_base,
+            words_all,
+            compute_loss,
+        )
+        loss_out[c] = loss
+        updates_out[c] = updates
+        words_out[c] = effective
 
 
 def run_chunks(threads: int, *args) -> None:
-    """Train chunks ``[c_lo, c_hi)`` (see ``_reference.run_chunks`` for the arguments) on ``threads`` threads."""
-    serial, parallel = _compile()
+    """Train chunks ``[c_lo, c_hi)`` (arguments as ``_reference.run_chunks``) on ``threads`` threads."""
     if threads <= 1:
         serial(*args)
         return
-    import numba
-
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     parallel(*args)

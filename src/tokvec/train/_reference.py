@@ -7,10 +7,13 @@ for real training. See ``_kernels`` for the algorithm.
 from __future__ import annotations
 
 import bisect
+import math
 
 import numpy as np
 
-from ._kernels import LCG_ADD, LCG_MUL, MASK48
+LCG_MUL = 25214903917
+LCG_ADD = 11
+MASK48 = (1 << 48) - 1
 
 
 def _lcg(r: int) -> int:
@@ -21,12 +24,20 @@ def _rand32(r: int) -> int:
     return (r >> 16) & 0xFFFFFFFF
 
 
-def _log_sigmoid_loss(f: np.float32, label: int) -> tuple[np.float32, float]:
-    """(sigmoid(f) in float32, -log sigmoid(f) if label else -log sigmoid(-f), in float64)."""
+def _sigmoid_likelihood(f: np.float32, positive: bool) -> tuple[np.float32, float, float]:
+    """(sigmoid(f) in float32, the probability of the label in float64, loss to add directly).
+
+    The probability is ``sigmoid(f)`` for the positive target and ``sigmoid(-f)`` for a noise word;
+    the loss of an update is ``-log`` of the product of its probabilities. When ``exp(-|f|)``
+    underflows the probability is ~``exp(-|f|)``: it counts as 1 and ``|f|`` is added directly.
+    """
     e = np.float32(np.exp(np.float32(-abs(f))))
     sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
-    z = float(-f) if label else float(f)
-    return np.float32(sig), max(z, 0.0) + float(np.log1p(np.float64(e)))
+    agree = (f >= 0) == positive
+    if e < np.float32(1e-30):
+        return np.float32(sig), 1.0, 0.0 if agree else abs(float(f))
+    e64 = float(e)
+    return np.float32(sig), (1.0 / (1.0 + e64) if agree else e64 / (1.0 + e64)), 0.0
 
 
 def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table,
@@ -69,32 +80,38 @@ def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, u
                     h += syn0[c]
                 h *= np.float32(1.0) / np.float32(len(context))  # (dim,)
                 neu1e = np.zeros(dim, np.float32)
+                likely = 1.0
                 for k, t in enumerate(targets):
                     if k > 0 and t == centre:
                         continue
-                    sig, term = _log_sigmoid_loss(np.float32(np.dot(h, syn1[t])), k == 0)
+                    sig, prob, big = _sigmoid_likelihood(np.float32(np.dot(h, syn1[t])), k == 0)
                     g = (np.float32(k == 0) - sig) * alpha
-                    if compute_loss:
-                        loss += term
+                    likely *= prob
+                    loss += big if compute_loss else 0.0
                     neu1e += g * syn1[t]
                     syn1[t] += g * h
                 for c in context:
                     syn0[c] += neu1e
+                if compute_loss:
+                    loss -= math.log(likely)
                 updates += 1
             else:
                 grad_out = np.zeros((negative + 1, dim), np.float32)  # (K+1, dim)
                 for c in context:
                     neu1e = np.zeros(dim, np.float32)
+                    likely = 1.0
                     for k, t in enumerate(targets):
                         if k > 0 and t == centre:
                             continue
-                        sig, term = _log_sigmoid_loss(np.float32(np.dot(syn0[c], syn1[t])), k == 0)
+                        sig, prob, big = _sigmoid_likelihood(np.float32(np.dot(syn0[c], syn1[t])), k == 0)
                         g = (np.float32(k == 0) - sig) * alpha
-                        if compute_loss:
-                            loss += term
+                        likely *= prob
+                        loss += big if compute_loss else 0.0
                         neu1e += g * syn1[t]
                         grad_out[k] += g * syn0[c]
                     syn0[c] += neu1e
+                    if compute_loss:
+                        loss -= math.log(likely)
                     updates += 1
                 for k, t in enumerate(targets):
                     if k > 0 and t == centre:

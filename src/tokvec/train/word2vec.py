@@ -361,6 +361,12 @@ def train(
     train_seconds = 0.0
     last_checkpoint = time.monotonic()
 
+    kernel_args = (cbow, state.syn0, state.syn1, data.ids, data.sentence_starts, bounds)
+    tables = (sample_int, config.sample > 0, cum_table, config.window, config.negative, float(config.alpha),
+              float(config.min_alpha))
+    # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
+    kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
+                       words_all, config.compute_loss, loss_out, updates_out, words_out)
     bar = _Bar(config.epochs * n_ids, enabled=progress)
     bar.advance(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
     with _Interrupt() as interrupt, bar:
@@ -379,10 +385,8 @@ def train(
                 if stop_after is not None:
                     c_hi = min(c_hi, c_lo + stop_after - chunks_run)
                 started = time.perf_counter()
-                kernels.run_chunks(config.threads, cbow, state.syn0, state.syn1, data.ids, data.sentence_starts,
-                                   bounds, c_lo, c_hi, seeds, sample_int, config.sample > 0, cum_table,
-                                   config.window, config.negative, float(config.alpha), float(config.min_alpha),
-                                   epoch * n_ids, words_all, config.compute_loss, loss_out, updates_out, words_out)
+                kernels.run_chunks(config.threads, *kernel_args, c_lo, c_hi, seeds, *tables, epoch * n_ids, words_all,
+                                   config.compute_loss, loss_out, updates_out, words_out)
                 train_seconds += time.perf_counter() - started
                 for c in range(c_lo, c_hi):  # in chunk order, so sums do not depend on the threads
                     state.loss_sums[epoch] += float(loss_out[c])
