@@ -14,6 +14,15 @@ import numpy as np
 LCG_MUL = 25214903917
 LCG_ADD = 11
 MASK48 = (1 << 48) - 1
+MAX_EXP = 6.0  # |u.v| >= MAX_EXP: the sigmoid is saturated and no update is made (gensim's rule)
+NOISE_BUCKET_SHIFT = 16  # the kernel narrows its noise-table bisection to buckets of 2**16 table values
+
+
+def noise_buckets(cum_table: np.ndarray) -> np.ndarray:
+    """``bisect_left(cum_table, b << NOISE_BUCKET_SHIFT)`` for every bucket ``b`` (and one past the end), int64."""
+    n = (int(cum_table[-1]) >> NOISE_BUCKET_SHIFT) + 2
+    edges = np.arange(n, dtype=np.int64) << NOISE_BUCKET_SHIFT
+    return np.searchsorted(cum_table.astype(np.int64), edges, side="left").astype(np.int64)
 
 
 def _lcg(r: int) -> int:
@@ -40,7 +49,7 @@ def _sigmoid_likelihood(f: np.float32, positive: bool) -> tuple[np.float32, floa
     return np.float32(sig), (1.0 / (1.0 + e64) if agree else e64 / (1.0 + e64)), 0.0
 
 
-def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table,
+def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table, buckets,
                 window, negative, alpha0, min_alpha, word_base, words_all, compute_loss):
     """Train sentences ``[s_lo, s_hi)``; return (loss sum, number of updates, words kept by subsampling)."""
     dim = syn0.shape[1]
@@ -84,10 +93,13 @@ def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, u
                 for k, t in enumerate(targets):
                     if k > 0 and t == centre:
                         continue
-                    sig, prob, big = _sigmoid_likelihood(np.float32(np.dot(h, syn1[t])), k == 0)
+                    f = np.float32(np.dot(h, syn1[t]))
+                    sig, prob, big = _sigmoid_likelihood(f, k == 0)
                     g = (np.float32(k == 0) - sig) * alpha
                     likely *= prob
                     loss += big if compute_loss else 0.0
+                    if abs(f) >= MAX_EXP:
+                        continue
                     neu1e += g * syn1[t]
                     syn1[t] += g * h
                 for c in context:
@@ -103,10 +115,13 @@ def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, u
                     for k, t in enumerate(targets):
                         if k > 0 and t == centre:
                             continue
-                        sig, prob, big = _sigmoid_likelihood(np.float32(np.dot(syn0[c], syn1[t])), k == 0)
+                        f = np.float32(np.dot(syn0[c], syn1[t]))
+                        sig, prob, big = _sigmoid_likelihood(f, k == 0)
                         g = (np.float32(k == 0) - sig) * alpha
                         likely *= prob
                         loss += big if compute_loss else 0.0
+                        if abs(f) >= MAX_EXP:
+                            continue
                         neu1e += g * syn1[t]
                         grad_out[k] += g * syn0[c]
                     syn0[c] += neu1e
@@ -121,15 +136,16 @@ def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, u
 
 
 def run_chunks(threads, cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
-               cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
+               cum_table, buckets, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
                loss_out, updates_out, words_out) -> None:
     """Train chunks ``[c_lo, c_hi)`` in order (``threads`` is ignored); per-chunk results go to the ``*_out`` arrays.
 
-    Chunk ``c`` is sentences ``[chunk_sents[c], chunk_sents[c + 1])`` with random state ``seeds[c]``;
+    ``buckets`` (``noise_buckets(cum_table)``) only speeds up the kernel's noise draws; the twin bisects the
+    whole table. Chunk ``c`` is sentences ``[chunk_sents[c], chunk_sents[c + 1])`` with random state ``seeds[c]``;
     ``word_base`` (= epoch * corpus ids) and ``words_all`` (= epochs * corpus ids) place each sentence
     on the linear learning-rate schedule.
     """
     for c in range(c_lo, c_hi):
         loss_out[c], updates_out[c], words_out[c] = train_chunk(
             cbow, syn0, syn1, ids, sent_starts, int(chunk_sents[c]), int(chunk_sents[c + 1]), seeds[c], sample_int,
-            use_sample, cum_table, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
+            use_sample, cum_table, buckets, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)

@@ -37,6 +37,7 @@ import numpy as np
 from .._atomic import atomic_write
 from ..errors import InvalidArgumentError, TokvecError
 from ..vectors import Vectors
+from ._reference import noise_buckets
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 
 CHECKPOINT_FORMAT = "tokvec-word2vec-checkpoint"
@@ -199,9 +200,16 @@ def chunk_seeds(seed: int, epoch: int, n_chunks: int) -> np.ndarray:
 
 
 def initial_weights(n: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Input vectors uniform in (-0.5, 0.5) / dim (seeded), output vectors zero; each ``(n, dim)`` float32."""
+    """Input vectors uniform in [-1, 1) / dim, output vectors zero; each ``(n, dim)`` float32.
+
+    This is gensim 4's ``prep_vectors`` (word2vec.c and gensim 3 used (-0.5, 0.5) / dim), drawn from
+    ``np.random.default_rng(seed)`` in the same way.
+    """
     rng = np.random.default_rng(seed)
-    syn0 = ((rng.random((n, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)).astype(np.float32)
+    syn0 = rng.random((n, dim), dtype=np.float32)  # (n, dim) in [0, 1)
+    syn0 *= 2.0
+    syn0 -= 1.0
+    syn0 /= dim
     return syn0, np.zeros((n, dim), np.float32)
 
 
@@ -362,7 +370,7 @@ def train(
     last_checkpoint = time.monotonic()
 
     kernel_args = (cbow, state.syn0, state.syn1, data.ids, data.sentence_starts, bounds)
-    tables = (sample_int, config.sample > 0, cum_table, config.window, config.negative, float(config.alpha),
+    tables = (sample_int, config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative, float(config.alpha),
               float(config.min_alpha))
     # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
     kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
