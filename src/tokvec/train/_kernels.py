@@ -10,7 +10,9 @@ with ``numba.prange`` and update the shared weights without locks (Hogwild).
 
 Per sentence: subsample (keep word ``w`` iff ``sample_int[w] >= rand32``), then for each centre
 position draw the window shrink ``b = rand32 % window`` and ``negative`` noise words
-(``bisect_left(cum_table, (r >> 16) % cum_table[-1])``, as gensim draws them).
+(``bisect_left(cum_table, (r >> 16) % cum_table[-1])``, as gensim draws them; the bisection starts
+from a bucket index over the table's values, which gives the same word in ~2 steps instead of ~15).
+As in gensim, a score ``|u.v| >= 6`` (a saturated sigmoid) makes no update; its loss still counts.
 
 * skip-gram, HogBatch (Ji et al. 2016): the ``negative`` noise words are drawn once per centre
   word and shared by all its context words. The ``m`` context input rows ``C`` (m, dim) are scored
