@@ -102,6 +102,8 @@ def train_chunk(
     targets = np.empty(negative + 1, np.int64)
     grad_out = np.empty((negative + 1, dim), np.float32)  # (K+1, dim)
     neu1e = np.empty(dim, np.float32)
+    t_rows = np.empty((negative + 1, dim), np.float32)  # (K+1, dim) skip-gram: copies of the window's output rows
+    u = np.empty(dim, np.float32)  # skip-gram: copy of the context word's input row
     h = np.empty(dim, np.float32)
     loss = 0.0
     updates = 0
@@ -177,10 +179,16 @@ def train_chunk(
                 updates += 1
             else:
                 grad_out[:] = 0.0
+                for k in range(negative + 1):  # T: the window's output rows, unchanged until its end
+                    t = targets[k]
+                    for d in range(dim):
+                        t_rows[k, d] = syn1[t, d]
                 for j in range(lo, hi):
                     if j == i:
                         continue
                     c = sent[j]
+                    for d in range(dim):
+                        u[d] = syn0[c, d]
                     neu1e[:] = 0.0
                     likely = 1.0
                     for k in range(negative + 1):
@@ -189,7 +197,7 @@ def train_chunk(
                             continue
                         f = np.float32(0.0)
                         for d in range(dim):
-                            f += syn0[c, d] * syn1[t, d]
+                            f += u[d] * t_rows[k, d]
                         e = np.float32(math.exp(-abs(f)))
                         sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
                         label = np.float32(1.0) if k == 0 else np.float32(0.0)
@@ -201,8 +209,8 @@ def train_chunk(
                         if abs(f) >= MAX_EXP:  # saturated: no update, as in gensim
                             continue
                         for d in range(dim):
-                            neu1e[d] += g * syn1[t, d]
-                            grad_out[k, d] += g * syn0[c, d]
+                            neu1e[d] += g * t_rows[k, d]
+                            grad_out[k, d] += g * u[d]
                     for d in range(dim):
                         syn0[c, d] += neu1e[d]
                     if compute_loss:
