@@ -1,6 +1,6 @@
 """Time tokvec's word2vec trainer against gensim ``Word2Vec`` on the same corpus, and compare quality.
 
-Usage: ``python bench/train.py [CORPUS] [--threads 2] [--epochs 5] [--models skipgram cbow]``
+Usage: ``python bench/train.py [CORPUS] [--threads 2] [--epochs 5] [--seeds 1] [--models skipgram cbow]``
 (without CORPUS, ``bench/make_corpus.py`` builds the WordNet/GCIDE corpus in a temp dir).
 
 Both train with the same parameters (dim 100, window 5, negative 5, min_count 5, sample 1e-3,
@@ -11,6 +11,7 @@ the corpus each epoch; tokvec: the kernels over the pre-encoded corpus). End-to-
 + encoding + training) is printed too. Quality is measured with gensim's own ``evaluate_word_pairs``
 (WordSim-353, SimLex-999: Spearman) and ``evaluate_word_analogies`` (Google analogies, the 30,000
 most frequent words) on both models; tokvec's vectors are wrapped in a gensim ``KeyedVectors``.
+With ``--seeds N`` every figure is the mean over seeds 1..N (one seed's WS-353 moves by ~0.01).
 """
 
 from __future__ import annotations
@@ -72,12 +73,20 @@ def run_tokvec(corpus: Path, model: str, threads: int, epochs: int, seed: int) -
             "words": result.effective_words, "loss": result.epoch_loss, **quality(kv)}
 
 
+def _mean(runs: list[dict]) -> dict:
+    """Per-key mean over runs (lists, e.g. the loss per epoch, element-wise)."""
+    import numpy as np
+
+    return {k: (np.mean([r[k] for r in runs], axis=0).tolist() if isinstance(runs[0][k], list)
+                else float(np.mean([r[k] for r in runs]))) for k in runs[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", type=int, default=1, help="average over seeds 1..N")
     parser.add_argument("--models", nargs="+", default=["skipgram", "cbow"], choices=["skipgram", "cbow"])
     args = parser.parse_args()
     logging.getLogger("gensim").setLevel(logging.WARNING)
@@ -88,13 +97,14 @@ def main() -> None:
         corpus, _ = make_corpus()
     with open(corpus, encoding="utf-8", errors="replace") as f:
         words = sum(len(line.split()) for line in f)
-    print(f"corpus {corpus}: {words:,} words; threads {args.threads}; epochs {args.epochs}; {environment()}")
+    print(f"corpus {corpus}: {words:,} words; threads {args.threads}; epochs {args.epochs}; "
+          f"mean of seeds 1..{args.seeds}; {environment()}")
     lines = ["| model | tool | effective words/s | train s | total s | WS-353 ρ | SimLex ρ | analogy acc |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     verdicts = []
     for model in args.models:
-        theirs = run_gensim(corpus, model, args.threads, args.epochs, args.seed)
-        ours = run_tokvec(corpus, model, args.threads, args.epochs, args.seed)
+        theirs = _mean([run_gensim(corpus, model, args.threads, args.epochs, s) for s in range(1, args.seeds + 1)])
+        ours = _mean([run_tokvec(corpus, model, args.threads, args.epochs, s) for s in range(1, args.seeds + 1)])
         for name, r in (("gensim", theirs), ("tokvec", ours)):
             lines.append(f"| {model} | {name} | {r['wps']:,.0f} | {r['train_s']:.1f} | {r['total_s']:.1f} | "
                          f"{r['wordsim353']:.3f} | {r['simlex999']:.3f} | {r['analogy']:.3f} |")
