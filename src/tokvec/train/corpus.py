@@ -135,7 +135,7 @@ class _IdWriter:
         self.size += part.shape[0]
         if self.file is None and self.size > self.spill_tokens:
             self.tmpdir = tempfile.TemporaryDirectory(prefix="tokvec-corpus-")
-            self.file = open(Path(self.tmpdir.name) / "ids.int32", "wb")  # noqa: SIM115 (closed in finish)
+            self.file = open(Path(self.tmpdir.name) / "ids.int32", "wb")  # closed in finish()
             for p in self.parts:
                 p.tofile(self.file)
             self.parts = []

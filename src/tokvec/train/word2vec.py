@@ -370,8 +370,8 @@ def train(
     last_checkpoint = time.monotonic()
 
     kernel_args = (cbow, state.syn0, state.syn1, data.ids, data.sentence_starts, bounds)
-    tables = (sample_int, config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative, float(config.alpha),
-              float(config.min_alpha))
+    tables = (sample_int, config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
+              float(config.alpha), float(config.min_alpha))
     # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
     kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
                        words_all, config.compute_loss, loss_out, updates_out, words_out)
