@@ -260,3 +260,24 @@ def test_quality_on_lee_corpus():
     assert related > unrelated + 0.2
     neighbours = {t for t, _ in v.most_similar("afghanistan", topn=10)}
     assert len(neighbours & {"taliban", "bin", "laden", "osama", "bora", "tora", "caves", "kabul", "qaeda"}) >= 3
+
+
+def test_ctrl_c_writes_a_checkpoint_then_resume_finishes(tmp_path):
+    """A real SIGINT mid-run: the driver finishes the current chunk group, checkpoints, re-raises."""
+    import os
+    import signal
+    import threading
+
+    ckpt = tmp_path / "ctrl-c.npz"
+    cfg = tiny("skipgram", epochs=3)
+    timer = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            train(TOY * 60, cfg, progress=False, checkpoint=ckpt, backend="reference")  # the slow twin: ~2 s
+    finally:
+        timer.cancel()
+    with np.load(ckpt) as saved:
+        assert (int(saved["epoch"]), int(saved["next_chunk"])) < (3, 0)
+    resumed = train(TOY * 60, None, progress=False, resume=ckpt)
+    assert len(resumed.epoch_loss) == 3 and all(np.isfinite(resumed.epoch_loss))
