@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._atomic", "tokvec.vectors",
-           "tokvec.formats"]
+           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec"]
 
 
 @pytest.mark.parametrize("name", MODULES)

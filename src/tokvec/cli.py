@@ -542,6 +542,68 @@ def export_projector(
                   f"`tensorboard --logdir {files.directory}`[/dim]", highlight=False)
 
 
+
+@app.command()
+def train(
+    corpus: Annotated[list[Path], typer.Argument(help="Text files: one sentence per line, whitespace-separated tokens.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],
+    model: Annotated[str, typer.Option(help="skipgram or cbow.")] = "cbow",
+    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
+    negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
+    min_count: Annotated[int, typer.Option(help="Drop tokens rarer than this.")] = 5,
+    max_vocab: Annotated[int | None, typer.Option(help="Keep at most the N most frequent tokens.")] = None,
+    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0: off).")] = 1e-3,
+    alpha: Annotated[float, typer.Option(help="Initial learning rate (decays linearly to 0.0001).")] = 0.025,
+    threads: Annotated[int, typer.Option(help="Worker threads (1: bit-reproducible).")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    checkpoint_every: Annotated[float | None, typer.Option(help="Write a checkpoint every MIN minutes.")] = None,
+    checkpoint: Annotated[Path | None, typer.Option(help="Checkpoint file (default: OUTPUT.ckpt.npz).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue from a checkpoint (its settings are used).")] = None,
+    to: Annotated[str | None, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = None,
+    errors: Annotated[str, typer.Option(help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint."""
+    from .formats import _format_name
+    from .train.word2vec import Word2VecConfig
+    from .train.word2vec import train as train_word2vec
+
+    if to is not None:
+        _format_name(to)
+    elif not any(s in (".tokvec", ".bin", ".vec", ".txt") for s in output.suffixes):
+        raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
+                          f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
+    config = None if resume is not None else Word2VecConfig(
+        model=model, dim=dim, window=window, negative=negative, min_count=min_count,  # type: ignore[arg-type]
+        max_vocab=max_vocab, epochs=epochs, sample=sample, alpha=alpha, min_alpha=min(0.0001, alpha),
+        threads=threads, seed=seed)
+    ckpt = checkpoint if checkpoint is not None else output.with_name(output.name + ".ckpt.npz")
+    result = train_word2vec([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,
+                            resume=resume, progress=not quiet and not as_json, errors=errors)  # type: ignore[arg-type]
+    written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
+    info = {"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
+            "model": result.config.model, "epoch_loss": result.epoch_loss,
+            "words_per_second": round(result.words_per_second), "effective_words": result.effective_words,
+            "seconds": round(result.seconds, 3), "replaced_bytes": result.replaced_bytes}
+    if as_json:
+        _emit_json(info)
+        return
+    table = Table(title=f"{result.config.model} loss", title_justify="left")
+    table.add_column("epoch", justify="right")
+    table.add_column("mean loss", justify="right")
+    for e, loss in enumerate(result.epoch_loss, 1):
+        table.add_row(str(e), f"{loss:.4f}")
+    console.print(table)
+    if result.replaced_bytes:
+        console.print(f"[yellow]note: {result.replaced_bytes:,} non-UTF-8 bytes were replaced by U+FFFD "
+                      "(--errors strict rejects them)[/yellow]")
+    console.print(f"wrote {written} ({len(result.vectors):,} x {result.vectors.dim}); "
+                  f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
+
+
 def _version_callback(value: bool) -> None:
     if value:
         console.print(f"tokvec {__version__}")

@@ -1,0 +1,469 @@
+"""word2vec training: ``Word2VecConfig``, the ``train`` driver, checkpoints and resume.
+
+The driver encodes the corpus once (``corpus.encode_corpus``), splits it into chunks of whole
+sentences (about ``chunk_words`` ids each; a chunk is the unit of work, of randomness and of
+resumption), and hands groups of chunks to the numba kernels (``_kernels``), updating a rich
+progress bar (words/s, loss, learning rate, ETA) between groups. Every ``checkpoint_every``
+minutes, and on Ctrl-C, it writes a checkpoint (weights, vocabulary, counts, config, epoch and
+chunk position, loss so far) atomically; ``resume=`` continues from one.
+
+Reproducibility: each chunk's random state is derived from (seed, epoch, chunk index) and its
+learning rate from its position in the corpus, so with ``threads=1`` a run is bit-identical
+across runs and a resumed run is bit-identical to an uninterrupted one. With more threads chunks
+run concurrently on shared weights (Hogwild): results are not bit-identical between runs, but the
+same random draws and schedule are used, so quality is equivalent.
+
+Deliberately left out: hierarchical softmax, fastText subwords, phrases, vocabulary growth
+(``build_vocab(update=True)``), and gensim's ``max_vocab_size`` pruning during counting
+(``max_vocab`` here keeps the most frequent tokens after counting everything).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import signal
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .._atomic import atomic_write
+from ..errors import InvalidArgumentError, TokvecError
+from ..vectors import Vectors
+from ._reference import noise_buckets
+from .corpus import CorpusSource, EncodedCorpus, encode_corpus
+
+CHECKPOINT_FORMAT = "tokvec-word2vec-checkpoint"
+CHECKPOINT_VERSION = 1
+
+
+class CheckpointError(TokvecError, ValueError):
+    """A checkpoint cannot be read or does not match the corpus or configuration given."""
+
+
+@dataclass(frozen=True)
+class Word2VecConfig:
+    """word2vec hyper-parameters; defaults are gensim's ``Word2Vec`` defaults.
+
+    ``model`` is ``"skipgram"`` or ``"cbow"`` (CBOW averages its context, gensim's ``cbow_mean=1``);
+    ``sample`` is the subsampling threshold (0 disables it); ``max_vocab`` keeps at most that many
+    of the most frequent tokens; ``chunk_words`` is the size of the unit of work (results depend on
+    it, so a resumed run must keep it); ``compute_loss`` can be turned off for ~10% more speed.
+
+    >>> Word2VecConfig(model="cbow", dim=50).window
+    5
+    """
+
+    model: Literal["skipgram", "cbow"] = "cbow"
+    dim: int = 100
+    window: int = 5
+    negative: int = 5
+    min_count: int = 5
+    max_vocab: int | None = None
+    sample: float = 1e-3
+    epochs: int = 5
+    alpha: float = 0.025
+    min_alpha: float = 0.0001
+    ns_exponent: float = 0.75
+    seed: int = 1
+    threads: int = 3
+    chunk_words: int = 10_000
+    compute_loss: bool = True
+
+    def __post_init__(self) -> None:
+        def need(ok: bool, message: str) -> None:
+            if not ok:
+                raise InvalidArgumentError(message)
+
+        need(self.model in ("skipgram", "cbow"), f"model must be 'skipgram' or 'cbow', got {self.model!r}")
+        need(_is_int(self.dim) and self.dim >= 1, f"dim must be a positive integer (e.g. 100), got {self.dim!r}")
+        need(_is_int(self.window) and self.window >= 1,
+             f"window must be a positive integer (words on each side, e.g. 5), got {self.window!r}")
+        need(_is_int(self.negative) and self.negative >= 1,
+             f"negative must be a positive integer (noise words per update, e.g. 5), got {self.negative!r}; "
+             "hierarchical softmax (negative=0) is not supported")
+        need(_is_int(self.min_count) and self.min_count >= 1, f"min_count must be >= 1, got {self.min_count!r}")
+        need(self.max_vocab is None or (_is_int(self.max_vocab) and self.max_vocab >= 1),
+             f"max_vocab must be None or a positive integer, got {self.max_vocab!r}")
+        need(isinstance(self.sample, (int, float)) and math.isfinite(self.sample) and self.sample >= 0,
+             f"sample must be >= 0 (e.g. 1e-3; 0 disables subsampling), got {self.sample!r}")
+        need(_is_int(self.epochs) and self.epochs >= 1, f"epochs must be a positive integer, got {self.epochs!r}")
+        need(isinstance(self.alpha, (int, float)) and 0 < self.alpha < 1,
+             f"alpha (learning rate) must be in (0, 1), e.g. 0.025, got {self.alpha!r}")
+        need(isinstance(self.min_alpha, (int, float)) and 0 <= self.min_alpha <= self.alpha,
+             f"min_alpha must be in [0, alpha={self.alpha}], got {self.min_alpha!r}")
+        need(_is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
+        need(_is_int(self.threads) and self.threads >= 1, f"threads must be >= 1, got {self.threads!r}")
+        need(_is_int(self.chunk_words) and self.chunk_words >= 1,
+             f"chunk_words must be >= 1, got {self.chunk_words!r}")
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Word2VecConfig:
+        return cls(**json.loads(text))
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+
+
+@dataclass
+class TrainResult:
+    """What ``train`` returns: the input vectors (with counts), mean loss per epoch, and speed.
+
+    ``epoch_loss[e]`` is the mean negative-sampling loss ``-log s(u.v) - sum_k log s(-u.n_k)`` over
+    every update of epoch ``e`` (skip-gram: one per (context, centre) pair; CBOW: one per centre).
+    ``words_per_second`` counts words trained after subsampling (gensim's "effective words"),
+    over the training time of this call.
+    """
+
+    vectors: Vectors
+    epoch_loss: list[float]
+    words_per_second: float
+    effective_words: int
+    seconds: float
+    config: Word2VecConfig
+    replaced_bytes: int = 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# vocabulary-derived tables (gensim's formulas)
+
+
+def sample_ints(counts: np.ndarray, sample: float) -> np.ndarray:
+    """Subsampling thresholds as gensim's ``prepare_vocab`` stores them (``sample_int``), shape ``(V,)`` uint32.
+
+    A word with count ``v`` is kept with probability ``p = (sqrt(v / t) + 1) * t / v`` (capped at 1),
+    ``t = sample * total``; stored as ``uint32(p * (2**32 - 1))`` and compared with a random 32-bit draw.
+
+    >>> sample_ints(np.array([1000, 1]), 1e-3).tolist()
+    [140185945, 4294967295]
+    """
+    counts = np.asarray(counts, dtype=np.float64)
+    total = float(counts.sum())
+    if not sample:
+        threshold = total
+    elif sample < 1.0:
+        threshold = sample * total
+    else:
+        threshold = float(int(sample * (3 + math.sqrt(5)) / 2))
+    prob = (np.sqrt(counts / threshold) + 1) * (threshold / counts)
+    prob = np.minimum(prob, 1.0)
+    return (prob * (2**32 - 1)).astype(np.uint32)
+
+
+def noise_table(counts: np.ndarray, exponent: float = 0.75, domain: int = 2**31 - 1) -> np.ndarray:
+    """Cumulative unigram^exponent distribution as gensim's ``make_cum_table`` builds it, ``(V,)`` uint32.
+
+    Noise word ``i`` is drawn when a uniform integer in ``[0, table[-1])`` falls in
+    ``[table[i-1], table[i])`` (``bisect_left``).
+
+    >>> noise_table(np.array([16, 1])).tolist()  # 16 ** 0.75 = 8: 8/9 of (2**31 - 1), then all of it
+    [1908874353, 2147483647]
+    """
+    powered = np.asarray(counts, dtype=np.float64) ** float(exponent)
+    cumulative = np.cumsum(powered)
+    return np.round(cumulative / cumulative[-1] * domain).astype(np.uint32)
+
+
+def chunk_boundaries(sentence_starts: np.ndarray, chunk_words: int) -> np.ndarray:
+    """Sentence indices where chunks start, plus the end: chunk ``c`` is sentences ``[b[c], b[c+1])``.
+
+    >>> chunk_boundaries(np.array([0, 3, 5, 9, 10]), 4).tolist()
+    [0, 2, 3, 4]
+    """
+    n_sent = len(sentence_starts) - 1
+    total = int(sentence_starts[-1])
+    cuts = np.searchsorted(sentence_starts, np.arange(chunk_words, total, chunk_words), side="left")
+    inner = np.unique(cuts[(cuts > 0) & (cuts < n_sent)])
+    return np.concatenate([[0], inner, [n_sent]]).astype(np.int64)
+
+
+def chunk_seeds(seed: int, epoch: int, n_chunks: int) -> np.ndarray:
+    """48-bit LCG start states for the chunks of one epoch (splitmix64 of (seed, epoch, chunk)), ``(n_chunks,)``."""
+    with np.errstate(over="ignore"):
+        z = (np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(epoch) * np.uint64(0xD1B54A32D192ED03)
+             + np.arange(1, n_chunks + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return z & np.uint64((1 << 48) - 1)
+
+
+def initial_weights(n: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Input vectors uniform in [-1, 1) / dim, output vectors zero; each ``(n, dim)`` float32.
+
+    This is gensim 4's ``prep_vectors`` (word2vec.c and gensim 3 used (-0.5, 0.5) / dim), drawn from
+    ``np.random.default_rng(seed)`` in the same way.
+    """
+    rng = np.random.default_rng(seed)
+    syn0 = rng.random((n, dim), dtype=np.float32)  # (n, dim) in [0, 1)
+    syn0 *= 2.0
+    syn0 -= 1.0
+    syn0 /= dim
+    return syn0, np.zeros((n, dim), np.float32)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# checkpoints
+
+
+@dataclass
+class _State:
+    syn0: np.ndarray  # (V, dim) float32
+    syn1: np.ndarray  # (V, dim) float32
+    epoch: int = 0
+    next_chunk: int = 0
+    loss_sums: list[float] = dataclasses.field(default_factory=list)
+    update_counts: list[int] = dataclasses.field(default_factory=list)
+
+
+def _corpus_digest(corpus: EncodedCorpus) -> int:
+    crc = zlib.crc32(np.ascontiguousarray(corpus.sentence_starts).view(np.uint8))
+    step = 1 << 24
+    for i in range(0, corpus.n_tokens, step):
+        crc = zlib.crc32(np.ascontiguousarray(corpus.ids[i:i + step]).view(np.uint8), crc)
+    return crc
+
+
+def save_checkpoint(path: str | os.PathLike, config: Word2VecConfig, corpus: EncodedCorpus, state: _State) -> Path:
+    """Write a checkpoint atomically (``np.savez`` to a temporary file, then rename)."""
+    packed = "\n".join(corpus.tokens).encode("utf-8")
+    path = Path(path)
+    with atomic_write(path) as f:
+        np.savez(
+            f, format=np.array(CHECKPOINT_FORMAT), version=np.array(CHECKPOINT_VERSION),
+            config=np.array(config.to_json()), vocab_utf8=np.frombuffer(packed, np.uint8),
+            counts=corpus.counts, syn0=state.syn0, syn1=state.syn1,
+            epoch=np.array(state.epoch), next_chunk=np.array(state.next_chunk),
+            loss_sums=np.array(state.loss_sums, np.float64), update_counts=np.array(state.update_counts, np.int64),
+            n_tokens=np.array(corpus.n_tokens), corpus_crc=np.array(_corpus_digest(corpus)),
+        )
+    return path
+
+
+def _load_checkpoint(path: str | os.PathLike) -> tuple[Word2VecConfig, list[str], np.ndarray, _State, int, int]:
+    path = Path(path)
+    if not path.exists():
+        raise CheckpointError(f"no such checkpoint: {path}. Check the path given to --resume")
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if str(z["format"]) != CHECKPOINT_FORMAT:
+                raise CheckpointError(f"{path} is not a tokvec word2vec checkpoint")
+            if int(z["version"]) != CHECKPOINT_VERSION:
+                raise CheckpointError(f"{path} is checkpoint version {int(z['version'])}; this tokvec reads "
+                                      f"version {CHECKPOINT_VERSION}. Resume with the tokvec that wrote it")
+            config = Word2VecConfig.from_json(str(z["config"]))
+            text = z["vocab_utf8"].tobytes().decode("utf-8")
+            tokens = text.split("\n") if text or len(z["counts"]) else []
+            state = _State(z["syn0"].copy(), z["syn1"].copy(), int(z["epoch"]), int(z["next_chunk"]),
+                           [float(x) for x in z["loss_sums"]], [int(x) for x in z["update_counts"]])
+            return config, tokens, z["counts"].copy(), state, int(z["n_tokens"]), int(z["corpus_crc"])
+    except (OSError, KeyError, ValueError, zlib.error) as exc:
+        if isinstance(exc, TokvecError):
+            raise
+        raise CheckpointError(f"cannot read checkpoint {path}: {exc}. It may be truncated; use an earlier one") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the driver
+
+
+class _Interrupt:
+    """Turn SIGINT into a flag checked between chunk groups (so a checkpoint is always consistent)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous = None
+
+    def __enter__(self) -> _Interrupt:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl-C: give up at once
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def train(
+    corpus: CorpusSource,
+    config: Word2VecConfig | None = None,
+    *,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: float | None = None,
+    resume: str | os.PathLike | None = None,
+    progress: bool = True,
+    errors: Literal["replace", "strict"] = "replace",
+    stop_after: int | None = None,
+    backend: Literal["numba", "reference"] = "numba",
+) -> TrainResult:
+    """Train word2vec (skip-gram or CBOW, negative sampling) on ``corpus``; return vectors, loss, speed.
+
+    ``corpus`` is a text file (one sentence per line), a list of files, or a re-iterable of token lists.
+    ``checkpoint`` is where checkpoints go: every ``checkpoint_every`` minutes (if given) and on Ctrl-C,
+    after which ``KeyboardInterrupt`` is re-raised. ``resume`` continues from a checkpoint (its config
+    is used; ``config``, if given, may only change ``threads``). ``stop_after`` stops after that many
+    chunks as if Ctrl-C had been pressed. ``backend="reference"`` runs the slow NumPy twin (tests).
+
+    >>> from tokvec.train.word2vec import train, Word2VecConfig
+    >>> r = train([["a", "b", "c"]] * 50, Word2VecConfig(dim=8, min_count=1, threads=1), progress=False)
+    >>> r.vectors.matrix.shape, len(r.epoch_loss)
+    ((3, 8), 5)
+    """
+    if backend == "numba":
+        from . import _kernels as kernels
+    elif backend == "reference":
+        from . import _reference as kernels  # type: ignore[no-redef]
+    else:
+        raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {backend!r}")
+    if checkpoint_every is not None and checkpoint_every <= 0:
+        raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
+    if checkpoint_every is not None and checkpoint is None:
+        raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
+
+    if resume is not None:
+        saved, tokens, counts, state, n_tokens, crc = _load_checkpoint(resume)
+        if config is not None and dataclasses.replace(config, threads=saved.threads) != saved:
+            raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
+                                  "resume with the same settings (only threads may change)")
+        config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
+        data = encode_corpus(corpus, vocab=tokens, errors=errors)
+        if data.n_tokens != n_tokens or _corpus_digest(data) != crc:
+            raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
+                                  f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
+        data.counts = counts
+    else:
+        config = config or Word2VecConfig()
+        data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors)
+        syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
+        state = _State(syn0, syn1)
+
+    cbow = config.model == "cbow"
+    sample_int = sample_ints(data.counts, config.sample)
+    cum_table = noise_table(data.counts, config.ns_exponent)
+    bounds = chunk_boundaries(data.sentence_starts, config.chunk_words)
+    n_chunks = len(bounds) - 1
+    n_ids = max(data.n_tokens, 1)
+    words_all = float(config.epochs * n_ids)
+    group = max(1, config.threads) * 4
+    loss_out = np.zeros(n_chunks, np.float64)
+    updates_out = np.zeros(n_chunks, np.int64)
+    words_out = np.zeros(n_chunks, np.int64)
+    effective = 0
+    chunks_run = 0
+    train_seconds = 0.0
+    last_checkpoint = time.monotonic()
+
+    kernel_args = (cbow, state.syn0, state.syn1, data.ids, data.sentence_starts, bounds)
+    tables = (sample_int, config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
+              float(config.alpha), float(config.min_alpha))
+    # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
+    kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
+                       words_all, config.compute_loss, loss_out, updates_out, words_out)
+    bar = _Bar(config.epochs * n_ids, enabled=progress)
+    bar.advance(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
+    with _Interrupt() as interrupt, bar:
+        while state.epoch < config.epochs:
+            epoch = state.epoch
+            while len(state.loss_sums) <= epoch:
+                state.loss_sums.append(0.0)
+                state.update_counts.append(0)
+            seeds = chunk_seeds(config.seed, epoch, n_chunks)
+            while state.next_chunk < n_chunks:
+                if interrupt.requested or (stop_after is not None and chunks_run >= stop_after):
+                    _save_on_interrupt(checkpoint, config, data, state, bar)
+                    raise KeyboardInterrupt
+                c_lo = state.next_chunk
+                c_hi = min(n_chunks, c_lo + group)
+                if stop_after is not None:
+                    c_hi = min(c_hi, c_lo + stop_after - chunks_run)
+                started = time.perf_counter()
+                kernels.run_chunks(config.threads, *kernel_args, c_lo, c_hi, seeds, *tables, epoch * n_ids, words_all,
+                                   config.compute_loss, loss_out, updates_out, words_out)
+                train_seconds += time.perf_counter() - started
+                for c in range(c_lo, c_hi):  # in chunk order, so sums do not depend on the threads
+                    state.loss_sums[epoch] += float(loss_out[c])
+                    state.update_counts[epoch] += int(updates_out[c])
+                    effective += int(words_out[c])
+                chunks_run += c_hi - c_lo
+                state.next_chunk = c_hi
+                done = epoch * n_ids + int(data.sentence_starts[bounds[c_hi]])
+                lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) * done / words_all)
+                updates = state.update_counts[epoch]
+                bar.update(done, effective / train_seconds if train_seconds else 0.0,
+                           state.loss_sums[epoch] / updates if updates else float("nan"), lr, epoch)
+                if checkpoint_every is not None and time.monotonic() - last_checkpoint >= 60 * checkpoint_every:
+                    save_checkpoint(checkpoint, config, data, state)  # type: ignore[arg-type]
+                    last_checkpoint = time.monotonic()
+            state.epoch += 1
+            state.next_chunk = 0
+
+    epoch_loss = [s / u if u else float("nan") for s, u in zip(state.loss_sums, state.update_counts)]
+    vectors = Vectors(list(data.tokens), state.syn0, counts=data.counts, check_duplicates=False,
+                      metadata={"trainer": "tokvec word2vec", "config": config.to_json()})
+    return TrainResult(vectors, epoch_loss, effective / train_seconds if train_seconds else 0.0, effective,
+                       train_seconds, config, data.replaced_bytes)
+
+
+def _save_on_interrupt(checkpoint, config, data, state, bar) -> None:
+    bar.stop()
+    if checkpoint is None:
+        return
+    path = save_checkpoint(checkpoint, config, data, state)
+    bar.console.print(f"interrupted: checkpoint saved to {path} (epoch {state.epoch + 1}, chunk {state.next_chunk}); "
+                      f"continue with --resume {path}")
+
+
+class _Bar:
+    """A rich progress bar over words: words/s, current loss, learning rate, ETA (no-op when disabled)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.enabled = enabled
+        self.progress = None
+        if enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.progress = Progress(
+                TextColumn("epoch {task.fields[epoch]}"), BarColumn(),
+                TextColumn("{task.percentage:>5.1f}%"), TextColumn("{task.fields[wps]:>9,.0f} words/s"),
+                TextColumn("loss {task.fields[loss]:.4f}"), TextColumn("lr {task.fields[lr]:.5f}"),
+                TimeRemainingColumn(), console=self.console, transient=False)
+            self.task = self.progress.add_task("train", total=total, epoch=1, wps=0.0, loss=float("nan"), lr=0.0)
+
+    def __enter__(self) -> _Bar:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def advance(self, completed: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=completed)
+
+    def update(self, completed: int, wps: float, loss: float, lr: float, epoch: int) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, completed=completed, wps=wps, loss=loss, lr=lr, epoch=epoch + 1)
