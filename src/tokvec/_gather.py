@@ -10,21 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 _PARALLEL_MIN_VALUES = 1 << 16  # below this many output values, np.take wins
-_kernel = None
-
-
 def _compile():
-    global _kernel
-    if _kernel is None:
-        import numba
+    from . import _gather_kernels  # numba is imported only for the first large lookup
 
-        @numba.njit(cache=True, nogil=True, parallel=True)
-        def gather(table, ids, out):
-            for i in numba.prange(ids.shape[0]):
-                out[i, :] = table[ids[i], :]
-
-        _kernel = gather
-    return _kernel
+    return _gather_kernels.gather
 
 
 def gather_rows(table: np.ndarray, ids: np.ndarray) -> np.ndarray:

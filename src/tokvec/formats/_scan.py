@@ -16,54 +16,11 @@ import numpy as np
 OK, TRUNCATED, LONG_TOKEN = 0, 1, 2
 MAX_TOKEN_BYTES = 1 << 16  # a longer "token" means the file is not what its header says
 
-_kernels = None
-
 
 def _compile():
-    global _kernels
-    if _kernels is None:
-        import numba
+    from . import _scan_kernels as k  # numba is imported only when a binary file is first read
 
-        @numba.njit(cache=True, nogil=True)
-        def scan(buf, start, n, record_bytes, tok_start, tok_end, vec_start):
-            size = buf.shape[0]
-            pos = start
-            for r in range(n):
-                while pos < size and buf[pos] == 10:  # skip b"\n" between records
-                    pos += 1
-                ts = pos
-                while pos < size and buf[pos] != 32:
-                    pos += 1
-                    if pos - ts > MAX_TOKEN_BYTES:
-                        return r, ts, LONG_TOKEN
-                if pos >= size:
-                    return r, ts, TRUNCATED
-                tok_start[r] = ts
-                tok_end[r] = pos
-                pos += 1
-                if pos + record_bytes > size:
-                    return r, ts, TRUNCATED
-                vec_start[r] = pos
-                pos += record_bytes
-            return n, pos, OK
-
-        @numba.njit(cache=True, nogil=True, parallel=True)
-        def gather(buf, vec_start, record_bytes, out):
-            for r in numba.prange(vec_start.shape[0]):
-                s = vec_start[r]
-                out[r * record_bytes : (r + 1) * record_bytes] = buf[s : s + record_bytes]
-
-        @numba.njit(cache=True, nogil=True)
-        def pack(buf, tok_start, tok_end, offsets, packed):
-            for r in range(tok_start.shape[0]):
-                o = offsets[r]
-                s = tok_start[r]
-                for j in range(tok_end[r] - s):
-                    packed[o + j] = buf[s + j]
-                packed[offsets[r + 1] - 1] = 10
-
-        _kernels = (scan, gather, pack)
-    return _kernels
+    return k.scan, k.gather, k.pack
 
 
 def scan(buf: np.ndarray, start: int, n: int, dim: int):
