@@ -307,8 +307,8 @@ def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top:
     proj = project(rows, method, dim, seed)
     name = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[method]
     what = " + ".join(filter(None, [
-        f"{len(words)} words" if words else "",
-        f"{neighbours} nearest neighbours each" if neighbours and words else "",
+        (f"{len(words)} words" if len(words) > 1 else f"{words[0]!r}") if words else "",
+        (f"{neighbours} nearest neighbours" + (" each" if len(words) > 1 else "")) if neighbours and words else "",
         f"{frequent} tokens" if top else "",
     ]))
     return Scene(
