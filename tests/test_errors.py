@@ -187,3 +187,12 @@ def _raise_after(func, n):
         return func(*args, **kwargs)
 
     return wrapper
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tokvec.save(tokvec.Vectors(["a"], np.ones((1, 2), np.float32)), tmp_path / "v.tokvec")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
