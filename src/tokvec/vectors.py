@@ -142,19 +142,19 @@ class Vectors:
         With a transformer vocabulary, a word that is not one token is the mean of its pieces
         (see ``pieces``).
         """
-        if isinstance(token, str):
-            ids = self._word_ids(token)
-            if len(ids) > 1:
-                row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
-                if norm:
-                    length = np.linalg.norm(row)
-                    row = row / length if length > 0 else row
-                return row
-            i = ids[0]
-        else:
-            i = self._check_id(int(token))
-        row = np.array(self.matrix[i], dtype=np.float32)
-        return row * self.inv_norms[i] if norm else row
+        ids = self._word_ids(token) if isinstance(token, str) else [self._check_id(int(token))]
+        return self._ids_vector(ids, norm)
+
+    def _ids_vector(self, ids: list[int], norm: bool) -> np.ndarray:
+        """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
+        if len(ids) > 1:
+            row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
+            if norm:
+                length = np.linalg.norm(row)
+                row = row / length if length > 0 else row
+            return row
+        row = np.array(self.matrix[ids[0]], dtype=np.float32)
+        return row * self.inv_norms[ids[0]] if norm else row
 
     def pieces(self, word: str) -> list[str]:
         """The tokens ``word`` stands for: itself if it is one token, else its tokenizer pieces."""
@@ -314,9 +314,8 @@ class Vectors:
             unit = np.stack([self._unit_query(row) for row in queries]) if len(queries) else queries
             exclude = None
         else:
-            word_ids = [self._word_ids(q) for q in queries]
-            unit = np.stack([self.vector(q, norm=True) for q in queries]) if queries else np.zeros((0, self.dim))
-            exclude = word_ids
+            exclude = [self._word_ids(q) for q in queries]
+            unit = np.stack([self._ids_vector(ids, True) for ids in exclude]) if exclude else np.zeros((0, self.dim))
         if len(unit) == 0:
             return []
         return self._search(unit, topn, restrict, exclude)

@@ -12,7 +12,7 @@ Deliberately left out: tokenisation (see ``formats/hf.py``) and mutation: a Voca
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -58,7 +58,6 @@ class Vocab:
         self._tokens: list[str] | None = None
         self._table: np.ndarray | None = None
         self._duplicates: np.ndarray | None = None
-        self._folded: dict[str, int] | None = None
         self.counts = _check_counts(counts, self._size)
 
     # -- size and membership -------------------------------------------------------------------
@@ -113,23 +112,10 @@ class Vocab:
             raise UnknownTokenError(str(token), self._size, self.suggest(str(token)))
         return i
 
-    def indices(self, tokens: Iterable[str]) -> np.ndarray:
-        """Ids of several tokens as an int64 array; the first unknown one raises."""
-        return np.fromiter((self.index(t) for t in tokens), dtype=np.int64)
-
     def duplicates(self) -> np.ndarray:
         """Boolean mask of rows whose token already occurred earlier (shape (n,))."""
         self._index_table()
         return self._duplicates
-
-    def index_folded(self, token: str) -> int | None:
-        """Id of the first token equal to ``token`` ignoring case, or None."""
-        if self._folded is None:
-            folded: dict[str, int] = {}
-            for i, tok in enumerate(self.tokens):
-                folded.setdefault(tok.casefold(), i)
-            self._folded = folded
-        return self._folded.get(token.casefold())
 
     def suggest(self, token: str, n: int = 3) -> list[str]:
         """Up to ``n`` known tokens close to ``token``: case variants first, then spelling.

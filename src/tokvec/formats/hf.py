@@ -62,10 +62,10 @@ def _tensor_names(files: list[Path]) -> dict[str, tuple[Path, dict | None]]:
     names: dict[str, tuple[Path, dict | None]] = {}
     for file in files:
         if file.suffix == ".safetensors":
-            header, _ = read_header(file)
+            header, data_start = read_header(file)
             for name, info in header.items():
                 if name != "__metadata__":
-                    names[name] = (file, info)
+                    names[name] = (file, {**info, "data_start": data_start})
         else:
             for name in _torch_state(file):
                 names[name] = (file, None)
@@ -86,9 +86,8 @@ def _read_tensor(file: Path, info: dict | None, name: str) -> np.ndarray:
     if info["dtype"] not in _DTYPES:
         raise FormatError(f"{file}: tensor {name!r} has dtype {info['dtype']}, which tokvec cannot read "
                           f"(supported: {', '.join(_DTYPES)})")
-    _, data_start = read_header(file)
-    begin, end = info["data_offsets"]
-    raw = np.memmap(file, dtype=_DTYPES[info["dtype"]], mode="r", offset=data_start + begin,
+    begin, _ = info["data_offsets"]
+    raw = np.memmap(file, dtype=_DTYPES[info["dtype"]], mode="r", offset=info["data_start"] + begin,
                     shape=tuple(info["shape"]))
     if info["dtype"] == "BF16":  # bfloat16 is the top half of a float32
         return (raw.astype(np.uint32) << 16).view(np.float32)
