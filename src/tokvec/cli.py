@@ -604,6 +604,82 @@ def train(
                   f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
 
 
+@app.command("train-lm")
+def train_lm(
+    corpus: Annotated[list[Path], typer.Argument(help="Text files: one sentence or document per line.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Run directory: checkpoint.pt, tokenizer.json, "
+                                         "embeddings.tokvec.")],
+    snapshots: Annotated[Path | None, typer.Option(help="Snapshot directory (default: OUTPUT/snapshots).")] = None,
+    snapshot_every: Annotated[int, typer.Option(help="Save the token embeddings every N steps.")] = 250,
+    steps: Annotated[int, typer.Option(help="Optimiser steps.")] = 2000,
+    batch_size: Annotated[int, typer.Option(help="Windows per process per step.")] = 32,
+    context: Annotated[int, typer.Option(help="Window length in tokens.")] = 64,
+    dim: Annotated[int, typer.Option(help="Embedding (model) width.")] = 128,
+    layers: Annotated[int, typer.Option(help="Transformer blocks.")] = 4,
+    heads: Annotated[int, typer.Option(help="Attention heads (must divide --dim).")] = 4,
+    vocab_size: Annotated[int, typer.Option(help="BPE vocabulary to train on the corpus.")] = 4096,
+    positions: Annotated[str, typer.Option(help="learned or sinusoidal position embeddings.")] = "learned",
+    tie: Annotated[bool, typer.Option("--tie/--no-tie", help="Share the token matrix with the output head.")] = True,
+    dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.0,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW; warm-up, then cosine decay).")] = 3e-3,
+    warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 100,
+    eval_every: Annotated[int, typer.Option(help="Measure validation loss every N steps.")] = 250,
+    val_fraction: Annotated[float, typer.Option(help="Fraction of lines held out for validation.")] = 0.05,
+    checkpoint_every: Annotated[int, typer.Option(help="Write OUTPUT/checkpoint.pt every N steps.")] = 1000,
+    tokenizer: Annotated[str | None, typer.Option(help="Use this tokenizer.json / model dir / 'minilm' instead "
+                                                  "of training a BPE.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (weights, split, batches).")] = 1,
+    threads: Annotated[int | None, typer.Option(help="torch CPU threads (default: cores / processes).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue from a checkpoint (its settings are used).")] = None,
+    sample: Annotated[str, typer.Option(help="Prompt for a short generated sample at the end ('' for none).")] = "the",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a tiny GPT and snapshot its token embeddings as they learn; Ctrl-C saves a checkpoint.
+
+    Runs unchanged under `torchrun --nproc_per_node=N -m tokvec train-lm ...` (DDP; rank 0 writes).
+    """
+    from .train.lm import LMConfig
+    from .train.lm import train_lm as run_training
+
+    config = None if resume is not None else LMConfig(
+        vocab_size=vocab_size, context=context, dim=dim, layers=layers, heads=heads,
+        positions=positions, tie=tie, dropout=dropout, batch_size=batch_size, steps=steps,  # type: ignore[arg-type]
+        lr=lr, min_lr=lr / 10, warmup=min(warmup, steps), val_fraction=val_fraction, eval_every=eval_every,
+        snapshot_every=snapshot_every, checkpoint_every=checkpoint_every, seed=seed)
+    result = run_training([str(p) for p in corpus], config, out_dir=output, snapshots=snapshots, tokenizer=tokenizer,
+                          resume=resume, threads=threads, progress=not quiet and not as_json)
+    if result.rank != 0:
+        return
+    info = result.summary()
+    text = ""
+    if sample:
+        prompt = result.tokenizer.encode(sample, add_special_tokens=False).ids
+        text = result.tokenizer.decode(prompt + result.model.generate(prompt, 30, seed=result.config.seed))
+        info["sample"] = text
+    if as_json:
+        _emit_json(info)
+        return
+    for note in result.notes:
+        console.print(f"[yellow]note: {note}[/yellow]")
+    table = Table(title="tiny GPT: loss per token (nats)", title_justify="left")
+    for column in ("step", "tokens seen", "train loss", "val loss"):
+        table.add_column(column, justify="right")
+    for h in result.history:
+        table.add_row(str(h["step"]), f"{h['tokens_seen']:,}", f"{h['train_loss']:.3f}",
+                      "" if h.get("val_loss") is None else f"{h['val_loss']:.3f}")
+    console.print(table)
+    console.print(f"{result.parameters:,} parameters, {len(result.vectors):,} tokens; {result.world_size} process(es), "
+                  f"{result.tokens_per_second:,.0f} tokens/s over {result.seconds:.1f} s")
+    if result.ranks_identical is not None:
+        console.print(f"ranks hold identical weights: {result.ranks_identical}")
+    if text:
+        console.print(f"sample: {text}", highlight=False, markup=False)
+    if result.snapshots:
+        console.print(f"{len(result.snapshots)} snapshots in {result.snapshots[-1].parent}; "
+                      f"watch them: tokvec watch {result.snapshots[-1].parent}", highlight=False)
+
+
 def _version_callback(value: bool) -> None:
     if value:
         console.print(f"tokvec {__version__}")

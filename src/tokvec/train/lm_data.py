@@ -1,0 +1,213 @@
+"""Text for the tiny GPT: a tokenizer, the corpus as id streams, and seeded batches sharded by rank.
+
+- ``read_lines`` reads text files (one document or sentence per line; blank lines skipped).
+- ``split_lines`` holds out a seeded random ``val_fraction`` of the lines for validation, so the
+  validation text is never trained on (and never seen by the tokenizer trainer).
+- ``train_tokenizer`` trains a BPE vocabulary on the training lines with Hugging Face
+  ``tokenizers``: lower-cased, split on whitespace and punctuation (BERT's pre-tokenizer), word
+  pieces after the first marked ``##`` as in WordPiece, so whole words read as themselves
+  (``monday``) and pieces as ``##day``. ``load_tokenizer`` takes an existing ``tokenizer.json``
+  instead (a file, a model directory, or ``minilm`` for MiniLM's WordPiece vocabulary).
+- ``encode_stream`` turns lines into one int32 stream, each line followed by the end-of-text token.
+- ``Batches`` draws a step's training windows: rank ``r`` of ``world`` samples only from the
+  ``r``-th contiguous shard of the stream, with a generator seeded by ``(seed, step, rank)``.
+  Batches depend on the step number alone, so a resumed run sees exactly the batches an
+  uninterrupted one would, with no sampler state to save.
+- ``val_starts`` are fixed, evenly spaced validation windows, split between ranks.
+
+Deliberately left out: streaming corpora larger than memory (a few hundred MB of text fits), and
+packing windows on line boundaries (windows cross lines, separated by the end-of-text token, as
+GPT-2's training data does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError
+
+SPECIAL_TOKENS = ("[UNK]", "[EOS]")
+END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
+
+
+class CorpusTooSmallError(TokvecError, ValueError):
+    """The corpus cannot fill the requested windows."""
+
+
+def _tokenizers():
+    try:
+        import tokenizers
+    except ImportError:
+        raise MissingDependencyError("tokenizers", "hf", "training the tiny GPT's tokenizer") from None
+    return tokenizers
+
+
+def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str]:
+    """Non-blank lines of one or more UTF-8 text files (undecodable bytes become U+FFFD)."""
+    paths = [Path(corpus)] if isinstance(corpus, (str, os.PathLike)) else [Path(p) for p in corpus]
+    if not paths:
+        raise InvalidArgumentError("no corpus files given; pass one or more text files (one sentence per line)")
+    lines: list[str] = []
+    for path in paths:
+        if not path.is_file():
+            raise TokvecError(f"corpus file {path} does not exist (or is not a file)")
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines.extend(s for line in handle if (s := line.strip()))
+    if not lines:
+        raise CorpusTooSmallError(f"{', '.join(map(str, paths))}: no text (every line is blank)")
+    return lines
+
+
+def split_lines(lines: Sequence[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:
+    """Seeded random split into (train, validation) lines; at least one line each when possible.
+
+    >>> split_lines(["a", "b", "c", "d"], 0.25, seed=1)
+    (['a', 'b', 'd'], ['c'])
+    """
+    if len(lines) < 2:
+        raise CorpusTooSmallError(f"the corpus has {len(lines)} line(s); at least 2 are needed (train and validation)")
+    held = np.random.default_rng([seed, 0x5EED]).random(len(lines)) < val_fraction
+    if not held.any():
+        held[len(lines) // 2] = True
+    if held.all():
+        held[0] = False
+    return [t for t, h in zip(lines, held) if not h], [t for t, h in zip(lines, held) if h]
+
+
+def train_tokenizer(lines: Sequence[str], vocab_size: int, min_frequency: int = 2):
+    """A BPE tokenizer (``tokenizers.Tokenizer``) with WordPiece-style ``##`` pieces, trained on ``lines``.
+
+    Training is reproducible: ``tokenizers`` numbers the ``##``-prefixed alphabet in hash-map order
+    (different in every process), and merges of equal count are ranked by those numbers, so the
+    learned merges would change from run to run. Handing the trainer the prefixed alphabet, sorted,
+    ahead of training fixes its numbering; it is then removed from the special tokens again.
+    """
+    tk = _tokenizers()
+    tokenizer = tk.Tokenizer(tk.models.BPE(unk_token="[UNK]", continuing_subword_prefix="##"))
+    tokenizer.normalizer = tk.normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = tk.pre_tokenizers.BertPreTokenizer()
+    tokenizer.decoder = tk.decoders.WordPiece(prefix="##")
+    pieces = sorted(_inner_characters(tokenizer, lines))
+    trainer = tk.trainers.BpeTrainer(vocab_size=vocab_size, min_frequency=min_frequency,
+                                     show_progress=False, continuing_subword_prefix="##",
+                                     special_tokens=list(SPECIAL_TOKENS) + ["##" + c for c in pieces])
+    tokenizer.train_from_iterator(lines, trainer=trainer, length=len(lines))
+    spec = json.loads(tokenizer.to_str())
+    spec["added_tokens"] = [t for t in spec["added_tokens"] if t["content"] in SPECIAL_TOKENS]
+    return tk.Tokenizer.from_str(json.dumps(spec, ensure_ascii=False))
+
+
+def _inner_characters(tokenizer, lines: Sequence[str]) -> set[str]:
+    """Characters that occur after the first character of a pre-tokenized word."""
+    normalize, split = tokenizer.normalizer.normalize_str, tokenizer.pre_tokenizer.pre_tokenize_str
+    found: set[str] = set()
+    for line in lines:
+        for word, _ in split(normalize(line)):
+            found.update(word[1:])
+    return found
+
+
+def load_tokenizer(source: str | os.PathLike):
+    """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``, a directory holding one, or ``minilm``."""
+    tk = _tokenizers()
+    if str(source) == "minilm":
+        from ..formats.registry import minilm_dir
+
+        source = minilm_dir()
+    path = Path(source)
+    if path.is_dir():
+        path = path / "tokenizer.json"
+    if not path.is_file():
+        raise TokvecError(f"no tokenizer at {path}; give a tokenizer.json, a model directory holding one, or "
+                          "'minilm' (or leave --tokenizer out to train a BPE on the corpus)")
+    tokenizer = tk.Tokenizer.from_file(str(path))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def tokenizer_from_json(text: str):
+    """The tokenizer saved in a checkpoint (``Tokenizer.to_str()``)."""
+    tokenizer = _tokenizers().Tokenizer.from_str(text)
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
+def vocabulary(tokenizer) -> list[str]:
+    """Token strings by id (special tokens included)."""
+    by_id = {i: t for t, i in tokenizer.get_vocab(with_added_tokens=True).items()}
+    return [by_id.get(i, f"<|unnamed row {i}|>") for i in range(max(by_id) + 1)]
+
+
+def end_token_id(tokenizer) -> int:
+    """The id of the token that ends each line: ``[EOS]``, or ``<|endoftext|>``, ``</s>``, ``[SEP]``."""
+    for token in END_TOKENS:
+        token_id = tokenizer.token_to_id(token)
+        if token_id is not None:
+            return int(token_id)
+    raise TokvecError(f"the tokenizer has none of the end-of-text tokens {', '.join(END_TOKENS)}; "
+                      "use a tokenizer that has one, or let train-lm train its own")
+
+
+def encode_stream(tokenizer, lines: Sequence[str], end_id: int) -> np.ndarray:
+    """All lines as one int32 id stream, each line followed by ``end_id`` (no other special tokens)."""
+    encodings = tokenizer.encode_batch(list(lines), add_special_tokens=False)
+    lengths = np.fromiter((len(e.ids) + 1 for e in encodings), dtype=np.int64, count=len(encodings))
+    stream = np.empty(int(lengths.sum()), dtype=np.int32)
+    position = 0
+    for encoding, length in zip(encodings, lengths):
+        stream[position:position + length - 1] = encoding.ids
+        stream[position + length - 1] = end_id
+        position += int(length)
+    return stream
+
+
+class Batches:
+    """A step's windows of ``context + 1`` ids, drawn from rank ``rank``'s shard of ``stream``.
+
+    >>> b = Batches(np.arange(100, dtype=np.int32), context=4, batch_size=2, seed=1, rank=1, world=2)
+    >>> x, y = b(0)
+    >>> x.shape, bool((y == x + 1).all()), bool((x >= 50).all())
+    ((2, 4), True, True)
+    """
+
+    def __init__(self, stream: np.ndarray, *, context: int, batch_size: int, seed: int, rank: int = 0,
+                 world: int = 1):
+        shard = len(stream) // world
+        if shard < context + 1:
+            raise CorpusTooSmallError(
+                f"the training text has {len(stream):,} tokens, {shard:,} per process over {world} process(es); each "
+                f"window needs context + 1 = {context + 1}; use a larger corpus, a shorter --context or fewer processes")
+        self.stream = stream
+        self.lo = rank * shard
+        self.hi = self.lo + shard  # the last rank drops the remainder: every rank's shard is equally long
+        self.context = context
+        self.batch_size = batch_size
+        self.seed = seed
+        self.rank = rank
+        self._offsets = np.arange(context + 1)
+
+    def __call__(self, step: int) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng([self.seed, step, self.rank])
+        starts = rng.integers(self.lo, self.hi - self.context, size=self.batch_size)
+        windows = self.stream[starts[:, None] + self._offsets].astype(np.int64)
+        return windows[:, :-1], windows[:, 1:]
+
+
+def val_starts(n_tokens: int, context: int, n_windows: int, rank: int = 0, world: int = 1) -> np.ndarray:
+    """Evenly spaced starts of up to ``n_windows`` validation windows; rank ``r`` takes every ``world``-th.
+
+    >>> val_starts(100, 9, 4).tolist()
+    [0, 30, 60, 90]
+    """
+    if n_tokens < context + 1:
+        raise CorpusTooSmallError(f"the validation text has {n_tokens:,} tokens, fewer than context + 1 = "
+                                  f"{context + 1}; raise --val-fraction, shorten --context or use a larger corpus")
+    starts = np.unique(np.linspace(0, n_tokens - context - 1, num=n_windows).astype(np.int64))
+    return starts[rank::world]
