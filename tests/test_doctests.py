@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._atomic", "tokvec.vectors",
-           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec"]
+           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
+           "tokvec.train.watch"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -678,6 +679,48 @@ def train_lm(
     if result.snapshots:
         console.print(f"{len(result.snapshots)} snapshots in {result.snapshots[-1].parent}; "
                       f"watch them: tokvec watch {result.snapshots[-1].parent}", highlight=False)
+
+
+@app.command()
+def watch(
+    directory: Annotated[Path, typer.Argument(help="Snapshot directory of a training run (step-NNNNNNN.tokvec files).")],
+    word: Annotated[list[str] | None, typer.Option(
+        "--word", "-w", help="Token whose neighbours to follow (repeatable; default: three monday he red water king).")]
+    = None,
+    k: Annotated[int, typer.Option("-k", "--neighbours", "--neighbors", min=1,
+                                   help="Neighbours per word, and the k of overlap@k.")] = 5,
+    probe: Annotated[int, typer.Option(min=2, help="Probe set: the N most frequent tokens.")] = 500,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also draw the plot: .png, .svg or .pdf.")]
+    = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per snapshot."""
+    from .train import watch as watching
+
+    report = watching.watch(directory, word or watching.DEFAULT_WORDS, k=k, probe=probe)
+    if output is not None:
+        watching.plot_watch(report, output)
+    if as_json:
+        _emit_json({**report.to_json(), "plot": None if output is None else str(output)})
+        return
+    steps = report.snapshots
+    console.print(f"{len(steps)} snapshots in {report.directory}, steps {steps[0].step:,} to {steps[-1].step:,}",
+                  highlight=False)
+    tables = [("per snapshot", watching.summary_table(report), "right")]
+    if report.words:
+        tables.append((f"{k} nearest tokens (cosine)", watching.neighbour_table(report), "left"))
+    for title, (header, rows), justify in tables:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)  # wide: no rules
+        for c, column in enumerate(header):
+            table.add_column(column, justify=justify, style="bold" if c == 0 else None,
+                             min_width=len(column) if justify == "right" else None)  # numbers: whole headers
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    for note in watching.report_notes(report):
+        console.print(f"[dim]note: {note}[/dim]", highlight=False)
+    if output is not None:
+        console.print(f"wrote {output}", highlight=False)
 
 
 def _version_callback(value: bool) -> None:
