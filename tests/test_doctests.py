@@ -9,11 +9,14 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._atomic", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
-           "tokvec.train.watch"]
+           "tokvec.train.watch", "tokvec.train.lm_data", "tokvec.train.lm"]
+NEEDS = {"tokvec.train.lm": "torch"}
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
+    if name in NEEDS:
+        pytest.importorskip(NEEDS[name])
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

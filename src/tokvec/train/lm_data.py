@@ -1,8 +1,9 @@
 """Text for the tiny GPT: a tokenizer, the corpus as id streams, and seeded batches sharded by rank.
 
 - ``read_lines`` reads text files (one document or sentence per line; blank lines skipped).
-- ``split_lines`` holds out a seeded random ``val_fraction`` of the lines for validation, so the
-  validation text is never trained on (and never seen by the tokenizer trainer).
+- ``split_lines`` holds out about ``val_fraction`` of the lines for validation, chosen by a seeded
+  hash of their text, so validation text is never trained on (nor seen by the tokenizer trainer),
+  even when the corpus repeats lines.
 - ``train_tokenizer`` trains a BPE vocabulary on the training lines with Hugging Face
   ``tokenizers``: lower-cased, split on whitespace and punctuation (BERT's pre-tokenizer), word
   pieces after the first marked ``##`` as in WordPiece, so whole words read as themselves
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,14 +66,20 @@ def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> list[
 
 
 def split_lines(lines: Sequence[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:
-    """Seeded random split into (train, validation) lines; at least one line each when possible.
+    """Split into (train, validation) lines by a seeded hash of each line's text.
 
-    >>> split_lines(["a", "b", "c", "d"], 0.25, seed=1)
-    (['a', 'b', 'd'], ['c'])
+    A line goes to validation when ``crc32(text, seed) / 2**32 < val_fraction``: the split is the
+    same in every process and on every machine, and a line repeated in the corpus lands on one side
+    only, so validation never measures memorised training lines. At least one line goes to each side.
+
+    >>> split_lines(["a", "b", "c", "a"], 0.3, seed=1)
+    (['a', 'c', 'a'], ['b'])
     """
     if len(lines) < 2:
         raise CorpusTooSmallError(f"the corpus has {len(lines)} line(s); at least 2 are needed (train and validation)")
-    held = np.random.default_rng([seed, 0x5EED]).random(len(lines)) < val_fraction
+    salt = zlib.crc32(str(seed).encode())
+    held = np.fromiter((zlib.crc32(t.encode("utf-8"), salt) for t in lines), dtype=np.uint64, count=len(lines))
+    held = held < np.uint64(int(val_fraction * 2**32))
     if not held.any():
         held[len(lines) // 2] = True
     if held.all():
