@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,13 +112,25 @@ def train_tokenizer(lines: Sequence[str], vocab_size: int, min_frequency: int = 
 
 
 def _inner_characters(tokenizer, lines: Sequence[str]) -> set[str]:
-    """Characters that occur after the first character of a pre-tokenized word."""
-    normalize, split = tokenizer.normalizer.normalize_str, tokenizer.pre_tokenizer.pre_tokenize_str
-    found: set[str] = set()
+    """Characters that can follow the first character of a pre-tokenized word.
+
+    Every character of the normalized text except whitespace and punctuation, which BERT's
+    pre-tokenizer always splits off as words of their own (a superset). The normalizer works
+    character by character, so normalizing each distinct character once is enough.
+    """
+    raw: set[str] = set()
     for line in lines:
-        for word, _ in split(normalize(line)):
-            found.update(word[1:])
-    return found
+        raw.update(line)
+    normalize = tokenizer.normalizer.normalize_str
+    found = {c for r in raw for c in normalize(r)}
+    return {c for c in found if not c.isspace() and not _is_punctuation(c)}
+
+
+def _is_punctuation(c: str) -> bool:
+    """BERT's rule: ASCII non-alphanumeric symbols and every Unicode punctuation category."""
+    code = ord(c)
+    return 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126 or \
+        unicodedata.category(c).startswith("P")
 
 
 def load_tokenizer(source: str | os.PathLike):
