@@ -7,7 +7,7 @@ order and measures, for each one:
 
 - **neighbours**: each watched word's ``k`` nearest tokens by cosine (``Vectors.most_similar``),
   special tokens (``[UNK]``, ``[EOS]``, ``<|endoftext|>``: anything in brackets) left out. At step 0
-  they are arbitrary; by the end ``monday``'s are ``tuesday``, ``friday``...
+  they are arbitrary; by the end ``he``'s are ``she``, ``we``, ``i``...
 - **overlap@k**: how much of the final neighbourhood structure already exists. The probe set ``P``
   is the ``probe`` most frequent non-special tokens (by ``counts``; the first rows when a snapshot
   has none), ``m = |P|``. ``N_t(i)`` is the set of the ``k`` tokens of ``P \\ {i}`` with the largest
