@@ -8,6 +8,7 @@ code 1; no tracebacks for bad input.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -667,7 +668,8 @@ def train_lm(
     for column in ("step", "tokens seen", "train loss", "val loss"):
         table.add_column(column, justify="right")
     for h in result.history:
-        table.add_row(str(h["step"]), f"{h['tokens_seen']:,}", f"{h['train_loss']:.3f}",
+        table.add_row(str(h["step"]), f"{h['tokens_seen']:,}",
+                      "" if math.isnan(h["train_loss"]) else f"{h['train_loss']:.3f}",
                       "" if h.get("val_loss") is None else f"{h['val_loss']:.3f}")
     console.print(table)
     console.print(f"{result.parameters:,} parameters, {len(result.vectors):,} tokens; {result.world_size} process(es), "

@@ -550,7 +550,9 @@ def train_lm(
     if saved is not None and (saved["digest"] != data.digest or saved["train_tokens"] != len(data.train)):
         raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({len(data.train):,} vs "
                               f"{saved['train_tokens']:,} training tokens); resume with the same corpus files")
-    if saved is not None and saved["world_size"] != dist.world:
+    if saved is not None and saved["step"] >= config.steps:
+        notes.append(f"{resume} is already at step {saved['step']} of {config.steps}: nothing left to train")
+    elif saved is not None and saved["world_size"] != dist.world:
         notes.append(f"resumed on {dist.world} process(es) after training on {saved['world_size']}: the data shards "
                      "change, so this run is not bit-identical to an uninterrupted one")
 
