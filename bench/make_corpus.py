@@ -11,7 +11,8 @@ definitions of GCIDE (Webster's 1913 dictionary, Debian package ``dict-gcide``) 
 dictionary order, with pronunciations, etymologies in brackets and ``[1913 Webster]`` source tags removed.
 
 Usage: ``python bench/make_corpus.py [OUT]`` (default: a file in a new temp dir); prints the path
-and the number of words. Install the source with ``apt-get install -y dict-wn dict-gcide``.
+and the number of words. ``python bench/make_corpus.py --demo [OUT]`` rebuilds the small corpus that
+ships with tokvec for ``tokvec demo`` (300,000 words of distinct glosses, gzip). Install the source with ``apt-get install -y dict-wn dict-gcide``.
 """
 
 from __future__ import annotations
@@ -84,6 +85,29 @@ def make_corpus(out: str | Path | None = None, target_words: int = 3_500_000) ->
     return path, words
 
 
+def make_demo_corpus(out: str | Path, target_words: int = 300_000) -> tuple[Path, int]:
+    """The corpus shipped as ``tokvec/data/wordnet-glosses.txt.gz``: distinct glosses, shuffled (seed 1)."""
+    import random
+
+    distinct = list(dict.fromkeys(gloss_lines()))
+    random.Random(1).shuffle(distinct)
+    chosen, words = [], 0
+    for line in distinct:
+        if words >= target_words:
+            break
+        chosen.append(line)
+        words += line.count(" ") + 1
+    path = Path(out)
+    # no file name and mtime 0 in the gzip header: the same bytes on every build
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+        f.write(("\n".join(chosen) + "\n").encode("utf-8"))
+    return path, words
+
+
 if __name__ == "__main__":
-    corpus, n = make_corpus(sys.argv[1] if len(sys.argv) > 1 else None)
+    args = sys.argv[1:]
+    if args[:1] == ["--demo"]:
+        corpus, n = make_demo_corpus(args[1] if len(args) > 1 else "src/tokvec/data/wordnet-glosses.txt.gz")
+    else:
+        corpus, n = make_corpus(args[0] if args else None)
     print(f"{corpus}\t{n} words")

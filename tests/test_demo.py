@@ -17,7 +17,17 @@ def test_demo_runs_every_section_quickly():
     assert "identical to 4 decimals" in text or "install tokvec[torch]" in text
     assert "Same rows, exactly" in text and "kings (0.69)" in text
     assert "Sinusoidal table" in text
+    assert "7. Embeddings are learned" in text and "words kept" in text
     assert seconds < 30
+
+
+def test_demo_trains_word2vec_on_the_shipped_glosses():
+    out = io.StringIO()
+    demo.run(7, console=Console(file=out, width=200, force_terminal=False))
+    rows = {line.split("│")[1].strip(): line.split("│")[3] for line in out.getvalue().splitlines()
+            if line.count("│") == 4}
+    assert set(rows) == {"three", "he", "red", "water", "king"}
+    assert "she" in rows["he"] and "four" in rows["three"]  # learned in 5 epochs on 300k words
 
 
 def test_demo_single_section(capsys):

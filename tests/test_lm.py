@@ -310,3 +310,13 @@ def test_torchrun_two_processes_keep_identical_weights(corpus, tmp_path):
     saved = load_checkpoint(out / "checkpoint.pt")
     assert saved["world_size"] == 2 and saved["step"] == 6
     np.testing.assert_array_equal(final.matrix, saved["model"]["tok.weight"].numpy())
+
+
+def test_compressed_corpus_is_read_transparently(tmp_path):
+    from importlib import resources
+
+    with resources.as_file(resources.files("tokvec") / "data" / "wordnet-glosses.txt.gz") as path:
+        lines = lm_data.read_lines(path)
+    assert len(lines) == 23_856 and sum(len(line.split()) for line in lines) == 300_003
+    (tmp_path / "plain.txt").write_text("\n".join(lines[:50]) + "\n\n")
+    assert lm_data.read_lines(tmp_path / "plain.txt") == lines[:50]

@@ -280,9 +280,10 @@ def convert(
 
 @app.command()
 def demo(
-    section: Annotated[int | None, typer.Option("--section", "-s", min=1, max=6,
+    section: Annotated[int | None, typer.Option("--section", "-s", min=1, max=7,
                                                 help="Run one section: 1 one-hot, 2 pretrained, 3 layer, "
-                                                     "4 one-hot cost, 5 transformer, 6 positions.")] = None,
+                                                     "4 one-hot cost, 5 transformer, 6 positions, "
+                                                     "7 training.")] = None,
 ) -> None:
     """A guided tour of token embeddings on real data (offline, under 30 s)."""
     from . import demo as tour

@@ -8,8 +8,11 @@ Six sections, each runnable alone (``tokvec demo --section 4``):
 4. one-hot x Linear computes the same rows, at a cost: measured at GPT-2 scale (50,257 x 768)
 5. a real transformer's token matrix: MiniLM's 30,522 WordPiece tokens x 384
 6. positions: token + position embeddings as a GPT's input layer, and the sinusoidal table
+7. embeddings are learned: word2vec skip-gram trained here on 300,000 words of WordNet glosses
+   (shipped with tokvec), neighbours before and after; where the tiny GPT (``tokvec train-lm``) goes on
 
-Deliberately left out: training (``tokvec train``) and plots (``tokvec plot``).
+Deliberately left out: plots (``tokvec plot``), and training the tiny GPT, which takes minutes, not
+seconds, to show its embeddings organise (``tokvec train-lm``, ``tokvec watch``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ SECTIONS: dict[int, tuple[str, str]] = {
     4: ("One-hot x Linear = lookup, at a price", "onehot_cost"),
     5: ("A real transformer's token matrix", "transformer"),
     6: ("Where is each token? Positional embeddings", "positions"),
+    7: ("Embeddings are learned: word2vec trained here", "learned"),
 }
+DEMO_CORPUS = "wordnet-glosses.txt.gz"
 
 
 def _vec(values: np.ndarray, n: int = 6) -> str:
@@ -164,6 +169,36 @@ def positions(console: Console) -> None:
         console.print(f"  batch {b}, position {t}: {_vec(out[b, t], 3)}")
     console.print("Sinusoidal table (Attention Is All You Need), 4 positions x 6 dims:")
     console.print(np.array2string(sinusoidal_table(4, 6), precision=4, suppress_small=True))
+
+
+def learned(console: Console) -> None:
+    import os
+    from importlib import resources
+
+    from .train import Word2VecConfig, train
+    from .train.word2vec import initial_weights
+    from .vectors import Vectors
+
+    corpus = resources.files("tokvec") / "data" / DEMO_CORPUS
+    config = Word2VecConfig(model="skipgram", dim=50, epochs=5, min_count=3, threads=os.cpu_count() or 2, seed=1)
+    console.print("An embedding matrix starts random and is trained. word2vec skip-gram (dim 50, window 5, "
+                  "5 negative samples, 5 epochs) on 300,003 words of WordNet glosses:")
+    with resources.as_file(corpus) as path:
+        result = train(path, config, progress=False)
+    v = result.vectors
+    before = Vectors(v.tokens, initial_weights(len(v), config.dim, config.seed)[0], check_duplicates=False)
+    console.print(f"{len(v):,} words kept; {result.words_per_second:,.0f} words/s; mean loss per epoch "
+                  + " -> ".join(f"{x:.3f}" for x in result.epoch_loss))
+    table = Table(title="5 nearest words: at random initialisation, and after training", title_justify="left")
+    for column in ("word", "random init", "trained"):
+        table.add_column(column)
+    for word in ("three", "he", "red", "water", "king"):
+        table.add_row(word, ", ".join(n.token for n in before.most_similar(word, topn=5)),
+                      ", ".join(n.token for n in v.most_similar(word, topn=5)))
+    console.print(table)
+    console.print("A language model learns its token matrix the same way, as a side effect of predicting the "
+                  "next token: `tokvec train-lm CORPUS -o RUN` snapshots it as it trains and `tokvec watch "
+                  "RUN/snapshots` shows number words, pronouns and colours gathering (a few minutes on CPU).")
 
 
 def run(section: int | None = None, console: Console | None = None) -> float:

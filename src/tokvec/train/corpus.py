@@ -27,6 +27,7 @@ from typing import Literal, Union
 import numpy as np
 
 from ..errors import InvalidArgumentError, TokvecError
+from ..formats._common import open_stream
 
 MAX_SENTENCE = 10_000
 """Longest sentence in tokens; longer lines are cut into pieces of this size (gensim's MAX_WORDS_IN_BATCH)."""
@@ -89,7 +90,7 @@ def iter_file_sentences(
     """Yield token lists from text files, one per line (cut at ``MAX_SENTENCE`` tokens)."""
     handler = counter.name if counter is not None else "strict"
     for path in paths:
-        with open(path, "rb") as f:
+        with open_stream(path) as f:  # gzip/bz2/xz are read transparently
             for lineno, raw in enumerate(f, 1):
                 try:
                     line = raw.decode("utf-8", errors=handler)

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError
+from ..formats._common import open_stream
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
@@ -51,7 +52,7 @@ def _tokenizers():
 
 
 def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str]:
-    """Non-blank lines of one or more UTF-8 text files (undecodable bytes become U+FFFD)."""
+    """Non-blank lines of one or more UTF-8 text files, maybe compressed (undecodable bytes become U+FFFD)."""
     paths = [Path(corpus)] if isinstance(corpus, (str, os.PathLike)) else [Path(p) for p in corpus]
     if not paths:
         raise InvalidArgumentError("no corpus files given; pass one or more text files (one sentence per line)")
@@ -59,8 +60,9 @@ def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> list[
     for path in paths:
         if not path.is_file():
             raise TokvecError(f"corpus file {path} does not exist (or is not a file)")
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            lines.extend(s for line in handle if (s := line.strip()))
+        with open_stream(path) as handle:  # gzip/bz2/xz are read transparently
+            text = handle.read().decode("utf-8", errors="replace")
+        lines.extend(s for line in text.split("\n") if (s := line.strip()))
     if not lines:
         raise CorpusTooSmallError(f"{', '.join(map(str, paths))}: no text (every line is blank)")
     return lines
