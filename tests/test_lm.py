@@ -174,7 +174,7 @@ def test_generate_is_seeded(run):
 
 # -- data ----------------------------------------------------------------------------------------------------------
 def test_tokenizer_training_is_reproducible(corpus):
-    lines = lm_data.read_lines(corpus)[:120]
+    lines = lm_data.read_lines(corpus)[0][:120]
     a, b = (lm_data.train_tokenizer(lines, 400) for _ in range(2))
     assert a.to_str() == b.to_str()
     vocab = lm_data.vocabulary(a)
@@ -316,7 +316,125 @@ def test_compressed_corpus_is_read_transparently(tmp_path):
     from importlib import resources
 
     with resources.as_file(resources.files("tokvec") / "data" / "wordnet-glosses.txt.gz") as path:
-        lines = lm_data.read_lines(path)
-    assert len(lines) == 23_856 and sum(len(line.split()) for line in lines) == 300_003
+        lines, replaced = lm_data.read_lines(path)
+    assert len(lines) == 23_856 and replaced == 0 and sum(len(line.split()) for line in lines) == 300_003
     (tmp_path / "plain.txt").write_text("\n".join(lines[:50]) + "\n\n")
-    assert lm_data.read_lines(tmp_path / "plain.txt") == lines[:50]
+    assert lm_data.read_lines(tmp_path / "plain.txt") == (lines[:50], 0)
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9 ok\n\xff\xfe two\n")
+    assert lm_data.read_lines(tmp_path / "bad.txt") == (["caf\ufffd ok", "\ufffd\ufffd two"], 3)
+
+
+def test_resume_from_step_zero_and_from_an_older_checkpoint(corpus, tmp_path):
+    config = LMConfig(**{**TINY.__dict__, "steps": 6, "eval_every": 2, "snapshot_every": 2})
+    with pytest.raises(KeyboardInterrupt):
+        train_lm(corpus, config, out_dir=tmp_path, progress=False, stop_after=0)
+    checkpoint = tmp_path / "checkpoint.pt"
+    shutil.copy(checkpoint, tmp_path / "at-0.pt")
+    first = train_lm(corpus, out_dir=tmp_path, progress=False, resume=checkpoint)
+    assert [h["step"] for h in first.history] == [0, 2, 4, 6]
+    # resuming from an older checkpoint re-writes later snapshots; each step is listed once
+    again = train_lm(corpus, out_dir=tmp_path, progress=False, resume=tmp_path / "at-0.pt")
+    assert [p.name for p in again.snapshots] == [f"step-{s:07d}.tokvec" for s in (0, 2, 4, 6)]
+    assert _same_weights(first.model, again.model) and _same_history(first.history, again.history)
+
+
+def test_resume_on_another_number_of_processes_counts_tokens(corpus, tmp_path):
+    config = LMConfig(**{**TINY.__dict__, "steps": 4, "eval_every": 2, "snapshot_every": 2})
+    with pytest.raises(KeyboardInterrupt):
+        train_lm(corpus, config, out_dir=tmp_path, progress=False, stop_after=2)
+    state = load_checkpoint(tmp_path / "checkpoint.pt")
+    state["world_size"], state["tokens_seen"] = 2, 2 * 2 * TINY.batch_size * TINY.context  # as if 2 ranks ran
+    torch.save(state, tmp_path / "two.pt")
+    result = train_lm(corpus, out_dir=tmp_path, progress=False, resume=tmp_path / "two.pt")
+    assert any("not bit-identical" in note for note in result.notes)
+    assert result.history[-1]["tokens_seen"] == (2 * 2 + 2) * TINY.batch_size * TINY.context
+
+
+def test_snapshots_of_a_byte_level_tokenizer_resolve_words(corpus, tmp_path):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
+    tokenizer.decoder = decoders.ByteLevel()
+    tokenizer.train([str(corpus)], trainers.BpeTrainer(vocab_size=400, special_tokens=["<|endoftext|>"],
+                                                       initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                                       show_progress=False))
+    tokenizer.save(str(tmp_path / "tokenizer.json"))
+    config = LMConfig(**{**TINY.__dict__, "steps": 2, "eval_every": 2, "snapshot_every": 2})
+    result = train_lm(corpus, config, tokenizer=tmp_path / "tokenizer.json", out_dir=tmp_path / "run",
+                      progress=False)
+    snapshot = tokvec.load(result.snapshots[-1])
+    assert snapshot.metadata["tokenizer_kind"] == "byte-bpe" and "Ġthe" in snapshot.tokens
+    assert snapshot.pieces("the") == ["Ġthe"]  # the readable word finds its byte-level token
+
+
+def test_vocab_size_below_the_alphabet_is_noted(corpus):
+    config = LMConfig(**{**TINY.__dict__, "vocab_size": 40, "steps": 1, "eval_every": 1, "snapshot_every": 1})
+    result = train_lm(corpus, config, progress=False)
+    assert len(result.vectors) > 40 and any("more than vocab_size=40" in note for note in result.notes)
+
+
+def test_cli_errors_are_one_line(corpus, tmp_path, capsys):
+    from tokvec.cli import main
+
+    small = ["--steps", "2", "--vocab-size", "300", "--dim", "16", "--layers", "1", "--heads", "2", "--context", "8",
+             "--batch-size", "4", "--eval-every", "2", "--snapshot-every", "2", "--quiet"]
+    (tmp_path / "afile").write_text("x")
+    cases = [
+        ([*small, "-o", str(tmp_path / "afile")], "exists and is not a directory"),
+        ([*small, "-o", str(tmp_path / "r1"), "--tokenizer", str(corpus)], "is not a Hugging Face tokenizer.json"),
+        (["-o", str(tmp_path / "r2"), "--resume", str(tmp_path / "afile")], "not a readable tokvec LM checkpoint"),
+    ]
+    for args, message in cases:
+        assert main(["train-lm", str(corpus), *args]) == 1
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err and len(err.strip().splitlines()) <= 3, err
+    assert main(["train-lm", str(corpus), *small, "-o", str(tmp_path / "ok"), "--sample", " "]) == 0
+    capsys.readouterr()
+    assert main(["train-lm", str(corpus), "-o", str(tmp_path / "ok"), "--steps", "9",
+                 "--resume", str(tmp_path / "ok" / "checkpoint.pt")]) == 1
+    assert "drop --steps" in capsys.readouterr().err
+    assert main(["train-lm", str(corpus), *small, "-o", str(tmp_path / "t"), "--threads", "0"]) == 2  # usage error
+
+
+_DDP_SCRIPT = """
+import json, sys
+from tokvec.train.lm import LMConfig, train_lm
+corpus, out, mode = sys.argv[1:4]
+config = LMConfig(vocab_size=300, context=16, dim=32, layers=2, heads=2, batch_size=8, steps=6, lr=1e-2,
+                  warmup=2, eval_every=2, snapshot_every=2, eval_batches=4, checkpoint_every=1000)
+try:
+    if mode == "resume":
+        r = train_lm(corpus, out_dir=out, progress=False, threads=1, resume=out + "/checkpoint.pt")
+    else:
+        r = train_lm(corpus, config, out_dir=out, progress=False, threads=1, stop_after=3 if mode == "stop" else None)
+except KeyboardInterrupt:
+    sys.exit(0)
+if r.rank == 0:
+    print(json.dumps({"history": r.history, "identical": r.ranks_identical, "digest": __import__(
+        "tokvec.train.lm", fromlist=["_weights_digest"])._weights_digest(r.model)}))
+"""
+
+
+def test_torchrun_resume_is_exact(corpus, tmp_path):
+    prefix = _network_namespace()
+    if prefix is None:
+        pytest.skip("cannot create a network namespace (unshare -rn) to keep torchrun's store on loopback")
+    script = tmp_path / "ddp.py"
+    script.write_text(_DDP_SCRIPT)
+    env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
+
+    def launch(out: str, mode: str) -> str:
+        command = [*prefix, sys.executable, "-m", "torch.distributed.run", "--nnodes", "1", "--nproc_per_node", "2",
+                   "--master_addr", "127.0.0.1", "--master_port", str(_free_port()), str(script), str(corpus),
+                   str(tmp_path / out), mode]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout
+
+    whole = json.loads(launch("whole", "whole"))
+    assert launch("split", "stop") == ""
+    resumed = json.loads(launch("split", "resume"))
+    assert whole["identical"] is True and resumed["identical"] is True
+    assert resumed["digest"] == whole["digest"]  # the same weights, bit for bit
+    assert _same_history(whole["history"], resumed["history"])  # losses gathered from both ranks

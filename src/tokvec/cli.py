@@ -607,8 +607,13 @@ def train(
                   f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
 
 
+LM_SETTINGS = ("snapshot_every", "steps", "batch_size", "context", "dim", "layers", "heads", "vocab_size", "positions",
+               "tie", "dropout", "lr", "warmup", "eval_every", "val_fraction", "checkpoint_every", "tokenizer", "seed")
+
+
 @app.command("train-lm")
 def train_lm(
+    ctx: typer.Context,
     corpus: Annotated[list[Path], typer.Argument(help="Text files: one sentence or document per line.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Run directory: checkpoint.pt, tokenizer.json, "
                                          "embeddings.tokvec.")],
@@ -632,7 +637,7 @@ def train_lm(
     tokenizer: Annotated[str | None, typer.Option(help="Use this tokenizer.json / model dir / 'minilm' instead "
                                                   "of training a BPE.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (weights, split, batches).")] = 1,
-    threads: Annotated[int | None, typer.Option(help="torch CPU threads (default: cores / processes).")] = None,
+    threads: Annotated[int | None, typer.Option(min=1, help="torch CPU threads (default: cores / processes).")] = None,
     resume: Annotated[Path | None, typer.Option(help="Continue from a checkpoint (its settings are used).")] = None,
     sample: Annotated[str, typer.Option(help="Prompt for a short generated sample at the end ('' for none).")] = "the",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -645,6 +650,12 @@ def train_lm(
     from .train.lm import LMConfig
     from .train.lm import train_lm as run_training
 
+    # by name: typer's context may carry its own copy of click's ParameterSource enum
+    changed = [name for name in LM_SETTINGS if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"]
+    if resume is not None and changed:
+        options = ", ".join("--" + name.replace("_", "-") for name in changed)
+        raise TokvecError(f"--resume continues with the checkpoint's own settings; drop {options} (to train "
+                          "differently, start a new run)")
     config = None if resume is not None else LMConfig(
         vocab_size=vocab_size, context=context, dim=dim, layers=layers, heads=heads,
         positions=positions, tie=tie, dropout=dropout, batch_size=batch_size, steps=steps,  # type: ignore[arg-type]
@@ -657,7 +668,9 @@ def train_lm(
     info = result.summary()
     text = ""
     if sample:
-        prompt = result.tokenizer.encode(sample, add_special_tokens=False).ids
+        from .train.lm_data import end_token_id
+
+        prompt = result.tokenizer.encode(sample, add_special_tokens=False).ids or [end_token_id(result.tokenizer)]
         text = result.tokenizer.decode(prompt + result.model.generate(prompt, 30, seed=result.config.seed))
         info["sample"] = text
     if as_json:

@@ -191,6 +191,28 @@ class Tokenizer:
         return list(encoding.ids), list(encoding.tokens)
 
 
+def tokenizer_kind(spec: dict) -> str:
+    """``wordpiece``, ``byte-bpe``, ``sentencepiece`` or ``plain``, from a parsed tokenizer.json.
+
+    A BPE whose continuation pieces carry WordPiece's ``##`` (as ``tokvec train-lm`` trains) reads
+    like WordPiece and counts as one.
+
+    >>> tokenizer_kind({"model": {"type": "BPE", "continuing_subword_prefix": "##"}})
+    'wordpiece'
+    """
+    model = spec.get("model", {})
+    text = json.dumps({k: spec.get(k) for k in ("pre_tokenizer", "decoder")})
+    if model.get("type") == "WordPiece":
+        return "wordpiece"
+    if "ByteLevel" in text:
+        return "byte-bpe"
+    if "Metaspace" in text or "▁" in text or model.get("type") == "Unigram":
+        return "sentencepiece"
+    if model.get("continuing_subword_prefix") == "##":
+        return "wordpiece"
+    return "plain"
+
+
 def read_vocab(model_dir: Path) -> tuple[list[str], str]:
     """Raw token strings by id, and the tokenizer kind, from tokenizer.json / vocab.txt / vocab.json."""
     tokenizer_json = model_dir / "tokenizer.json"
@@ -206,13 +228,7 @@ def read_vocab(model_dir: Path) -> tuple[list[str], str]:
             by_id = {i: entry[0] for i, entry in enumerate(vocab)}
         for added in spec.get("added_tokens", []):
             by_id[int(added["id"])] = added["content"]
-        text = json.dumps({k: spec.get(k) for k in ("pre_tokenizer", "decoder")})
-        if model.get("type") == "WordPiece":
-            kind = "wordpiece"
-        elif "ByteLevel" in text:
-            kind = "byte-bpe"
-        elif "Metaspace" in text or "▁" in text or model.get("type") == "Unigram":
-            kind = "sentencepiece"
+        kind = tokenizer_kind(spec)
     elif (model_dir / "vocab.txt").exists():
         lines = (model_dir / "vocab.txt").read_text(encoding="utf-8").split("\n")
         if lines and lines[-1] == "":

@@ -14,13 +14,15 @@ tokvec query, evaluation and plot works on it, and ``tokvec.train.watch`` can sh
 neighbours of chosen tokens change. Validation loss (mean cross-entropy per token on held-out
 lines) is measured at step 0, every ``eval_every`` steps and at the end.
 
-Checkpoints (model, optimiser, step, history, tokenizer, config) are written atomically every
-``checkpoint_every`` steps, at the end, and on Ctrl-C; ``resume=`` continues from one. Batches
-are a function of (seed, step, rank) and dropout is re-seeded each step, so on one process a
-resumed run is bit-identical to an uninterrupted one.
+Checkpoints (model, optimiser, step, loss sums, history, tokenizer, config) are written atomically
+every ``checkpoint_every`` steps, at the end, and on Ctrl-C once training has started (a second
+Ctrl-C stops at once); ``resume=`` continues from one. Batches are a function of (seed, step, rank)
+and dropout is re-seeded each step, so a resumed run is bit-identical to an uninterrupted one on
+the same number of processes.
 
 Scale out: the same code runs under ``torchrun --nproc_per_node=N -m tokvec train-lm ...``. Each
-process reads the corpus, rank 0 trains the tokenizer and broadcasts it, the model is wrapped in
+process reads the corpus (ranks compare a CRC of the encoded text), rank 0 reads the checkpoint
+to resume from and trains the tokenizer and broadcasts them (an error there stops every rank), the model is wrapped in
 ``DistributedDataParallel`` (gloo on CPU, nccl on GPUs), rank ``r`` samples its batches from the
 ``r``-th shard of the training text, validation windows are split between ranks and their losses
 summed, and only rank 0 prints or writes. The global batch is ``batch_size x processes``. At the
@@ -40,7 +42,7 @@ import os
 import signal
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -49,7 +51,7 @@ import numpy as np
 
 from .._atomic import atomic_write
 from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError
-from ..formats import save
+from ..formats import hf, save
 from ..layers import sinusoidal_table
 from ..vectors import Vectors
 from . import lm_data
@@ -308,12 +310,35 @@ class _Dist:
         torch.distributed.all_reduce(tensor)
         return tensor.tolist()
 
-    def broadcast_text(self, text: str | None) -> str:
+    def on_main(self, work: Callable[[], Any]) -> Any:
+        """Run ``work`` on rank 0 only and hand every rank its result; if it fails there, every rank raises."""
         if self.world == 1:
-            return text  # type: ignore[return-value]
-        box = [text]
+            return work()
+        box: list[Any] = [None, None]
+        failure = None
+        if self.main:
+            try:
+                box[0] = work()
+            except Exception as exc:  # re-raised below, after the other ranks have been told
+                failure = exc
+                box[1] = str(exc)
         torch.distributed.broadcast_object_list(box, src=0)
-        return box[0]  # type: ignore[return-value]
+        if failure is not None:
+            raise failure
+        if box[1] is not None:
+            raise TokvecError(f"rank 0 failed: {box[1]}")
+        return box[0]
+
+    def check_same(self, value: int, what: str) -> None:
+        """Raise on every rank unless all ranks hold the same ``value``."""
+        if self.world == 1:
+            return
+        values: list[Any] = [None] * self.world
+        torch.distributed.all_gather_object(values, value)
+        if len(set(values)) > 1:
+            odd = [r for r, v in enumerate(values) if v != values[0]]
+            raise TokvecError(f"{what} differs between processes (ranks {', '.join(map(str, odd))} differ from "
+                              "rank 0); give every machine the same files at the same path")
 
 
 def _start_processes(device: str | None) -> _Dist:
@@ -419,7 +444,9 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for a damaged or foreign file
-        raise CheckpointError(f"{path} is not a readable tokvec LM checkpoint ({type(exc).__name__}: {exc})") from None
+        first = (str(exc).strip().splitlines() or [""])[0]
+        raise CheckpointError(f"{path} is not a readable tokvec LM checkpoint ({type(exc).__name__}: {first})") \
+            from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not a tokvec LM checkpoint (no format={CHECKPOINT_FORMAT!r}); "
                               "was it written by `tokvec train-lm`?")
@@ -430,7 +457,8 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
 
 
 class _Interrupt:
-    """Turns Ctrl-C into a flag checked between steps (so a checkpoint is never half a step)."""
+    """Turns Ctrl-C into a flag checked between steps (so a checkpoint is never half a step); a second
+    Ctrl-C stops at once."""
 
     def __init__(self) -> None:
         self.requested = False
@@ -444,6 +472,8 @@ class _Interrupt:
         return self
 
     def _handle(self, signum, frame) -> None:
+        if self.requested:  # a second Ctrl-C: stop now, without a checkpoint
+            raise KeyboardInterrupt
         self.requested = True
 
     def __exit__(self, *exc) -> None:
@@ -464,26 +494,35 @@ class _Data:
     val: np.ndarray
     counts: np.ndarray
     digest: int
+    kind: str  # how tokvec displays and resolves its tokens (formats.hf.tokenizer_kind)
 
 
-def _prepare_data(corpus, config: LMConfig, tokenizer, dist: _Dist, saved_tokenizer: str | None) -> _Data:
-    train_lines, val_lines = lm_data.split_lines(lm_data.read_lines(corpus), config.val_fraction, config.seed)
+def _prepare_data(corpus, config: LMConfig, tokenizer, dist: _Dist, saved_tokenizer: str | None,
+                  notes: list[str]) -> _Data:
+    lines, replaced = lm_data.read_lines(corpus)
+    if replaced:
+        notes.append(f"{replaced:,} undecodable byte sequences in the corpus were replaced by U+FFFD")
+    train_lines, val_lines = lm_data.split_lines(lines, config.val_fraction, config.seed)
     if saved_tokenizer is not None:
         text = saved_tokenizer
     elif tokenizer is not None:
         text = lm_data.load_tokenizer(tokenizer).to_str() if isinstance(tokenizer, (str, os.PathLike)) \
             else tokenizer.to_str()
     else:  # rank 0 trains the BPE and hands it to the others: every rank then encodes with the same one
-        text = lm_data.train_tokenizer(train_lines, config.vocab_size, config.min_frequency).to_str() \
-            if dist.main else None
-        text = dist.broadcast_text(text)
+        text = dist.on_main(lambda: lm_data.train_tokenizer(train_lines, config.vocab_size,
+                                                            config.min_frequency).to_str())
     tok = lm_data.tokenizer_from_json(text)
     end = lm_data.end_token_id(tok)
     train = lm_data.encode_stream(tok, train_lines, end)
     val = lm_data.encode_stream(tok, val_lines, end)
     tokens = lm_data.vocabulary(tok)
+    if tokenizer is None and saved_tokenizer is None and len(tokens) > config.vocab_size:
+        notes.append(f"the vocabulary has {len(tokens):,} tokens, more than vocab_size={config.vocab_size:,}: "
+                     "every character of the corpus needs a token of its own (and one as a ## piece)")
     counts = np.bincount(train, minlength=len(tokens)).astype(np.int64)[: len(tokens)]
-    return _Data(tok, text, tokens, train, val, counts, zlib.crc32(train.tobytes()) ^ zlib.crc32(val.tobytes()))
+    digest = zlib.crc32(train.tobytes()) ^ zlib.crc32(val.tobytes())
+    dist.check_same(digest, "the corpus")
+    return _Data(tok, text, tokens, train, val, counts, digest, hf.tokenizer_kind(json.loads(text)))
 
 
 def _evaluate(model: TinyGPT, val: np.ndarray, starts: np.ndarray, config: LMConfig, dist: _Dist) -> float:
@@ -532,8 +571,20 @@ def train_lm(
     >>> r = train_lm("corpus.txt", LMConfig(steps=200), out_dir="runs/lm")   # doctest: +SKIP
     >>> r.val_loss, r.snapshots[-1]                                          # doctest: +SKIP
     """
+    if threads is not None and not (_is_int(threads) and threads >= 1):
+        raise InvalidArgumentError(f"threads must be a positive integer, got {threads!r}")
     dist = _start_processes(device)
-    saved = load_checkpoint(resume) if resume is not None else None
+    try:
+        return _run(corpus, config, dist, out_dir, snapshots, tokenizer, resume, threads, progress, stop_after)
+    finally:
+        if dist.world > 1 and torch.distributed.is_initialized():
+            torch.distributed.destroy_process_group()
+
+
+def _run(corpus, config: LMConfig | None, dist: _Dist, out_dir, snapshots, tokenizer, resume, threads: int | None,
+         progress: bool, stop_after: int | None) -> LMResult:
+    # rank 0 reads the checkpoint and sends it: only node 0 has it when several machines train
+    saved = dist.on_main(lambda: load_checkpoint(resume)) if resume is not None else None
     if saved is not None:
         saved_config = LMConfig.from_dict(saved["config"])
         if config is not None and config != saved_config:
@@ -543,10 +594,11 @@ def train_lm(
     config = config or LMConfig()
     out = Path(out_dir) if out_dir is not None else None
     snap_dir = Path(snapshots) if snapshots is not None else (out / "snapshots" if out is not None else None)
+    dist.on_main(lambda: _make_dirs(out, snap_dir))
     checkpoint_path = out / "checkpoint.pt" if out is not None else None
 
-    data = _prepare_data(corpus, config, tokenizer, dist, saved["tokenizer"] if saved else None)
     notes: list[str] = []
+    data = _prepare_data(corpus, config, tokenizer, dist, saved["tokenizer"] if saved else None, notes)
     if saved is not None and (saved["digest"] != data.digest or saved["train_tokens"] != len(data.train)):
         raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({len(data.train):,} vs "
                               f"{saved['train_tokens']:,} training tokens); resume with the same corpus files")
@@ -564,8 +616,19 @@ def train_lm(
             return _train(config, data, dist, out, snap_dir, checkpoint_path, saved, progress, stop_after, notes)
     finally:
         torch.set_num_threads(previous_threads)
-        if dist.world > 1 and torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
+
+
+def _make_dirs(*directories: Path | None) -> None:
+    """Create the output directories before any work, with an error that says what to change."""
+    for directory in directories:
+        if directory is None:
+            continue
+        if directory.exists() and not directory.is_dir():
+            raise TokvecError(f"{directory} exists and is not a directory; choose another output directory")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TokvecError(f"cannot create {directory} ({exc.strerror}); choose a writable directory") from None
 
 
 def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_dir: Path | None,
@@ -573,13 +636,15 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
            notes: list[str]) -> LMResult:
     model = TinyGPT(config, len(data.tokens)).to(dist.device)
     optimizer = _optimizer(model, config)
-    step, history, train_seconds = 0, [], 0.0
-    loss_sum, loss_steps = 0.0, 0  # local training loss since the last history entry
+    step, history, train_seconds, tokens_seen = 0, [], 0.0, 0
+    loss_sum, loss_steps = 0.0, 0  # this rank's training loss since the last history entry
     if saved is not None:
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         step, history, train_seconds = int(saved["step"]), list(saved["history"]), float(saved["seconds"])
-        loss_sum, loss_steps = float(saved["loss_sum"]), int(saved["loss_steps"])
+        tokens_seen = int(saved["tokens_seen"])
+        if dist.main:  # the saved sums are over all ranks: count them once
+            loss_sum, loss_steps = float(saved["loss_sum"]), int(saved["loss_steps"])
     trained = model
     if dist.world > 1:
         from torch.nn.parallel import DistributedDataParallel
@@ -592,38 +657,41 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
                                     dist.rank, dist.world)
     tokens_per_step = config.batch_size * config.context * dist.world
     writes = dist.main and (out is not None or snap_dir is not None)
-    snapshot_paths: list[Path] = sorted(snap_dir.glob("step-*.tokvec")) if (snap_dir and saved and writes) else []
+    snapshot_paths: dict[int, Path] = {}  # step -> file, this run's snapshots only
+    if writes and snap_dir is not None:
+        for h in history:
+            if _snapshot_step(config, h["step"]) and (snap_dir / snapshot_name(h["step"])).is_file():
+                snapshot_paths[h["step"]] = snap_dir / snapshot_name(h["step"])
 
     def metadata(entry: dict[str, float]) -> dict[str, str]:
         return {"trainer": TRAINER, "step": str(int(entry["step"])), "train_loss": _fmt(entry["train_loss"]),
                 "val_loss": _fmt(entry.get("val_loss")), "tokens_seen": str(int(entry["tokens_seen"])),
-                "config": config.to_json(), "tokenizer_kind": "wordpiece",
+                "config": config.to_json(), "tokenizer_kind": data.kind,
                 **({"tokenizer_dir": str(snap_dir.resolve())} if snap_dir is not None else {})}
 
     def write_snapshot(entry: dict[str, float]) -> None:
         if writes and snap_dir is not None:
             path = snap_dir / snapshot_name(int(entry["step"]))
             save(embedding_vectors(model, data.tokens, data.counts, metadata(entry)), path)
-            snapshot_paths.append(path)
-
-    def checkpoint_state() -> dict[str, Any]:
-        return {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "config": dataclasses.asdict(config),
-                "step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                "history": history, "tokenizer": data.tokenizer_json, "digest": data.digest,
-                "train_tokens": len(data.train), "world_size": dist.world, "seconds": train_seconds,
-                "loss_sum": loss_sum, "loss_steps": loss_steps}
+            snapshot_paths[int(entry["step"])] = path
 
     def write_checkpoint() -> Path | None:
-        if dist.main and checkpoint_path is not None:
-            return save_checkpoint(checkpoint_path, checkpoint_state())
-        return None
+        """Called on every rank at the same step (the loss sums are gathered); rank 0 writes."""
+        total, count = dist.all_sum([loss_sum, float(loss_steps)])
+        if not (dist.main and checkpoint_path is not None):
+            return None
+        return save_checkpoint(checkpoint_path, {
+            "format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "config": dataclasses.asdict(config),
+            "step": step, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "history": history,
+            "tokenizer": data.tokenizer_json, "digest": data.digest, "train_tokens": len(data.train),
+            "world_size": dist.world, "seconds": train_seconds, "tokens_seen": tokens_seen,
+            "loss_sum": total, "loss_steps": int(count)})
 
     if writes:
         for directory in {d for d in (out, snap_dir) if d is not None}:
-            directory.mkdir(parents=True, exist_ok=True)
             with atomic_write(directory / "tokenizer.json") as handle:
                 handle.write(data.tokenizer_json.encode("utf-8"))
-    if step == 0:
+    if not history:
         entry = {"step": 0, "train_loss": float("nan"), "val_loss": _evaluate(model, data.val, val_starts, config, dist),
                  "tokens_seen": 0, "lr": 0.0}
         history.append(entry)
@@ -656,6 +724,7 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
             optimizer.step()
             step += 1
             steps_run += 1
+            tokens_seen += tokens_per_step
             loss_sum += float(loss.detach())
             loss_steps += 1
             elapsed = time.perf_counter() - started
@@ -663,10 +732,10 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
             run_seconds += elapsed
             bar.update(step, loss_sum / loss_steps, lr, steps_run * tokens_per_step / run_seconds)
             evaluate_now = step % config.eval_every == 0 or step == config.steps
-            snapshot_now = step % config.snapshot_every == 0 or step == config.steps
+            snapshot_now = _snapshot_step(config, step)
             if evaluate_now or snapshot_now:
                 total, count = dist.all_sum([loss_sum, float(loss_steps)])
-                entry = {"step": step, "train_loss": total / count, "tokens_seen": step * tokens_per_step, "lr": lr,
+                entry = {"step": step, "train_loss": total / count, "tokens_seen": tokens_seen, "lr": lr,
                          "val_loss": _evaluate(model, data.val, val_starts, config, dist) if evaluate_now else None}
                 history.append(entry)
                 loss_sum, loss_steps = 0.0, 0
@@ -686,8 +755,13 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
         torch.distributed.all_gather_object(digests, _weights_digest(model))
         identical = len(set(digests)) == 1
     rate = steps_run * tokens_per_step / run_seconds if run_seconds else 0.0
-    return LMResult(model, data.tokenizer, vectors, history, config, snapshot_paths, rate, run_seconds, dist.world,
+    snapshots = [snapshot_paths[k] for k in sorted(snapshot_paths)]
+    return LMResult(model, data.tokenizer, vectors, history, config, snapshots, rate, run_seconds, dist.world,
                     dist.rank, len(data.train), len(data.val), identical, checkpoint, model.num_parameters(), notes)
+
+
+def _snapshot_step(config: LMConfig, step: int) -> bool:
+    return step == 0 or step % config.snapshot_every == 0 or step == config.steps
 
 
 def _stop_requested(local: bool, dist: _Dist) -> bool:

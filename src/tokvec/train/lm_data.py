@@ -51,21 +51,28 @@ def _tokenizers():
     return tokenizers
 
 
-def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str]:
-    """Non-blank lines of one or more UTF-8 text files, maybe compressed (undecodable bytes become U+FFFD)."""
+def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple[list[str], int]:
+    """Non-blank lines of one or more UTF-8 text files, maybe compressed, and how many undecodable
+    byte sequences were replaced by U+FFFD (0 for clean UTF-8)."""
     paths = [Path(corpus)] if isinstance(corpus, (str, os.PathLike)) else [Path(p) for p in corpus]
     if not paths:
         raise InvalidArgumentError("no corpus files given; pass one or more text files (one sentence per line)")
     lines: list[str] = []
+    replaced = 0
     for path in paths:
         if not path.is_file():
             raise TokvecError(f"corpus file {path} does not exist (or is not a file)")
         with open_stream(path) as handle:  # gzip/bz2/xz are read transparently
-            text = handle.read().decode("utf-8", errors="replace")
+            raw = handle.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="replace")
+            replaced += text.count("\ufffd") - raw.count("\ufffd".encode())
         lines.extend(s for line in text.split("\n") if (s := line.strip()))
     if not lines:
         raise CorpusTooSmallError(f"{', '.join(map(str, paths))}: no text (every line is blank)")
-    return lines
+    return lines, replaced
 
 
 def split_lines(lines: Sequence[str], val_fraction: float, seed: int) -> tuple[list[str], list[str]]:
@@ -148,7 +155,10 @@ def load_tokenizer(source: str | os.PathLike):
     if not path.is_file():
         raise TokvecError(f"no tokenizer at {path}; give a tokenizer.json, a model directory holding one, or "
                           "'minilm' (or leave --tokenizer out to train a BPE on the corpus)")
-    tokenizer = tk.Tokenizer.from_file(str(path))
+    try:
+        tokenizer = tk.Tokenizer.from_file(str(path))
+    except Exception as exc:  # tokenizers raises a bare Exception for malformed JSON
+        raise TokvecError(f"{path} is not a Hugging Face tokenizer.json ({_first_line(exc)})") from None
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
@@ -156,10 +166,17 @@ def load_tokenizer(source: str | os.PathLike):
 
 def tokenizer_from_json(text: str):
     """The tokenizer saved in a checkpoint (``Tokenizer.to_str()``)."""
-    tokenizer = _tokenizers().Tokenizer.from_str(text)
+    try:
+        tokenizer = _tokenizers().Tokenizer.from_str(text)
+    except Exception as exc:
+        raise TokvecError(f"the saved tokenizer cannot be read ({_first_line(exc)})") from None
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def vocabulary(tokenizer) -> list[str]:
