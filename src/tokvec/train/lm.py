@@ -39,7 +39,6 @@ import hashlib
 import json
 import math
 import os
-import signal
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -55,6 +54,7 @@ from ..formats import hf, save
 from ..layers import sinusoidal_table
 from ..vectors import Vectors
 from . import lm_data
+from ._common import Interrupt, is_int, require
 
 try:
     import torch
@@ -111,31 +111,27 @@ class LMConfig:
     seed: int = 1
 
     def __post_init__(self) -> None:
-        def need(ok: bool, message: str) -> None:
-            if not ok:
-                raise InvalidArgumentError(message)
-
         for name in ("vocab_size", "context", "dim", "layers", "heads", "mlp_ratio", "batch_size", "steps",
                      "eval_every", "eval_batches", "snapshot_every", "checkpoint_every", "min_frequency"):
             value = getattr(self, name)
-            need(_is_int(value) and value >= 1, f"{name} must be a positive integer, got {value!r}")
-        need(self.vocab_size >= len(lm_data.SPECIAL_TOKENS) + 1, f"vocab_size must be > 2, got {self.vocab_size}")
-        need(self.dim % self.heads == 0, f"dim ({self.dim}) must be divisible by heads ({self.heads}); "
+            require(is_int(value) and value >= 1, f"{name} must be a positive integer, got {value!r}")
+        require(self.vocab_size >= len(lm_data.SPECIAL_TOKENS) + 1, f"vocab_size must be > 2, got {self.vocab_size}")
+        require(self.dim % self.heads == 0, f"dim ({self.dim}) must be divisible by heads ({self.heads}); "
              f"e.g. --dim {self.heads * max(1, round(self.dim / self.heads))}")
-        need(self.positions in ("learned", "sinusoidal"),
+        require(self.positions in ("learned", "sinusoidal"),
              f"positions must be 'learned' or 'sinusoidal', got {self.positions!r}")
-        need(isinstance(self.tie, bool), f"tie must be True or False, got {self.tie!r}")
-        need(_is_real(self.dropout) and 0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout!r}")
-        need(_is_real(self.lr) and 0 < self.lr < 1, f"lr must be in (0, 1), e.g. 3e-3, got {self.lr!r}")
-        need(_is_real(self.min_lr) and 0 <= self.min_lr <= self.lr, f"min_lr must be in [0, lr], got {self.min_lr!r}")
-        need(_is_int(self.warmup) and 0 <= self.warmup, f"warmup must be a non-negative integer, got {self.warmup!r}")
-        need(_is_real(self.weight_decay) and self.weight_decay >= 0, f"weight_decay must be >= 0, got "
+        require(isinstance(self.tie, bool), f"tie must be True or False, got {self.tie!r}")
+        require(_is_real(self.dropout) and 0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout!r}")
+        require(_is_real(self.lr) and 0 < self.lr < 1, f"lr must be in (0, 1), e.g. 3e-3, got {self.lr!r}")
+        require(_is_real(self.min_lr) and 0 <= self.min_lr <= self.lr, f"min_lr must be in [0, lr], got {self.min_lr!r}")
+        require(is_int(self.warmup) and 0 <= self.warmup, f"warmup must be a non-negative integer, got {self.warmup!r}")
+        require(_is_real(self.weight_decay) and self.weight_decay >= 0, f"weight_decay must be >= 0, got "
              f"{self.weight_decay!r}")
-        need(_is_real(self.grad_clip) and self.grad_clip >= 0, f"grad_clip must be >= 0 (0: off), got "
+        require(_is_real(self.grad_clip) and self.grad_clip >= 0, f"grad_clip must be >= 0 (0: off), got "
              f"{self.grad_clip!r}")
-        need(_is_real(self.val_fraction) and 0 < self.val_fraction < 1,
+        require(_is_real(self.val_fraction) and 0 < self.val_fraction < 1,
              f"val_fraction must be in (0, 1), e.g. 0.05, got {self.val_fraction!r}")
-        need(_is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
+        require(is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
 
     @property
     def head_dim(self) -> int:
@@ -147,10 +143,6 @@ class LMConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> LMConfig:
         return cls(**values)
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
 def _is_real(x: object) -> bool:
@@ -456,31 +448,6 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     return state
 
 
-class _Interrupt:
-    """Turns Ctrl-C into a flag checked between steps (so a checkpoint is never half a step); a second
-    Ctrl-C stops at once."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.previous = None
-
-    def __enter__(self) -> _Interrupt:
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        except ValueError:  # not the main thread: Ctrl-C cannot reach us anyway
-            self.previous = None
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        if self.requested:  # a second Ctrl-C: stop now, without a checkpoint
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # training
 
@@ -571,7 +538,7 @@ def train_lm(
     >>> r = train_lm("corpus.txt", LMConfig(steps=200), out_dir="runs/lm")   # doctest: +SKIP
     >>> r.val_loss, r.snapshots[-1]                                          # doctest: +SKIP
     """
-    if threads is not None and not (_is_int(threads) and threads >= 1):
+    if threads is not None and not (is_int(threads) and threads >= 1):
         raise InvalidArgumentError(f"threads must be a positive integer, got {threads!r}")
     dist = _start_processes(device)
     try:
@@ -700,7 +667,7 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
     steps_run, run_seconds = 0, 0.0
     bar = _Bar(config.steps, enabled=progress and dist.main)
     bar.advance(step, history[-1]["val_loss"])
-    with _Interrupt() as interrupt, bar:
+    with Interrupt() as interrupt, bar:
         while step < config.steps:
             if _stop_requested(interrupt.requested or (stop_after is not None and steps_run >= stop_after), dist):
                 bar.stop()

@@ -24,8 +24,6 @@ import dataclasses
 import json
 import math
 import os
-import signal
-import threading
 import time
 import zlib
 from dataclasses import dataclass
@@ -37,6 +35,7 @@ import numpy as np
 from .._atomic import atomic_write
 from ..errors import InvalidArgumentError, TokvecError
 from ..vectors import Vectors
+from ._common import Interrupt, is_int, require
 from ._reference import noise_buckets
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 
@@ -78,30 +77,26 @@ class Word2VecConfig:
     compute_loss: bool = True
 
     def __post_init__(self) -> None:
-        def need(ok: bool, message: str) -> None:
-            if not ok:
-                raise InvalidArgumentError(message)
-
-        need(self.model in ("skipgram", "cbow"), f"model must be 'skipgram' or 'cbow', got {self.model!r}")
-        need(_is_int(self.dim) and self.dim >= 1, f"dim must be a positive integer (e.g. 100), got {self.dim!r}")
-        need(_is_int(self.window) and self.window >= 1,
+        require(self.model in ("skipgram", "cbow"), f"model must be 'skipgram' or 'cbow', got {self.model!r}")
+        require(is_int(self.dim) and self.dim >= 1, f"dim must be a positive integer (e.g. 100), got {self.dim!r}")
+        require(is_int(self.window) and self.window >= 1,
              f"window must be a positive integer (words on each side, e.g. 5), got {self.window!r}")
-        need(_is_int(self.negative) and self.negative >= 1,
+        require(is_int(self.negative) and self.negative >= 1,
              f"negative must be a positive integer (noise words per update, e.g. 5), got {self.negative!r}; "
              "hierarchical softmax (negative=0) is not supported")
-        need(_is_int(self.min_count) and self.min_count >= 1, f"min_count must be >= 1, got {self.min_count!r}")
-        need(self.max_vocab is None or (_is_int(self.max_vocab) and self.max_vocab >= 1),
+        require(is_int(self.min_count) and self.min_count >= 1, f"min_count must be >= 1, got {self.min_count!r}")
+        require(self.max_vocab is None or (is_int(self.max_vocab) and self.max_vocab >= 1),
              f"max_vocab must be None or a positive integer, got {self.max_vocab!r}")
-        need(isinstance(self.sample, (int, float)) and math.isfinite(self.sample) and self.sample >= 0,
+        require(isinstance(self.sample, (int, float)) and math.isfinite(self.sample) and self.sample >= 0,
              f"sample must be >= 0 (e.g. 1e-3; 0 disables subsampling), got {self.sample!r}")
-        need(_is_int(self.epochs) and self.epochs >= 1, f"epochs must be a positive integer, got {self.epochs!r}")
-        need(isinstance(self.alpha, (int, float)) and 0 < self.alpha < 1,
+        require(is_int(self.epochs) and self.epochs >= 1, f"epochs must be a positive integer, got {self.epochs!r}")
+        require(isinstance(self.alpha, (int, float)) and 0 < self.alpha < 1,
              f"alpha (learning rate) must be in (0, 1), e.g. 0.025, got {self.alpha!r}")
-        need(isinstance(self.min_alpha, (int, float)) and 0 <= self.min_alpha <= self.alpha,
+        require(isinstance(self.min_alpha, (int, float)) and 0 <= self.min_alpha <= self.alpha,
              f"min_alpha must be in [0, alpha={self.alpha}], got {self.min_alpha!r}")
-        need(_is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
-        need(_is_int(self.threads) and self.threads >= 1, f"threads must be >= 1, got {self.threads!r}")
-        need(_is_int(self.chunk_words) and self.chunk_words >= 1,
+        require(is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
+        require(is_int(self.threads) and self.threads >= 1, f"threads must be >= 1, got {self.threads!r}")
+        require(is_int(self.chunk_words) and self.chunk_words >= 1,
              f"chunk_words must be >= 1, got {self.chunk_words!r}")
 
     def to_json(self) -> str:
@@ -110,10 +105,6 @@ class Word2VecConfig:
     @classmethod
     def from_json(cls, text: str) -> Word2VecConfig:
         return cls(**json.loads(text))
-
-
-def _is_int(x: object) -> bool:
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
 @dataclass
@@ -278,28 +269,6 @@ def _load_checkpoint(path: str | os.PathLike) -> tuple[Word2VecConfig, list[str]
 # the driver
 
 
-class _Interrupt:
-    """Turn SIGINT into a flag checked between chunk groups (so a checkpoint is always consistent)."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.previous = None
-
-    def __enter__(self) -> _Interrupt:
-        if threading.current_thread() is threading.main_thread():
-            self.previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        if self.requested:  # a second Ctrl-C: give up at once
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def __exit__(self, *exc) -> None:
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-
-
 def train(
     corpus: CorpusSource,
     config: Word2VecConfig | None = None,
@@ -377,7 +346,7 @@ def train(
                        words_all, config.compute_loss, loss_out, updates_out, words_out)
     bar = _Bar(config.epochs * n_ids, enabled=progress)
     bar.advance(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
-    with _Interrupt() as interrupt, bar:
+    with Interrupt() as interrupt, bar:
         while state.epoch < config.epochs:
             epoch = state.epoch
             while len(state.loss_sums) <= epoch:
