@@ -629,7 +629,8 @@ def train_lm(
     positions: Annotated[str, typer.Option(help="learned or sinusoidal position embeddings.")] = "learned",
     tie: Annotated[bool, typer.Option("--tie/--no-tie", help="Share the token matrix with the output head.")] = True,
     dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.0,
-    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW; warm-up, then cosine decay).")] = 3e-3,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW; warm-up, then cosine decay to "
+                                                    "lr/10).")] = 3e-3,
     warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 100,
     eval_every: Annotated[int, typer.Option(help="Measure validation loss every N steps.")] = 250,
     val_fraction: Annotated[float, typer.Option(help="Fraction of lines held out for validation.")] = 0.05,
@@ -638,7 +639,8 @@ def train_lm(
                                                   "of training a BPE.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (weights, split, batches).")] = 1,
     threads: Annotated[int | None, typer.Option(min=1, help="torch CPU threads (default: cores / processes).")] = None,
-    resume: Annotated[Path | None, typer.Option(help="Continue from a checkpoint (its settings are used).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue from a checkpoint with its own settings (other "
+                                                "training options are refused).")] = None,
     sample: Annotated[str, typer.Option(help="Prompt for a short generated sample at the end ('' for none).")] = "the",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
