@@ -151,7 +151,7 @@ def test_synthetic_run(synthetic_report):
     report = synthetic_report
     assert [s.step for s in report.snapshots] == STEPS
     assert report.missing_words == ("zebra",) and report.words == ("three", "monday", "he", "red")
-    assert report.skipped_groups == ("months",)  # only "may" is there
+    assert report.skipped_groups == ("digits", "months")  # no digit; of the months only "may" is there
     assert report.groups["days"] == tuple(DAYS) and report.groups["pronouns"] == ("he", "she", "it", "we")
     assert report.snapshots[-1].overlap == 1.0
     assert report.snapshots[0].overlap < 0.5

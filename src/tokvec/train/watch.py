@@ -65,6 +65,7 @@ from ..vectors import Neighbour, Vectors
 
 SNAPSHOT_NAME = re.compile(r"step-(\d+)\.tokvec")
 GROUPS: dict[str, tuple[str, ...]] = {
+    "digits": ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
     "numbers": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
     "days": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     "months": ("january", "february", "march", "april", "may", "june", "july", "august", "september",
