@@ -9,8 +9,8 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._atomic", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
-           "tokvec.train.watch", "tokvec.train.lm_data", "tokvec.train.lm", "tokvec.train._common"]
-NEEDS = {"tokvec.train.lm": "torch"}
+           "tokvec.train.watch", "tokvec.train.lm_data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
+NEEDS = {"tokvec.train.lm": "torch", "tokvec.ann": "faiss"}
 
 
 @pytest.mark.parametrize("name", MODULES)

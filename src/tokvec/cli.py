@@ -12,7 +12,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
@@ -24,6 +24,9 @@ from . import __version__
 from .errors import TokvecError
 from .formats import FORMATS, load, save
 from .vectors import Neighbour, Vectors
+
+if TYPE_CHECKING:
+    from .ann import Index
 
 app = typer.Typer(
     name="tokvec",
@@ -131,19 +134,27 @@ def similar(
     topn: TopnOpt = 10,
     restrict: RestrictOpt = None,
     method: Annotated[str, typer.Option(help="cosadd (mean of unit vectors) or cosmul (3CosMul).")] = "cosadd",
+    approximate: Annotated[bool, typer.Option(
+        "--approximate", help="Search a faiss IVF index (extra: ann) instead of every row; the index is "
+        "built on first use (recall@10 >= 0.95) and cached in $TOKVEC_HOME/ann.")] = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
     """Nearest neighbours of WORDS (minus --neg words), query words excluded."""
     v = _load(vectors)
     negative = neg or []
+    notes = []
     if method == "cosmul":
+        if approximate:
+            raise TokvecError("--approximate works with --method cosadd only (3CosMul is not a nearest-neighbour "
+                              "query); drop one of them")
         results = v.most_similar_cosmul(positive=words, negative=negative, topn=topn, restrict=restrict)
     elif method == "cosadd":
-        results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict)
+        index = _ann_index(v, notes) if approximate else None
+        results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict, index=index)
     else:
         raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
-    notes = _notes(v, words + negative)
+    notes += _notes(v, words + negative)
     if as_json:
         _emit_json({"positive": words, "negative": negative, "method": method, "results": _results_json(results),
                     "notes": notes})
@@ -151,6 +162,23 @@ def similar(
     _print_notes(notes)
     title = " + ".join(words) + "".join(f" - {w}" for w in negative)
     console.print(_neighbour_table(f"most similar to {title}", _shown(v, results)))
+
+
+def _ann_index(v: Vectors, notes: list[str]) -> Index:
+    """The cached approximate index of ``v``, built and saved on first use; says which in ``notes``."""
+    from . import ann
+
+    path = ann.cache_path(v)
+    if path.exists():
+        index = ann.load(path, v)
+        notes.append(f"approximate: {index.describe()}, cached at {path}")
+        return index
+    Console(stderr=True).print(f"[dim]building an approximate index for {len(v):,} vectors (once)...[/dim]")
+    start = time.perf_counter()
+    index = ann.build(v)
+    ann.save(index, path)
+    notes.append(f"approximate: built an {index.describe()} in {time.perf_counter() - start:.1f} s, cached at {path}")
+    return index
 
 
 @app.command()

@@ -8,7 +8,7 @@ is about ``chunk_bytes`` whatever the vocabulary size.
 
 ``reference_top_k`` is the plain, whole-matrix NumPy twin used by tests.
 
-Deliberately left out: approximate search (an optional faiss backend belongs in its own module).
+Deliberately left out: approximate search (the optional faiss backend is ``tokvec.ann``).
 """
 
 from __future__ import annotations

@@ -8,20 +8,24 @@ textbook definition; gensim's ``distance`` is ``cosine_distance`` here), and
 ``most_similar_cosmul`` honours ``restrict``.
 
 Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
-(``tokvec.search``), and benchmarks (``tokvec.evaluate``).
+(``tokvec.search``; approximate search is ``tokvec.ann``, passed in as ``index=``), and
+benchmarks (``tokvec.evaluate``).
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Literal, NamedTuple, Union
+from typing import TYPE_CHECKING, Literal, NamedTuple, Union
 
 import numpy as np
 
 from . import search
 from .errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
 from .vocab import Vocab
+
+if TYPE_CHECKING:
+    from .ann import Index
 
 Query = Union[str, np.ndarray]
 """A token, or a raw vector of length ``dim``."""
@@ -229,11 +233,14 @@ class Vectors:
         negative: Query | Sequence[Query] = (),
         topn: int = 10,
         restrict: int | None = None,
+        index: Index | None = None,
     ) -> list[Neighbour]:
         """Nearest tokens to the mean of unit-normalised ``positive`` minus ``negative`` (3CosAdd).
 
         The query tokens themselves are never returned. ``restrict`` searches only the first
-        ``restrict`` rows (the most frequent tokens, in frequency-sorted files).
+        ``restrict`` rows (the most frequent tokens, in frequency-sorted files). ``index`` (from
+        ``tokvec.ann.build``) searches approximately instead of scanning every row; same query,
+        same exclusions, exact scores, only recall is approximate (not combinable with ``restrict``).
 
         >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
         """
@@ -241,7 +248,7 @@ class Vectors:
         if not positive and not negative:
             raise InvalidArgumentError("most_similar needs at least one positive or negative word")
         query, exclude = self._mean_query(positive, negative)
-        return self._search(query[None, :], topn, restrict, [exclude])[0]
+        return self._search(query[None, :], topn, restrict, [exclude], index)[0]
 
     def analogy(
         self,
@@ -293,20 +300,22 @@ class Vectors:
         return self._neighbours(ids[0], scores[0])
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None
+        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None, index: Index | None = None
     ) -> list[Neighbour]:
-        """Tokens nearest (by cosine) to a raw vector; nothing is excluded."""
-        return self._search(self._unit_query(vector)[None, :], topn, restrict, None)[0]
+        """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``index``: see ``most_similar``."""
+        return self._search(self._unit_query(vector)[None, :], topn, restrict, None, index)[0]
 
     def most_similar_batch(
         self,
         queries: Sequence[str] | np.ndarray,
         topn: int = 10,
         restrict: int | None = None,
+        index: Index | None = None,
     ) -> list[list[Neighbour]]:
         """Neighbours of many tokens (or rows of a ``(q, dim)`` array) with one GEMM per chunk.
 
-        Equivalent to ``[most_similar(t, topn=topn) for t in queries]``, many times faster.
+        Equivalent to ``[most_similar(t, topn=topn) for t in queries]``, many times faster;
+        with ``index`` (see ``most_similar``), one approximate batched search.
         """
         if isinstance(queries, np.ndarray):
             if queries.ndim != 2 or queries.shape[1] != self.dim:
@@ -318,10 +327,18 @@ class Vectors:
             unit = np.stack([self._ids_vector(ids, True) for ids in exclude]) if exclude else np.zeros((0, self.dim))
         if len(unit) == 0:
             return []
-        return self._search(unit, topn, restrict, exclude)
+        return self._search(unit, topn, restrict, exclude, index)
 
     def _search(self, unit_queries: np.ndarray, topn: int, restrict: int | None,
-                exclude: list[list[int]] | None) -> list[list[Neighbour]]:
+                exclude: list[list[int]] | None, index: Index | None = None) -> list[list[Neighbour]]:
+        if index is not None:
+            if restrict is not None:
+                raise InvalidArgumentError(
+                    "restrict cannot be combined with an approximate index (it covers every row); "
+                    "build the index on v.limit(N) and query that, or drop restrict"
+                )
+            ids, scores = index.top_k(self, unit_queries, self._check_topn(topn), exclude)
+            return [self._neighbours(i[i >= 0], s[i >= 0]) for i, s in zip(ids, scores)]
         ids, scores = search.top_k(
             self.matrix, self.inv_norms, unit_queries, self._check_topn(topn),
             stop=self._check_restrict(restrict), exclude=exclude,
