@@ -4,7 +4,7 @@
     >>> v = tokvec.load("glove")                                          # doctest: +SKIP
     >>> index = ann.build(v)                                              # doctest: +SKIP
     >>> index                                                             # doctest: +SKIP
-    <Index ivf index over 400,000 x 50 (nlist 2,530, nprobe 128, recall@10 0.969 on held-out rows)>
+    <Index ivf index over 400,000 x 50 (nlist 2,530, nprobe 128, recall@10 0.969 on sampled rows)>
     >>> v.most_similar(["king", "woman"], ["man"], topn=3, index=index)   # doctest: +SKIP
     >>> ann.save(index, "glove.ann"); index = ann.load("glove.ann", v)    # doctest: +SKIP
 
@@ -22,7 +22,7 @@ Kinds (defaults chosen from the vocabulary size n):
 
 - ``"ivf"``: ``IndexIVFFlat``, ``nlist = 4 sqrt(n)`` (at most n / 39, faiss's minimum of
   training points per centroid), seeded k-means on a seeded sample of ``64 nlist`` rows
-  (at least 9,984 for ivfpq).
+  (at least 9,984, at most n).
 - ``"hnsw"``: ``IndexHNSWFlat``, M = 32 links per node; no training, slower to build (in
   parallel, so not bit-reproducible), usually the fastest to query at a given recall.
 - ``"ivfpq"``: ``IndexIVFPQ``, the IVF lists hold 8-bit product-quantisation codes (about
@@ -30,8 +30,9 @@ Kinds (defaults chosen from the vocabulary size n):
   candidates are rescored exactly. Needs at least 9,984 rows (39 x 256) to train the codebooks.
 
 ``effort`` (nprobe for IVF kinds, efSearch for HNSW) trades speed for recall. Unless given,
-``build`` tunes it: the smallest power of two whose recall@10, measured on 1,000 rows held out
-from training, reaches ``target_recall`` with two standard errors to spare (so other queries
+``build`` tunes it: the smallest power of two (IVF efforts stop at nlist) whose recall@10,
+measured on 1,000 sampled rows (left out of the k-means sample when the vocabulary is large
+enough, about 68,000 rows or more for ivf), reaches ``target_recall`` with two standard errors to spare (so other queries
 reach it too). The rows are sampled uniformly, so mostly rare tokens, whose neighbourhoods are
 the hardest; frequent words score higher. ``index.tuning`` keeps the recall at every effort tried.
 
@@ -77,7 +78,7 @@ class Index:
     """A faiss index over the unit-normalised rows of one ``Vectors``; pass it as ``index=``.
 
     ``effort`` (nprobe for IVF kinds, efSearch for HNSW) may be changed at any time;
-    ``tuning`` maps each effort measured at build to its recall@10 on held-out rows.
+    ``tuning`` maps each effort measured at build to its recall@10 on the sampled tuning rows.
     """
 
     def __init__(self, kind: Kind, faiss_index: Any, rows: int, dim: int, checksum: str,
@@ -112,7 +113,7 @@ class Index:
     def describe(self) -> str:
         """One line: kind, size, effort and its measured recall."""
         knob = "efSearch" if self.kind == "hnsw" else f"nlist {self.faiss_index.nlist:,}, nprobe"
-        measured = "" if self.recall is None else f", recall@10 {self.recall:.3f} on held-out rows"
+        measured = "" if self.recall is None else f", recall@10 {self.recall:.3f} on sampled rows"
         return f"{self.kind} index over {self.rows:,} x {self.dim} ({knob} {self.effort}{measured})"
 
     def __repr__(self) -> str:
@@ -177,7 +178,7 @@ def build(
     """An approximate index over ``v`` (see the module docstring for the kinds and defaults).
 
     ``effort=None`` tunes it to the smallest power of two reaching ``target_recall`` (recall@10 on
-    held-out rows, less two standard errors; a ``TokvecWarning`` if even the largest falls
+    1,000 sampled rows, less two standard errors; a ``TokvecWarning`` if even the largest falls
     short); a given ``effort`` is measured only. ``nlist`` overrides the number of IVF lists.
     Needs ``tokvec[ann]`` (faiss-cpu).
 

@@ -735,7 +735,7 @@ def watch(
     = None,
     k: Annotated[int, typer.Option("-k", "--neighbours", "--neighbors", min=1,
                                    help="Neighbours per word, and the k of overlap@k.")] = 5,
-    probe: Annotated[int, typer.Option(min=2, help="Probe set: the N most frequent tokens.")] = 500,
+    probe: Annotated[int, typer.Option(min=2, help="Probe set: the N most frequent non-special tokens.")] = 500,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also draw the plot: .png, .svg or .pdf.")]
     = None,
     as_json: JsonOpt = False,

@@ -1,6 +1,6 @@
 """``tokvec demo``: a guided walk through token embeddings, on real data, offline, in seconds.
 
-Six sections, each runnable alone (``tokvec demo --section 4``):
+Seven sections, each runnable alone (``tokvec demo --section 4``):
 
 1. why not one-hot: one-hot vectors make every pair of words equally unrelated
 2. pretrained vectors: king - man + woman, similarities and distances (GloVe 6B 50d)

@@ -66,6 +66,8 @@ except ImportError:  # pragma: no cover - exercised only without torch
 CHECKPOINT_FORMAT = "tokvec-lm-checkpoint"
 CHECKPOINT_VERSION = 1
 TRAINER = "tokvec tiny GPT"
+CHECKPOINT_KEYS = frozenset({"config", "step", "model", "optimizer", "history", "tokenizer", "digest", "train_tokens",
+                             "world_size", "seconds", "tokens_seen", "loss_sum", "loss_steps"})
 
 
 class CheckpointError(TokvecError, ValueError):
@@ -367,8 +369,8 @@ def _weights_digest(model: nn.Module) -> str:
 class LMResult:
     """What ``train_lm`` returns (on every rank; only rank 0 wrote files).
 
-    ``history`` has one entry per evaluation: ``step``, ``train_loss`` (mean over the steps since
-    the previous entry, all ranks; NaN at step 0), ``val_loss``, ``tokens_seen``, ``lr``.
+    ``history`` has one entry per evaluation or snapshot: ``step``, ``train_loss`` (mean over the steps since
+    the previous entry, all ranks; NaN at step 0), ``val_loss`` (None at a snapshot-only step), ``tokens_seen``, ``lr``.
     ``tokens_per_second`` counts training tokens of all processes over training time only.
     """
 
@@ -445,6 +447,10 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     if state.get("version") != CHECKPOINT_VERSION:
         raise CheckpointError(f"{path} has checkpoint version {state.get('version')}, this tokvec reads "
                               f"{CHECKPOINT_VERSION}")
+    missing = sorted(CHECKPOINT_KEYS - state.keys())
+    if missing:
+        raise CheckpointError(f"{path} lacks {', '.join(missing)}: it was written by a development version of "
+                              "tokvec; start a new run")
     return state
 
 
