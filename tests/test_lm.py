@@ -297,7 +297,7 @@ def test_torchrun_two_processes_keep_identical_weights(corpus, tmp_path):
                "--warmup", "2", "--threads", "1", "--json"]
     env = {**os.environ, "GLOO_SOCKET_IFNAME": "lo", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.returncode == 0, f"exit {done.returncode}\n{done.stderr[-4000:]}\n{done.stdout[-500:]}"
     info = json.loads(done.stdout)  # only rank 0 prints
     assert info["world_size"] == 2 and info["ranks_identical"] is True
     assert [h["step"] for h in info["history"]] == [0, 3, 6]
@@ -429,7 +429,7 @@ def test_torchrun_resume_is_exact(corpus, tmp_path):
                    "--master_addr", "127.0.0.1", "--master_port", str(_free_port()), str(script), str(corpus),
                    str(tmp_path / out), mode]
         done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert done.returncode == 0, f"exit {done.returncode}\n{done.stderr[-4000:]}\n{done.stdout[-500:]}"
         return done.stdout
 
     whole = json.loads(launch("whole", "whole"))

@@ -539,7 +539,7 @@ def train_lm(
     training lines. ``resume`` continues from a checkpoint with its own configuration (``config``,
     if given, must equal it). ``threads`` sets torch's CPU threads (default: cores / processes).
     ``stop_after`` stops after that many steps as if Ctrl-C had been pressed (checkpoint written,
-    ``KeyboardInterrupt`` raised). Under ``torchrun`` the processes train one model together.
+    ``TrainingStopped``, a ``KeyboardInterrupt``, raised). Under ``torchrun`` the processes train one model together.
 
     >>> r = train_lm("corpus.txt", LMConfig(steps=200), out_dir="runs/lm")   # doctest: +SKIP
     >>> r.val_loss, r.snapshots[-1]                                          # doctest: +SKIP
@@ -548,10 +548,24 @@ def train_lm(
         raise InvalidArgumentError(f"threads must be a positive integer, got {threads!r}")
     dist = _start_processes(device)
     try:
-        return _run(corpus, config, dist, out_dir, snapshots, tokenizer, resume, threads, progress, stop_after)
-    finally:
-        if dist.world > 1 and torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
+        result = _run(corpus, config, dist, out_dir, snapshots, tokenizer, resume, threads, progress, stop_after)
+    except TrainingStopped:
+        _leave(dist)  # every rank stopped at the same step (the stop is agreed collectively)
+        raise
+    # other errors leave the process group alone: tearing it down while a peer is inside a collective can hang
+    _leave(dist)
+    return result
+
+
+class TrainingStopped(KeyboardInterrupt):
+    """Training stopped between steps (Ctrl-C or ``stop_after``), on every rank at the same step."""
+
+
+def _leave(dist: _Dist) -> None:
+    """Wait for every rank, then tear the process group down (only where all ranks reach this point)."""
+    if dist.world > 1 and torch.distributed.is_initialized():
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
 
 
 def _run(corpus, config: LMConfig | None, dist: _Dist, out_dir, snapshots, tokenizer, resume, threads: int | None,
@@ -681,7 +695,7 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
                 if path is not None and dist.main:
                     bar.console.print(f"interrupted at step {step}: checkpoint saved to {path}; continue with "
                                       f"--resume {path}")
-                raise KeyboardInterrupt
+                raise TrainingStopped
             started = time.perf_counter()
             lr = learning_rate(config, step)
             for group in optimizer.param_groups:
