@@ -1,4 +1,5 @@
-"""What the trainers share: argument checks and Ctrl-C turned into a flag checked between units of work."""
+"""What the trainers share: argument checks, Ctrl-C turned into a flag checked between units of work, and
+a progress bar."""
 
 from __future__ import annotations
 
@@ -23,6 +24,43 @@ def require(ok: bool, message: str) -> None:
     """Raise ``InvalidArgumentError(message)`` unless ``ok``."""
     if not ok:
         raise InvalidArgumentError(message)
+
+
+class Bar:
+    """A rich progress bar on stderr: ``before`` texts, a completed/total count if ``count``, the bar,
+    ``after`` texts (``{task.fields[NAME]}`` refers to a field given at construction or in ``update``),
+    and the time remaining. A no-op when disabled, except that ``console`` can still print."""
+
+    def __init__(self, total: int, enabled: bool, *, before: tuple[str, ...] = (), after: tuple[str, ...] = (),
+                 count: bool = False, **fields: object) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.progress = None
+        if enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            columns = [TextColumn(text) for text in before] + ([MofNCompleteColumn()] if count else [])
+            columns += [BarColumn(), *(TextColumn(text) for text in after), TimeRemainingColumn()]
+            self.progress = Progress(*columns, console=self.console, transient=False)
+            self.task = self.progress.add_task("train", total=total, **fields)
+
+    def __enter__(self) -> Bar:
+        if self.progress is not None:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def update(self, completed: int, **fields: object) -> None:
+        """Move to ``completed`` and set the given fields."""
+        if self.progress is not None:
+            self.progress.update(self.task, completed=completed, **fields)
 
 
 class Interrupt:

@@ -54,7 +54,7 @@ from ..formats import hf, save
 from ..layers import sinusoidal_table
 from ..vectors import Vectors
 from . import lm_data
-from ._common import Interrupt, is_int, require
+from ._common import Bar, Interrupt, is_int, require
 
 try:
     import torch
@@ -685,8 +685,11 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
         write_snapshot(entry)
 
     steps_run, run_seconds = 0, 0.0
-    bar = _Bar(config.steps, enabled=progress and dist.main)
-    bar.advance(step, history[-1]["val_loss"])
+    bar = Bar(config.steps, progress and dist.main, before=("step",), count=True,
+              after=("loss {task.fields[loss]:.3f}", "val {task.fields[val]:.3f}", "{task.fields[tps]:>8,.0f} tok/s",
+                     "lr {task.fields[lr]:.2e}"), loss=float("nan"), tps=0.0, lr=0.0,
+              val=float("nan") if history[-1].get("val_loss") is None else history[-1]["val_loss"])
+    bar.update(step)
     with Interrupt() as interrupt, bar:
         while step < config.steps:
             if _stop_requested(interrupt.requested or (stop_after is not None and steps_run >= stop_after), dist):
@@ -717,7 +720,7 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
             elapsed = time.perf_counter() - started
             train_seconds += elapsed
             run_seconds += elapsed
-            bar.update(step, loss_sum / loss_steps, lr, steps_run * tokens_per_step / run_seconds)
+            bar.update(step, loss=loss_sum / loss_steps, lr=lr, tps=steps_run * tokens_per_step / run_seconds)
             evaluate_now = step % config.eval_every == 0 or step == config.steps
             snapshot_now = _snapshot_step(config, step)
             if evaluate_now or snapshot_now:
@@ -726,7 +729,8 @@ def _train(config: LMConfig, data: _Data, dist: _Dist, out: Path | None, snap_di
                          "val_loss": _evaluate(model, data.val, val_starts, config, dist) if evaluate_now else None}
                 history.append(entry)
                 loss_sum, loss_steps = 0.0, 0
-                bar.advance(step, entry["val_loss"])
+                if entry["val_loss"] is not None:
+                    bar.update(step, val=entry["val_loss"])
                 if snapshot_now:
                     write_snapshot(entry)
             if step % config.checkpoint_every == 0 and step < config.steps:
@@ -756,44 +760,3 @@ def _stop_requested(local: bool, dist: _Dist) -> bool:
     if dist.world == 1:
         return local
     return dist.all_sum([1.0 if local else 0.0])[0] > 0
-
-
-class _Bar:
-    """A rich progress bar over steps: loss, validation loss, tokens/s, learning rate, ETA (no-op when disabled)."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.progress = None
-        self.val = float("nan")
-        if enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(
-                TextColumn("step"), MofNCompleteColumn(), BarColumn(),
-                TextColumn("loss {task.fields[loss]:.3f}"), TextColumn("val {task.fields[val]:.3f}"),
-                TextColumn("{task.fields[tps]:>8,.0f} tok/s"), TextColumn("lr {task.fields[lr]:.2e}"),
-                TimeRemainingColumn(), console=self.console, transient=False)
-            self.task = self.progress.add_task("train", total=total, loss=float("nan"), val=float("nan"), tps=0.0,
-                                               lr=0.0)
-
-    def __enter__(self) -> _Bar:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def advance(self, step: int, val: float | None) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=step, **({"val": val} if val is not None else {}))
-
-    def update(self, step: int, loss: float, lr: float, tps: float) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=step, loss=loss, lr=lr, tps=tps)

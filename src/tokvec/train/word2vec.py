@@ -35,7 +35,7 @@ import numpy as np
 from .._atomic import atomic_write
 from ..errors import InvalidArgumentError, TokvecError
 from ..vectors import Vectors
-from ._common import Interrupt, is_int, require
+from ._common import Bar, Interrupt, is_int, require
 from ._reference import noise_buckets
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 
@@ -344,8 +344,10 @@ def train(
     # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
     kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
                        words_all, config.compute_loss, loss_out, updates_out, words_out)
-    bar = _Bar(config.epochs * n_ids, enabled=progress)
-    bar.advance(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
+    bar = Bar(config.epochs * n_ids, progress, before=("epoch {task.fields[epoch]}",),
+              after=("{task.percentage:>5.1f}%", "{task.fields[wps]:>9,.0f} words/s", "loss {task.fields[loss]:.4f}",
+                     "lr {task.fields[lr]:.5f}"), epoch=1, wps=0.0, loss=float("nan"), lr=0.0)
+    bar.update(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
     with Interrupt() as interrupt, bar:
         while state.epoch < config.epochs:
             epoch = state.epoch
@@ -374,8 +376,8 @@ def train(
                 done = epoch * n_ids + int(data.sentence_starts[bounds[c_hi]])
                 lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) * done / words_all)
                 updates = state.update_counts[epoch]
-                bar.update(done, effective / train_seconds if train_seconds else 0.0,
-                           state.loss_sums[epoch] / updates if updates else float("nan"), lr, epoch)
+                bar.update(done, wps=effective / train_seconds if train_seconds else 0.0,
+                           loss=state.loss_sums[epoch] / updates if updates else float("nan"), lr=lr, epoch=epoch + 1)
                 if checkpoint_every is not None and time.monotonic() - last_checkpoint >= 60 * checkpoint_every:
                     save_checkpoint(checkpoint, config, data, state)  # type: ignore[arg-type]
                     last_checkpoint = time.monotonic()
@@ -396,43 +398,3 @@ def _save_on_interrupt(checkpoint, config, data, state, bar) -> None:
     path = save_checkpoint(checkpoint, config, data, state)
     bar.console.print(f"interrupted: checkpoint saved to {path} (epoch {state.epoch + 1}, chunk {state.next_chunk}); "
                       f"continue with --resume {path}")
-
-
-class _Bar:
-    """A rich progress bar over words: words/s, current loss, learning rate, ETA (no-op when disabled)."""
-
-    def __init__(self, total: int, enabled: bool) -> None:
-        from rich.console import Console
-
-        self.console = Console(stderr=True)
-        self.enabled = enabled
-        self.progress = None
-        if enabled:
-            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-            self.progress = Progress(
-                TextColumn("epoch {task.fields[epoch]}"), BarColumn(),
-                TextColumn("{task.percentage:>5.1f}%"), TextColumn("{task.fields[wps]:>9,.0f} words/s"),
-                TextColumn("loss {task.fields[loss]:.4f}"), TextColumn("lr {task.fields[lr]:.5f}"),
-                TimeRemainingColumn(), console=self.console, transient=False)
-            self.task = self.progress.add_task("train", total=total, epoch=1, wps=0.0, loss=float("nan"), lr=0.0)
-
-    def __enter__(self) -> _Bar:
-        if self.progress is not None:
-            self.progress.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-
-    def advance(self, completed: int) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=completed)
-
-    def update(self, completed: int, wps: float, loss: float, lr: float, epoch: int) -> None:
-        if self.progress is not None:
-            self.progress.update(self.task, completed=completed, wps=wps, loss=loss, lr=lr, epoch=epoch + 1)
