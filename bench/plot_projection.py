@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 import tokvec
-from tokvec.project import fit_pca, project
+from tokvec.plot.projection import fit_pca, project
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _common import environment  # noqa: E402

@@ -7,9 +7,9 @@ import importlib
 
 import pytest
 
-MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._atomic", "tokvec.vectors",
+MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._io", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
-           "tokvec.train.watch", "tokvec.train.lm_data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
+           "tokvec.watch", "tokvec.train.lm.data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
 NEEDS = {"tokvec.train.lm": "torch", "tokvec.ann": "faiss"}
 
 

@@ -13,8 +13,9 @@ import pytest
 import tokvec
 import tokvec.evaluate as ev
 from oracles import gensim_kv
-from tokvec import FormatError, InvalidArgumentError, Vectors, _analogy
+from tokvec import FormatError, InvalidArgumentError, Vectors
 from tokvec.cli import main
+from tokvec.evaluate import _analogy
 
 
 def write(path: Path, text: str | bytes) -> Path:
@@ -97,7 +98,7 @@ def test_toy_matches_gensim(toy_questions, tmp_path):
 
 # -- the numba scan and its NumPy twin ---------------------------------------------------------------
 def test_kernel_constants_match():
-    from tokvec import _analogy_kernels
+    from tokvec.evaluate import _analogy_kernels
 
     assert _analogy_kernels.EPS == np.float32(_analogy.COSMUL_EPSILON)
     assert _analogy.ROW_ALIGN % _analogy_kernels.BLOCK == 0

@@ -10,8 +10,6 @@ import numpy as np
 import pytest
 
 from tokvec import InvalidArgumentError
-from tokvec._gather import gather_rows, gather_rows_reference
-from tokvec._torch_rng import torch_normal
 from tokvec.layers import (
     Embedding,
     OneHotLinear,
@@ -21,6 +19,8 @@ from tokvec.layers import (
     one_hot,
     sinusoidal_table,
 )
+from tokvec.layers._gather import gather_rows, gather_rows_reference
+from tokvec.layers._torch_rng import torch_normal
 
 # -- without torch: hand-checked cases ----------------------------------------------------------
 

@@ -20,8 +20,8 @@ pytest.importorskip("tokenizers")
 import tokvec  # noqa: E402
 from tokvec.errors import InvalidArgumentError, TokvecError  # noqa: E402
 from tokvec.layers import sinusoidal_table  # noqa: E402
-from tokvec.train import lm_data  # noqa: E402
 from tokvec.train.lm import CheckpointError, LMConfig, TinyGPT, learning_rate, load_checkpoint, train_lm  # noqa: E402
+from tokvec.train.lm import data as lm_data  # noqa: E402
 
 TINY = LMConfig(vocab_size=300, context=16, dim=32, layers=2, heads=2, batch_size=8, steps=30, lr=1e-2, min_lr=1e-3,
                 warmup=3, eval_every=10, snapshot_every=10, eval_batches=4, checkpoint_every=1000)

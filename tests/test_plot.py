@@ -14,9 +14,9 @@ import pytest
 import tokvec
 from tokvec import InvalidArgumentError, TokvecWarning, UnknownTokenError, Vectors
 from tokvec import plot as plots
-from tokvec._labels import place_labels
 from tokvec.cli import main
-from tokvec.project import fit_pca, project
+from tokvec.plot._labels import place_labels
+from tokvec.plot.projection import fit_pca, project
 
 ANIMALS = ["cat", "dog", "horse", "cow", "lion"]
 
@@ -284,7 +284,7 @@ def test_three_d_projection_is_html_only(tmp_path, glove):
 
 def test_failed_render_keeps_the_old_file_and_leaves_nothing_behind(tmp_path, glove, monkeypatch):
     pytest.importorskip("matplotlib")
-    from tokvec import _draw
+    from tokvec.plot import _draw
 
     out = tmp_path / "plot.png"
     out.write_bytes(b"the old plot")
@@ -303,7 +303,7 @@ def test_failed_render_keeps_the_old_file_and_leaves_nothing_behind(tmp_path, gl
 
 def test_failed_write_keeps_the_old_file(tmp_path, glove, monkeypatch):
     pytest.importorskip("matplotlib")
-    import tokvec._atomic as atomic
+    import tokvec._io as atomic
 
     out = tmp_path / "plot.png"
     out.write_bytes(b"the old plot")
@@ -393,7 +393,7 @@ def test_missing_plot_dependency_says_how_to_install_it(monkeypatch, glove, modu
 
 
 def test_plot_modules_import_their_dependencies_lazily():
-    code = ("import sys, tokvec.plot, tokvec.project, tokvec.projector;"
+    code = ("import sys, tokvec.plot, tokvec.plot.projection, tokvec.formats.projector;"
             "print([m for m in ('matplotlib', 'plotly', 'sklearn', 'umap') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
@@ -444,7 +444,7 @@ def test_cli_plot_argument_errors(tmp_path, capsys, args, message):
     assert code == 1 and message in err
 
 
-@pytest.mark.parametrize("name", ["tokvec.project", "tokvec._labels", "tokvec.plot", "tokvec.projector"])
+@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot._labels", "tokvec.plot", "tokvec.formats.projector"])
 def test_docstring_examples_of_the_plot_modules(name):
     import doctest
     import importlib

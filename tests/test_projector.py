@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tokvec import FormatError, InvalidArgumentError, Vectors
 from tokvec.cli import main
-from tokvec.projector import escape_token, export_projector, read_projector, unescape_token
+from tokvec.formats.projector import escape_token, export_projector, read_projector, unescape_token
 
 
 def projector_metadata_labels(text: str) -> list[str | None]:

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokvec import _token_index
 from tokvec.vocab import Vocab
+from tokvec.vocab import _index as _token_index
 
 
 def _pack(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""``tokvec.train.watch``: the measures on hand-made snapshots, a synthetic run, errors, plot and CLI."""
+"""``tokvec.watch``: the measures on hand-made snapshots, a synthetic run, errors, plot and CLI."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import tokvec
+from tokvec import watch as watching
 from tokvec.cli import main
 from tokvec.errors import FormatError, InvalidArgumentError, MissingDependencyError
-from tokvec.train import watch as watching
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -276,7 +276,7 @@ def test_cli_error_is_one_line(capsys, tmp_path):
 
 
 def test_import_pulls_neither_torch_nor_matplotlib():
-    code = ("import sys, tokvec.train.watch;"
+    code = ("import sys, tokvec.watch;"
             "print([m for m in ('torch', 'matplotlib') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"

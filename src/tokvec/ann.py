@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ._atomic import atomic_write
+from ._io import atomic_write
 from .errors import FormatError, InvalidArgumentError, MissingDependencyError, TokvecWarning
 from .search import DEFAULT_CHUNK_BYTES
 

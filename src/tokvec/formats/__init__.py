@@ -173,7 +173,7 @@ def save(
     import shutil
     import tempfile
 
-    from .._atomic import atomic_write
+    from .._io import atomic_write
 
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as tmp:
         plain = Path(tmp) / target.name

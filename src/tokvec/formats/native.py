@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._atomic import atomic_write
+from .._io import atomic_write
 from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import Vocab

@@ -32,7 +32,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._atomic import atomic_write
+from .._io import atomic_write
 from ..errors import InvalidArgumentError, TokvecError
 from ..vectors import Vectors
 from ._common import Bar, Interrupt, is_int, require

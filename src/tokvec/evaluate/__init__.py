@@ -47,11 +47,11 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import FormatError, InvalidArgumentError
+from ..vectors import Vectors
 from . import _analogy
-from .errors import FormatError, InvalidArgumentError
-from .vectors import Vectors
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent.parent / "data"
 BUILTIN_SETS = {
     "wordsim353": "wordsim353.tsv",
     "simlex999": "simlex999.txt",

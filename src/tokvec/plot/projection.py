@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from .errors import InvalidArgumentError, MissingDependencyError
+from ..errors import InvalidArgumentError, MissingDependencyError
 
 Method = Literal["pca", "tsne", "umap"]
 METHODS: tuple[str, ...] = ("pca", "tsne", "umap")

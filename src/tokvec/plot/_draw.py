@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import InvalidArgumentError, MissingDependencyError
 from ._labels import place_labels
-from .errors import InvalidArgumentError, MissingDependencyError
 
 if TYPE_CHECKING:
-    from .plot import Scene
+    from . import Scene
 
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf"]  # matplotlib's tab10

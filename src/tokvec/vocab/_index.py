@@ -15,7 +15,7 @@ import numpy as np
 
 
 def _compile():
-    from . import _token_index_kernels as k  # numba is imported only when an index is first built
+    from . import _index_kernels as k  # numba is imported only when an index is first built
 
     return k.build, k.find
 

@@ -20,13 +20,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
-from .errors import TokvecError
-from .formats import FORMATS, load, save
-from .vectors import Neighbour, Vectors
+from .. import __version__
+from ..errors import TokvecError
+from ..formats import FORMATS, load, save
+from ..vectors import Neighbour, Vectors
 
 if TYPE_CHECKING:
-    from .ann import Index
+    from ..ann import Index
 
 app = typer.Typer(
     name="tokvec",
@@ -166,7 +166,7 @@ def similar(
 
 def _ann_index(v: Vectors, notes: list[str]) -> Index:
     """The cached approximate index of ``v``, built and saved on first use; says which in ``notes``."""
-    from . import ann
+    from .. import ann
 
     path = ann.cache_path(v)
     if path.exists():
@@ -314,7 +314,7 @@ def demo(
                                                      "7 training.")] = None,
 ) -> None:
     """A guided tour of token embeddings on real data (offline, under 30 s)."""
-    from . import demo as tour
+    from .. import demo as tour
 
     tour.run(section, console)
 
@@ -330,7 +330,7 @@ def serve(
     try:
         import uvicorn
 
-        from .serve.app import create_app
+        from ..serve.app import create_app
     except ImportError:
         raise TokvecError("tokvec serve needs the optional packages fastapi and uvicorn. "
                           "Install them with: pip install 'tokvec[serve]'") from None
@@ -352,7 +352,7 @@ def import_model(
     as_json: JsonOpt = False,
 ) -> None:
     """Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector file."""
-    from .formats import hf
+    from ..formats import hf
 
     start = time.perf_counter()
     v = hf.load_model_dir(model_dir)
@@ -415,7 +415,7 @@ def evaluate(
     as_json: JsonOpt = False,
 ) -> None:
     """Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets."""
-    from . import evaluate as ev  # imported here: the other commands do not need it
+    from .. import evaluate as ev  # imported here: the other commands do not need it
 
     if method not in ev.METHOD_NAMES:
         raise TokvecError(f"unknown --method {method!r}; use cosadd or cosmul")
@@ -500,8 +500,8 @@ def plot(
     """Plot words: a projection (PCA/t-SNE/UMAP), --analogy arrows, a --heatmap or a --direction plot."""
     import warnings
 
-    from . import plot as plots
-    from .errors import TokvecWarning
+    from .. import plot as plots
+    from ..errors import TokvecWarning
 
     words = words or []
     modes = [name for name, on in (("--analogy", analogy), ("--heatmap", heatmap), ("--direction", direction)) if on]
@@ -553,7 +553,7 @@ def export_projector(
     as_json: JsonOpt = False,
 ) -> None:
     """Files for the TensorFlow Embedding Projector (projector.tensorflow.org or TensorBoard), no TensorFlow needed."""
-    from .projector import export_projector as export
+    from ..formats.projector import export_projector as export
 
     v = _load(vectors)
     start = time.perf_counter()
@@ -598,9 +598,9 @@ def train(
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint."""
-    from .formats import _format_name
-    from .train.word2vec import Word2VecConfig
-    from .train.word2vec import train as train_word2vec
+    from ..formats import _format_name
+    from ..train.word2vec import Word2VecConfig
+    from ..train.word2vec import train as train_word2vec
 
     if to is not None:
         _format_name(to)
@@ -677,8 +677,8 @@ def train_lm(
 
     Runs unchanged under `torchrun --nproc_per_node=N -m tokvec train-lm ...` (DDP; rank 0 writes).
     """
-    from .train.lm import LMConfig
-    from .train.lm import train_lm as run_training
+    from ..train.lm import LMConfig
+    from ..train.lm import train_lm as run_training
 
     # by name: typer's context may carry its own copy of click's ParameterSource enum
     changed = [name for name in LM_SETTINGS if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"]
@@ -698,7 +698,7 @@ def train_lm(
     info = result.summary()
     text = ""
     if sample:
-        from .train.lm_data import end_token_id
+        from ..train.lm.data import end_token_id
 
         prompt = result.tokenizer.encode(sample, add_special_tokens=False).ids or [end_token_id(result.tokenizer)]
         text = result.tokenizer.decode(prompt + result.model.generate(prompt, 30, seed=result.config.seed))
@@ -741,7 +741,7 @@ def watch(
     as_json: JsonOpt = False,
 ) -> None:
     """Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per snapshot."""
-    from .train import watch as watching
+    from .. import watch as watching
 
     report = watching.watch(directory, word or watching.DEFAULT_WORDS, k=k, probe=probe)
     if output is not None:
@@ -799,9 +799,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 def run() -> None:

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError
-from ..formats._common import open_stream
+from ...errors import InvalidArgumentError, MissingDependencyError, TokvecError
+from ...formats._common import open_stream
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
@@ -146,7 +146,7 @@ def load_tokenizer(source: str | os.PathLike):
     """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``, a directory holding one, or ``minilm``."""
     tk = _tokenizers()
     if str(source) == "minilm":
-        from ..formats.registry import minilm_dir
+        from ...formats.registry import minilm_dir
 
         source = minilm_dir()
     path = Path(source)

@@ -55,13 +55,13 @@ from typing import Any
 
 import numpy as np
 
-from .._atomic import atomic_write
-from .._draw import PALETTE
-from ..errors import FormatError, InvalidArgumentError, MissingDependencyError
-from ..evaluate import WordPairs, evaluate_similarity, read_word_pairs
-from ..formats import load
-from ..project import fit_pca
-from ..vectors import Neighbour, Vectors
+from ._io import atomic_write
+from .errors import FormatError, InvalidArgumentError, MissingDependencyError
+from .evaluate import WordPairs, evaluate_similarity, read_word_pairs
+from .formats import load
+from .plot._draw import PALETTE
+from .plot.projection import fit_pca
+from .vectors import Neighbour, Vectors
 
 SNAPSHOT_NAME = re.compile(r"step-(\d+)\.tokvec")
 GROUPS: dict[str, tuple[str, ...]] = {

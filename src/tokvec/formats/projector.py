@@ -30,9 +30,9 @@ from typing import Literal
 
 import numpy as np
 
-from ._atomic import atomic_write
-from .errors import FormatError, InvalidArgumentError
-from .vectors import Vectors
+from .._io import atomic_write
+from ..errors import FormatError, InvalidArgumentError
+from ..vectors import Vectors
 
 VECTORS_FILE = "vectors.tsv"
 METADATA_FILE = "metadata.tsv"

@@ -48,13 +48,13 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .._atomic import atomic_write
-from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError
-from ..formats import hf, save
-from ..layers import sinusoidal_table
-from ..vectors import Vectors
-from . import lm_data
-from ._common import Bar, Interrupt, is_int, require
+from ..._io import atomic_write
+from ...errors import InvalidArgumentError, MissingDependencyError, TokvecError
+from ...formats import hf, save
+from ...layers import sinusoidal_table
+from ...vectors import Vectors
+from .._common import Bar, Interrupt, is_int, require
+from . import data as lm_data
 
 try:
     import torch

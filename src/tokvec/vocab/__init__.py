@@ -16,8 +16,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from . import _token_index
-from .errors import FormatError, UnknownTokenError
+from ..errors import FormatError, UnknownTokenError
+from . import _index as _token_index
 
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
 

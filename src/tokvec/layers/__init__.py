@@ -23,9 +23,9 @@ from typing import Literal
 
 import numpy as np
 
+from ..errors import InvalidArgumentError, MissingDependencyError
 from ._gather import gather_rows
 from ._torch_rng import torch_normal
-from .errors import InvalidArgumentError, MissingDependencyError
 
 
 def _check_ids(ids: np.ndarray | int | list, num_embeddings: int, what: str = "token id") -> np.ndarray:

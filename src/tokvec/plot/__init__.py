@@ -33,11 +33,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from . import search
-from ._atomic import atomic_write
-from .errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
-from .project import Method, fit_pca, project
-from .vectors import Vectors
+from .. import search
+from .._io import atomic_write
+from ..errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
+from ..vectors import Vectors
+from .projection import Method, fit_pca, project
 
 Backend = Literal["matplotlib", "plotly"]
 Role = Literal["word", "neighbour", "token", "context", "answer", "target", "anchor"]
