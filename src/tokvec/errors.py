@@ -55,6 +55,10 @@ class InvalidArgumentError(TokvecError, ValueError):
     """An argument is out of range or inconsistent with the data."""
 
 
+class CheckpointError(TokvecError, ValueError):
+    """A training checkpoint cannot be read or does not match the corpus or configuration given."""
+
+
 class MissingDependencyError(TokvecError, ImportError):
     """An optional dependency is needed for this feature."""
 

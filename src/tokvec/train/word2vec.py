@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from .._io import atomic_write
-from ..errors import InvalidArgumentError, TokvecError
+from ..errors import CheckpointError, InvalidArgumentError, TokvecError
 from ..vectors import Vectors
 from ._common import Bar, Interrupt, is_int, require
 from ._reference import noise_buckets
@@ -41,10 +41,6 @@ from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 
 CHECKPOINT_FORMAT = "tokvec-word2vec-checkpoint"
 CHECKPOINT_VERSION = 1
-
-
-class CheckpointError(TokvecError, ValueError):
-    """A checkpoint cannot be read or does not match the corpus or configuration given."""
 
 
 @dataclass(frozen=True)

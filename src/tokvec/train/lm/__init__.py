@@ -49,7 +49,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..._io import atomic_write
-from ...errors import InvalidArgumentError, MissingDependencyError, TokvecError
+from ...errors import CheckpointError, InvalidArgumentError, MissingDependencyError, TokvecError
 from ...formats import hf, save
 from ...layers import sinusoidal_table
 from ...vectors import Vectors
@@ -68,10 +68,6 @@ CHECKPOINT_VERSION = 1
 TRAINER = "tokvec tiny GPT"
 CHECKPOINT_KEYS = frozenset({"config", "step", "model", "optimizer", "history", "tokenizer", "digest", "train_tokens",
                              "world_size", "seconds", "tokens_seen", "loss_sum", "loss_steps"})
-
-
-class CheckpointError(TokvecError, ValueError):
-    """A checkpoint cannot be read or does not match the corpus or configuration given."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,217 @@
+"""The architecture holds: one-way imports, private modules stay in their package, small modules.
+
+Every module of ``src/tokvec`` is parsed (AST, nothing is imported) and its imports become edges of
+a graph: module-level imports, imports inside functions, ``TYPE_CHECKING`` blocks and string
+literals naming a tokvec module (the CLI's lazy command table) all count. The rules:
+
+- the graph has no cycle;
+- a ``_private`` module (or a ``_private`` name) is imported only from inside the package that owns it
+  (``tokvec._io`` belongs to ``tokvec``, so every module may use it; ``tokvec.formats._scan`` only
+  ``tokvec.formats.*``);
+- an ``import`` inside a function names a third-party package (imported lazily because it is optional
+  or slow to import) or a tokvec ``*_kernels`` module (the numba boundary: compiled kernels are
+  imported where they first run, so ``import tokvec`` never pulls numba); never the standard library
+  and never another tokvec module;
+- ``except ImportError`` appears only in ``tokvec._optional`` (``require`` explains a missing extra);
+- no module over 400 lines, no function over 80 lines (signature and body, docstring not counted)
+  except numba kernels, whose docstring says why they are long.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = "tokvec"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 80
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted((SRC / PACKAGE).rglob("*.py"))}
+
+
+@cache
+def tree(name: str) -> ast.Module:
+    return ast.parse(modules()[name].read_text(encoding="utf-8"), filename=str(modules()[name]))
+
+
+def _package(name: str) -> str:
+    return name if modules()[name].name == "__init__.py" else name.rpartition(".")[0]
+
+
+def _resolve(importer: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    base = _package(importer).split(".")
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+class Import:
+    """One imported tokvec module (or name), where and how."""
+
+    def __init__(self, target: str, name: str | None, line: int, in_function: bool):
+        self.target, self.name, self.line, self.in_function = target, name, line, in_function
+
+
+def _walk(node: ast.AST, in_function: bool = False):
+    for child in ast.iter_child_nodes(node):
+        inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        yield child, inside
+        yield from _walk(child, inside)
+
+
+@cache
+def imports(name: str) -> tuple[list[Import], list[tuple[str, int, bool]]]:
+    """(tokvec imports, other imports as (module, line, in_function)) of module ``name``."""
+    ours: list[Import] = []
+    others: list[tuple[str, int, bool]] = []
+    known = modules()
+    for node, in_function in _walk(tree(name)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == PACKAGE:
+                    ours.append(Import(alias.name, None, node.lineno, in_function))
+                else:
+                    others.append((alias.name, node.lineno, in_function))
+        elif isinstance(node, ast.ImportFrom):
+            target = _resolve(name, node)
+            if target.split(".")[0] != PACKAGE:
+                if target != "__future__":
+                    others.append((target, node.lineno, in_function))
+                continue
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                if sub in known:  # `from . import ann` imports the module tokvec.ann
+                    ours.append(Import(sub, None, node.lineno, in_function))
+                else:
+                    ours.append(Import(target, alias.name, node.lineno, in_function))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
+            ours.append(Import(node.value, None, node.lineno, False))  # lazy import by name
+    return ours, others
+
+
+def _edges(name: str) -> set[str]:
+    known = modules()
+    out = set()
+    for imp in imports(name)[0]:
+        target = imp.target
+        while target not in known and "." in target:
+            target = target.rpartition(".")[0]
+        if target in known and target != name:
+            out.add(target)
+    return out
+
+
+def test_the_package_is_found():
+    assert {"tokvec", "tokvec.vectors", "tokvec.formats", "tokvec.cli"} <= set(modules())
+
+
+def test_import_graph_has_no_cycle():
+    graph = {name: _edges(name) for name in modules()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(" -> ".join(stack[stack.index(nxt):] + [nxt]))
+            elif nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def _owner(module: str) -> str | None:
+    """The package that owns the first private part of a dotted name, or None if nothing is private."""
+    parts = module.split(".")
+    for i, part in enumerate(parts):
+        if part.startswith("_") and not part.startswith("__"):
+            return ".".join(parts[:i])
+    return None
+
+
+def _inside(importer: str, package: str) -> bool:
+    return importer == package or importer.startswith(package + ".")
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_private_modules_and_names_stay_in_their_package(name):
+    bad = []
+    for imp in imports(name)[0]:
+        owner = _owner(imp.target)
+        if owner is not None and not _inside(name, owner):
+            bad.append(f"line {imp.line}: private module {imp.target}")
+        if imp.name and imp.name.startswith("_") and not imp.name.startswith("__"):
+            if not _inside(name, _package(imp.target) if imp.target in modules() else imp.target):
+                bad.append(f"line {imp.line}: private name {imp.target}.{imp.name}")
+    assert not bad, f"{name} reaches into another package's private parts:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_imports_inside_functions_are_optional_third_party_or_kernels(name):
+    bad = []
+    for imp in imports(name)[0]:
+        if imp.in_function and not imp.target.rpartition(".")[2].endswith("_kernels"):
+            bad.append(f"line {imp.line}: {imp.target}{'.' + imp.name if imp.name else ''}")
+    for module, line, in_function in imports(name)[1]:
+        if in_function and module.split(".")[0] in sys.stdlib_module_names:
+            bad.append(f"line {line}: standard library {module}")
+    assert not bad, f"{name} imports inside functions what belongs at the top:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_missing_extras_are_explained_in_one_place(name):
+    if name == "tokvec._optional":
+        return
+    for node, _ in _walk(tree(name)):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            caught = ast.unparse(node.type)
+            assert "ImportError" not in caught and "ModuleNotFoundError" not in caught, (
+                f"{name} line {node.lineno}: use tokvec._optional.require instead of catching {caught}")
+
+
+def _is_kernel(fn: ast.FunctionDef) -> bool:
+    return any("jit" in ast.unparse(d) or "vectorize" in ast.unparse(d) for d in fn.decorator_list)
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_modules_and_functions_are_small(name):
+    lines = modules()[name].read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_MODULE_LINES, f"{name} has {lines} lines (at most {MAX_MODULE_LINES}): split it by concept"
+    long = []
+    for node, _ in _walk(tree(name)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            size = node.end_lineno - node.lineno + 1
+            doc = ast.get_docstring(node, clean=False)
+            if doc is not None:
+                first = node.body[0]
+                size -= first.end_lineno - first.lineno + 1
+            if size > MAX_FUNCTION_LINES:
+                if _is_kernel(node) and doc:
+                    continue
+                long.append(f"{node.name} (line {node.lineno}): {size} lines")
+    assert not long, f"{name}: functions over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(long)
