@@ -72,7 +72,7 @@ def run(name: str, v, queries: list[str], kinds: list[str]) -> list[str]:
     start = time.perf_counter()
     exact = v.most_similar_batch(queries, topn=10)
     t_exact = time.perf_counter() - start
-    same = sum([t for t, _ in a] == [t for t, _ in b] for a, b in zip(exact, theirs))
+    same = sum([t for t, *_ in a] == [t for t, *_ in b] for a, b in zip(exact, theirs))
     rows += [("gensim `most_similar`, one by one", None, t_gensim, 1.0),
              ("tokvec exact `most_similar`, one by one", None, t_exact_one, 1.0),
              ("tokvec exact `most_similar_batch`", None, t_exact, 1.0)]
@@ -112,7 +112,7 @@ def run(name: str, v, queries: list[str], kinds: list[str]) -> list[str]:
 
 def recall_at_10(exact: list, approx: list) -> float:
     """Mean share of each query's exact neighbours that the approximate answer contains."""
-    return float(np.mean([len({t for t, _ in e} & {t for t, _ in a}) / len(e) for e, a in zip(exact, approx)]))
+    return float(np.mean([len({t for t, *_ in e} & {t for t, *_ in a}) / len(e) for e, a in zip(exact, approx)]))
 
 
 def _ms(seconds: float) -> str:

@@ -123,7 +123,7 @@ def main() -> None:
         t_batch, batch = timed(lambda: ours.most_similar_batch(words, topn=10), repeat=2)
         t_loop, loop = timed(lambda: [kv.most_similar(w, topn=10) for w in words], repeat=2)
         rows.append((f"{args.queries} queries, batched", "gensim most_similar one by one", t_batch, t_loop))
-        mismatches = sum([t for t, _ in a] != [t for t, _ in b] for a, b in zip(batch, loop))
+        mismatches = sum([t for t, *_ in a] != [t for t, *_ in b] for a, b in zip(batch, loop))
         worst = max(abs(x[1] - y[1]) for a, b in zip(batch, loop) for x, y in zip(a, b))
         print()
         print_table(f"tokvec vs gensim {__import__('gensim').__version__}, {args.rows:,} x {args.dim}", rows)

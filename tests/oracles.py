@@ -20,9 +20,9 @@ def gensim_kv(vectors):
 def assert_same_neighbours(ours, theirs, tol: float = 1e-5) -> None:
     """Same tokens in the same order and scores within ``tol``; near-ties may swap places."""
     assert len(ours) == len(theirs), (ours, theirs)
-    our_tokens = [t for t, _ in ours]
-    their_tokens = [t for t, _ in theirs]
-    for i, ((t1, s1), (t2, s2)) in enumerate(zip(ours, theirs)):
+    our_tokens = [t for t, *_ in ours]
+    their_tokens = [t for t, *_ in theirs]
+    for i, ((t1, s1, *_), (t2, s2, *_)) in enumerate(zip(ours, theirs)):
         assert abs(s1 - s2) <= tol, (i, ours, theirs)
         if t1 != t2:  # allowed only for a tie: both tokens present, scores equal within tol
             assert t1 in their_tokens and t2 in our_tokens, (i, ours, theirs)

@@ -16,7 +16,7 @@ pytest.importorskip("faiss")
 
 
 def tokens_of(results):
-    return [t for t, _ in results]
+    return [t for t, *_ in results]
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +62,8 @@ def test_query_words_excluded_and_negatives_honoured(frequent, ivf):
 
 
 def test_scores_are_exact_search_scores(frequent, ivf):
-    approx = dict(frequent.most_similar("frog", topn=10, index=ivf))
-    exact = dict(frequent.most_similar("frog", topn=10))
+    approx = {n.token: n.score for n in frequent.most_similar("frog", topn=10, index=ivf)}
+    exact = {n.token: n.score for n in frequent.most_similar("frog", topn=10)}
     for token in approx.keys() & exact.keys():
         assert approx[token] == pytest.approx(exact[token], abs=1e-6)
 
@@ -74,7 +74,7 @@ def test_exhaustive_index_equals_exact_search(exhaustive):
     approx = small.most_similar_batch(words, topn=10, index=index)
     exact = small.most_similar_batch(words, topn=10)
     assert [tokens_of(a) for a in approx] == [tokens_of(e) for e in exact]
-    assert np.allclose([[s for _, s in a] for a in approx], [[s for _, s in e] for e in exact], atol=1e-6)
+    assert np.allclose([[n.score for n in a] for a in approx], [[n.score for n in e] for e in exact], atol=1e-6)
     query = dict(positive=["king", "woman"], negative=["man"], topn=10)
     assert tokens_of(small.most_similar(**query, index=index)) == tokens_of(small.most_similar(**query))
     vector = small["paris"] - small["france"] + small["italy"]

@@ -187,7 +187,7 @@ def test_imports_inside_functions_are_optional_third_party_or_kernels(name):
 def test_missing_extras_are_explained_in_one_place(name):
     if name == "tokvec._optional":
         return
-    for node, _ in _walk(tree(name)):
+    for node, *_ in _walk(tree(name)):
         if isinstance(node, ast.ExceptHandler) and node.type is not None:
             caught = ast.unparse(node.type)
             assert "ImportError" not in caught and "ModuleNotFoundError" not in caught, (
@@ -203,7 +203,7 @@ def test_modules_and_functions_are_small(name):
     lines = modules()[name].read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_MODULE_LINES, f"{name} has {lines} lines (at most {MAX_MODULE_LINES}): split it by concept"
     long = []
-    for node, _ in _walk(tree(name)):
+    for node, *_ in _walk(tree(name)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             size = node.end_lineno - node.lineno + 1
             doc = ast.get_docstring(node, clean=False)

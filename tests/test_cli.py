@@ -29,13 +29,13 @@ def test_similar(capsys, glove):
     data = run_json(capsys, "similar", "king", "woman", "--neg", "man", "--topn", "3")
     assert data["results"][0]["token"] == "queen"
     expected = glove.most_similar(["king", "woman"], ["man"], topn=3)
-    assert [(r["token"], r["score"]) for r in data["results"]] == [tuple(x) for x in expected]
+    assert [(r["token"], r["score"]) for r in data["results"]] == [(n.token, n.score) for n in expected]
 
 
 def test_similar_cosmul_and_restrict(capsys, glove):
     data = run_json(capsys, "similar", "frog", "--method", "cosmul", "--restrict", "5000", "--topn", "2")
     expected = glove.most_similar_cosmul("frog", topn=2, restrict=5000)
-    assert [r["token"] for r in data["results"]] == [t for t, _ in expected]
+    assert [r["token"] for r in data["results"]] == [t for t, *_ in expected]
 
 
 def test_analogy(capsys):

@@ -319,7 +319,7 @@ def gensim_cosmul(v: Vectors, path: Path, restrict: int | None, case_insensitive
             key = kv.index_to_key
             sims = kv.most_similar_cosmul(positive=[key[ok_vocab[b]], key[ok_vocab[c]]], negative=[key[ok_vocab[a]]], topn=5)
             predicted = None
-            for token, _ in sims:
+            for token, *_ in sims:
                 predicted = fold(token)
                 if predicted not in {a, b, c}:
                     break
@@ -388,7 +388,7 @@ def case_variants(glove) -> Vectors:
         source = matrix[tokens.index(str(rng.choice(chosen)))]  # near some other question word
         row = (source + 0.05 * rng.standard_normal(50)).astype(np.float32)
         (front if i % 3 == 0 else back).append((variant, row))
-    tokens = [t for t, _ in front] + tokens + [t for t, _ in back]
+    tokens = [t for t, *_ in front] + tokens + [t for t, *_ in back]
     rows = [r for _, r in front] + [matrix] + [r for _, r in back]
     return Vectors(tokens, np.vstack([np.atleast_2d(r) for r in rows]))
 

@@ -36,14 +36,14 @@ def test_minilm_ids_match_vocab_txt(minilm):
 
 
 def test_minilm_neighbours_and_multi_token_words(minilm):
-    assert "queen" in [t for t, _ in minilm.most_similar("king", topn=5)]
+    assert "queen" in [t for t, *_ in minilm.most_similar("king", topn=5)]
     assert minilm.pieces("tokvec") == ["to", "##k", "##ve", "##c"]
     note = minilm.explain("tokvec")
     assert note.startswith("'tokvec' is not a single token; queried as the mean of its 4 pieces")
     expected = np.asarray(minilm.matrix[[minilm.index(p) for p in ["to", "##k", "##ve", "##c"]]]).mean(axis=0)
     np.testing.assert_allclose(minilm.vector("tokvec"), expected, rtol=1e-6)
     pieces = {"to", "##k", "##ve", "##c"}
-    assert not pieces & {t for t, _ in minilm.most_similar("tokvec", topn=20)}  # pieces are excluded
+    assert not pieces & {t for t, *_ in minilm.most_similar("tokvec", topn=20)}  # pieces are excluded
     assert minilm.explain("Paris") == "'Paris' is the token 'paris'"
 
 

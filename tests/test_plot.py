@@ -156,7 +156,7 @@ def test_projection_with_neighbours_groups_points_by_word(glove):
     assert scene.coords.shape == (10, 2)
     assert scene.labels[:2] == ["cat", "king"] and scene.roles[:2] == ["word", "word"]
     assert scene.groups == ["cat", "king"] + ["cat"] * 4 + ["king"] * 4
-    assert scene.labels[2:6] == [t for t, _ in glove.most_similar("cat", topn=4)]
+    assert scene.labels[2:6] == [t for t, *_ in glove.most_similar("cat", topn=4)]
     assert len(set(scene.labels)) == len(scene.labels)  # a token is plotted once
     rows = np.stack([glove.vector(t, norm=True) for t in scene.labels])
     _same_up_to_sign(scene.coords, fit_pca(rows, 2).transform(rows), atol=1e-6)
@@ -268,7 +268,7 @@ def test_html_is_self_contained_and_hover_shows_neighbours(tmp_path, glove):
         assert f'"{word}"' in page
     hover = [h for trace in figure.data for h in (trace.hovertext or ())]
     cat = next(h for h in hover if h.startswith("<b>cat</b>"))
-    nearest = [t for t, _ in glove.most_similar("cat", topn=3)]
+    nearest = [t for t, *_ in glove.most_similar("cat", topn=3)]
     assert "nearest: " in cat and all(t in cat for t in nearest)
 
 

@@ -3,7 +3,7 @@
 >>> import tokvec
 >>> v = tokvec.load("glove")                                            # doctest: +SKIP
 >>> v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  # doctest: +SKIP
-[Neighbour(token='queen', score=0.852...)]
+[Neighbour(token='queen', score=0.852..., row=...)]
 >>> tokvec.Embedding(6, 3, seed=123)([2, 3, 5, 1]).shape
 (4, 3)
 """

@@ -1,12 +1,18 @@
-"""Atomic file writes: write to a temporary file beside the target, then rename.
+"""Files: atomic writes, reading (compressed) streams, the cache directory.
 
-A failed or interrupted write never leaves a half-written file under the target
-name, and never destroys an existing file there.
+Writes go to a temporary file beside the target and are renamed into place, so a failed or
+interrupted write never leaves a half-written file under the target name and never destroys an
+existing file there. Reads decompress gzip/bz2/xz judged by the first bytes, not the name.
+
+Deliberately left out: file locking (a concurrent writer simply wins the rename).
 """
 
 from __future__ import annotations
 
+import bz2
 import contextlib
+import gzip
+import lzma
 import os
 import tempfile
 from collections.abc import Iterator
@@ -42,3 +48,24 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+_MAGIC = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open, b"\xfd7zXZ\x00": lzma.open}
+
+
+def decompressor(path: str | os.PathLike[str]):
+    """gzip/bz2/lzma ``open`` for a compressed file (judged by its first bytes, not its name), else None."""
+    with open(path, "rb") as f:
+        head = f.read(6)
+    return next((opener for magic, opener in _MAGIC.items() if head.startswith(magic)), None)
+
+
+def open_stream(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open for binary reading, decompressing gzip/bz2/xz transparently."""
+    opener = decompressor(path)
+    return opener(path, "rb") if opener else open(path, "rb")
+
+
+def cache_dir() -> Path:
+    """Where tokvec keeps converted builtins and indexes: ``$TOKVEC_HOME`` or ``~/.cache/tokvec``."""
+    return Path(os.environ.get("TOKVEC_HOME") or Path.home() / ".cache" / "tokvec")

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ._io import atomic_write
+from ._io import atomic_write, cache_dir
 from .errors import FormatError, InvalidArgumentError, MissingDependencyError, TokvecWarning
 from .search import DEFAULT_CHUNK_BYTES
 
@@ -293,7 +293,6 @@ def load(path: str | Path, v: Vectors) -> Index:
 
 def cache_path(v: Vectors, kind: Kind = "ivf") -> Path:
     """Where the CLI keeps the index of ``v``: ``$TOKVEC_HOME/ann/<checksum>-<kind>.ann``."""
-    from .formats.registry import cache_dir
 
     return cache_dir() / "ann" / f"{checksum(v)}-{kind}.ann"
 
@@ -365,5 +364,5 @@ def _tune(v: Vectors, index: Index, rows: np.ndarray, efforts: list[int], target
 
 def _hits(exact: list[list], approx: list[list]) -> np.ndarray:
     """Per query, the share of its exact neighbours the approximate search found (queries with none skipped)."""
-    hits = [len({t for t, _ in e} & {t for t, _ in a}) / len(e) for e, a in zip(exact, approx) if e]
+    hits = [len({t for t, *_ in e} & {t for t, *_ in a}) / len(e) for e, a in zip(exact, approx) if e]
     return np.array(hits or [1.0])

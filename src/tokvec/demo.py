@@ -73,7 +73,7 @@ def pretrained(console: Console) -> None:
     answer = v.analogy("man", "king", "woman", topn=3)
     console.print(f"king - man + woman = [bold green]{answer[0].token}[/bold green] "
                   f"(cosine {answer[0].score:.3f}); next: "
-                  + ", ".join(f"{t} ({s:.3f})" for t, s in answer[1:]))
+                  + ", ".join(f"{t} ({s:.3f})" for t, s, _ in answer[1:]))
     other = v.analogy("france", "paris", "italy", topn=1)[0]
     console.print(f"paris - france + italy = [bold]{other.token}[/bold]")
     table = Table(title="similarity and distance of pairs", title_justify="left")
@@ -144,7 +144,7 @@ def transformer(console: Console) -> None:
                   f"(tensor {v.metadata.get('tensor')}). Token ids index its rows like any table.")
     for word in ("king", "paris", "happy"):
         near = v.most_similar(word, topn=5)
-        console.print(f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s in near))
+        console.print(f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s, _ in near))
     if v.tokenizer is not None:
         try:
             ids, pieces = v.tokenizer.encode("Embeddings turn tokens into vectors")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple, Union
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, Union
 
 import numpy as np
 
@@ -32,10 +32,31 @@ Query = Union[str, np.ndarray]
 
 
 class Neighbour(NamedTuple):
-    """One search result: a token and its score (cosine similarity, or the 3CosMul objective)."""
+    """One search result: a token, its score (cosine similarity, or the 3CosMul objective) and its row id.
+
+    The row id is what plots, the explorer and your own code index the matrix with, so nobody has
+    to map the token back (``v.matrix[n.row]`` is the neighbour's vector).
+    """
 
     token: str
     score: float
+    row: int
+
+
+class Tokenizer(Protocol):
+    """What ``Vectors`` needs of a transformer's tokenizer (``formats.hf.Tokenizer`` implements it).
+
+    Rows are found by the raw token strings ``encode`` returns, never by its ids, so a tokenizer
+    stays valid on any subset of the rows (``limit``, ``select``, dropped duplicates or NaN rows).
+    """
+
+    kind: str
+
+    def display(self, token: str) -> str: ...  # a token as a person reads it (``Ġking`` -> `` king``)
+
+    def raw_forms(self, word: str) -> list[str]: ...  # the single-token spellings ``word`` may have
+
+    def encode(self, text: str) -> tuple[list[int], list[str]]: ...  # (ids, raw token strings)
 
 
 class Vectors:
@@ -47,7 +68,7 @@ class Vectors:
     >>> v = Vectors(["cat", "kitten", "dog", "car"],
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
     >>> v.most_similar("cat", topn=1)
-    [Neighbour(token='kitten', score=0.99...)]
+    [Neighbour(token='kitten', score=0.99..., row=1)]
     >>> round(v.similarity("cat", "car"), 3)
     -0.956
     """
@@ -61,6 +82,7 @@ class Vectors:
         norms: np.ndarray | None = None,
         source: str = "",
         metadata: dict[str, str] | None = None,
+        tokenizer: Tokenizer | None = None,
         check_duplicates: bool = True,
     ):
         if matrix.ndim != 2:
@@ -82,7 +104,7 @@ class Vectors:
         self.metadata = dict(metadata or {})
         self._norms = None if norms is None else np.asarray(norms, dtype=np.float32)
         self._inv_norms: np.ndarray | None = None
-        self.tokenizer = None  # set for transformer vocabularies (formats.hf.Tokenizer)
+        self.tokenizer = tokenizer  # transformer vocabularies: splits words that are not one token
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -187,8 +209,8 @@ class Vectors:
                 i = self.vocab.get(raw)
                 if i is not None:
                     return [i]
-            ids, _ = self.tokenizer.encode(word)
-            ids = [int(i) for i in ids if 0 <= int(i) < len(self)]
+            _, pieces = self.tokenizer.encode(word)
+            ids = [i for i in map(self.vocab.get, pieces) if i is not None]
             if ids:
                 return ids
         raise UnknownTokenError(str(word), len(self), self.vocab.suggest(str(word)))
@@ -346,7 +368,7 @@ class Vectors:
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
     def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
-        return [Neighbour(self.vocab.token(int(i)), float(s)) for i, s in zip(ids, scores)]
+        return [Neighbour(self.vocab.token(int(i)), float(s), int(i)) for i, s in zip(ids, scores)]
 
     def _unit_query(self, item: Query) -> np.ndarray:
         if isinstance(item, str):
@@ -436,11 +458,23 @@ class Vectors:
     def limit(self, n: int) -> Vectors:
         """The first ``n`` tokens (a view, no copy of the matrix)."""
         n = max(0, min(int(n), len(self)))
-        norms = None if self._norms is None else self._norms[:n]
-        result = Vectors(self.vocab.head(n), self.matrix[:n], norms=norms, source=self.source,
-                         metadata=self.metadata, check_duplicates=False)
-        result.tokenizer = self.tokenizer
-        return result
+        return self._derive(self.vocab.head(n), self.matrix[:n], None if self._norms is None else self._norms[:n])
+
+    def select(self, rows: Sequence[int] | np.ndarray) -> Vectors:
+        """The given rows, in that order (a copy); counts, norms, metadata and tokenizer are kept.
+
+        >>> v = Vectors(["a", "b", "c"], np.eye(3, dtype=np.float32))
+        >>> v.select([2, 0]).tokens
+        ['c', 'a']
+        """
+        rows = self._ids(rows)
+        norms = None if self._norms is None else self._norms[rows]
+        return self._derive(self.vocab.select(rows), np.asarray(self.matrix[rows]), norms)
+
+    def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None) -> Vectors:
+        """The one way a derived ``Vectors`` is made: same source, metadata and tokenizer."""
+        return Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
+                       tokenizer=self.tokenizer, check_duplicates=False)
 
     def astype(self, dtype: str | np.dtype) -> Vectors:
         """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""
@@ -462,10 +496,7 @@ class Vectors:
                     f"(+-{limit:g}); converting would turn them into infinity. Keep float32, or rescale first"
                 )
             matrix[start : start + step] = block
-        result = Vectors(self.vocab, matrix, norms=None, source=self.source, metadata=self.metadata,
-                         check_duplicates=False)
-        result.tokenizer = self.tokenizer
-        return result
+        return self._derive(self.vocab, matrix, None)
 
 
 def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:

@@ -217,7 +217,7 @@ def neighbour_table(report: WatchReport) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the neighbours of each watched word at the first, middle and final snapshot."""
     milestones = report.milestones()
     header = ["word", *(f"step {s.step:,}" for s in milestones)]
-    rows = [[word, *(", ".join(f"{t} {score:.2f}" for t, score in s.neighbours[word]) for s in milestones)]
+    rows = [[word, *(", ".join(f"{t} {score:.2f}" for t, score, _ in s.neighbours[word]) for s in milestones)]
             for word in report.words]
     return header, rows
 
@@ -433,7 +433,7 @@ def _snapshot_json(s: Snapshot) -> dict[str, Any]:
         "step": s.step, "path": str(s.path), "train_loss": s.train_loss, "val_loss": s.val_loss,
         "tokens_seen": s.tokens_seen, "overlap": s.overlap, "coherence": dict(s.coherence),
         "similarity": s.similarity, "similarity_pairs": s.similarity_pairs,
-        "neighbours": {w: [{"token": t, "score": score} for t, score in near] for w, near in s.neighbours.items()},
+        "neighbours": {w: [{"token": t, "score": score} for t, score, _ in near] for w, near in s.neighbours.items()},
     }
 
 

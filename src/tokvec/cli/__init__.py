@@ -59,13 +59,13 @@ def _neighbour_table(title: str, results: list[Neighbour]) -> Table:
     table.add_column("#", justify="right", style="dim")
     table.add_column("token", style="bold")
     table.add_column("score", justify="right")
-    for i, (token, score) in enumerate(results, 1):
+    for i, (token, score, _) in enumerate(results, 1):
         table.add_row(str(i), token, f"{score:.4f}")
     return table
 
 
 def _results_json(results: list[Neighbour]) -> list[dict]:
-    return [{"token": t, "score": s} for t, s in results]
+    return [{"token": n.token, "score": n.score, "row": n.row} for n in results]
 
 
 def _notes(v: Vectors, words: list[str]) -> list[str]:
@@ -79,7 +79,7 @@ def _print_notes(notes: list[str]) -> None:
 
 
 def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
-    return [Neighbour(v.display(t), s) for t, s in results]
+    return [Neighbour(v.display(n.token), n.score, n.row) for n in results]
 
 
 @app.command()

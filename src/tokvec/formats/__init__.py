@@ -117,11 +117,7 @@ def _check_finite(vectors: Vectors, policy: str, path: Path, header_lines: int, 
     if bad.size == 0:
         return vectors
     if policy == "drop":
-        keep = np.setdiff1d(np.arange(len(vectors)), bad)
-        tokens = vectors.tokens
-        counts = None if vectors.counts is None else vectors.counts[keep]
-        return Vectors([tokens[i] for i in keep], np.asarray(vectors.matrix[keep]), counts=counts,
-                       norms=vectors.norms[keep], source=vectors.source, metadata=vectors.metadata)
+        return vectors.select(np.setdiff1d(np.arange(len(vectors)), bad))
     first = int(bad[0])
     where = f"line {first + 1 + header_lines:,}" if text else f"row {first:,}"
     raise NonFiniteError(

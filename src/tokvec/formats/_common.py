@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 import mmap
 import os
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from .._io import decompressor, open_stream
 from ..errors import FormatError
-
-_MAGIC = {b"\x1f\x8b": gzip.open, b"BZh": bz2.open, b"\xfd7zXZ\x00": lzma.open}
-
-
-def _decompressor(path: Path):
-    """gzip/bz2/lzma ``open`` for a compressed file (judged by its first bytes, not its name), else None."""
-    with open(path, "rb") as f:
-        head = f.read(6)
-    return next((opener for magic, opener in _MAGIC.items() if head.startswith(magic)), None)
-
-
-def open_stream(path: Path) -> BinaryIO:
-    """Open for binary reading, decompressing gzip/bz2/xz transparently."""
-    opener = _decompressor(path)
-    return opener(path, "rb") if opener else open(path, "rb")
 
 
 def read_buffer(path: Path) -> np.ndarray:
     """The whole (decompressed) file as a uint8 array; plain files are memory-mapped, not copied."""
-    if _decompressor(path) is None:
+    if decompressor(path) is None:
         if os.path.getsize(path) == 0:
             return np.zeros(0, np.uint8)
         populate = getattr(mmap, "MAP_POPULATE", 0)  # Linux: map the pages up front, one pass

@@ -286,14 +286,13 @@ def load_model_dir(model_dir: str | Path) -> Vectors:
         "tokenizer_kind": kind,
         "tokenizer_dir": str(model_dir.resolve()),
     }
-    vectors = Vectors(tokens, matrix, source=f"{name} of {model_dir.name}", metadata=metadata)
-    vectors.tokenizer = Tokenizer(model_dir, kind)
-    return vectors
+    return Vectors(tokens, matrix, source=f"{name} of {model_dir.name}", metadata=metadata,
+                   tokenizer=Tokenizer(model_dir, kind))
 
 
 def attach_tokenizer(vectors: Vectors) -> Vectors:
     """Re-attach the tokenizer recorded in a ``.tokvec`` file's metadata, if its directory still exists."""
     directory = vectors.metadata.get("tokenizer_dir")
-    if directory and Path(directory).is_dir() and getattr(vectors, "tokenizer", None) is None:
+    if directory and Path(directory).is_dir() and vectors.tokenizer is None:
         vectors.tokenizer = Tokenizer(Path(directory), vectors.metadata.get("tokenizer_kind", "plain"))
     return vectors

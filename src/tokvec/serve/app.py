@@ -150,7 +150,7 @@ def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
         return JSONResponse(status_code=422, content={"error": str(exc), "suggestions": []})
 
     def neighbours(results) -> list[Neighbour]:
-        return [Neighbour(token=t, display=vectors.display(t), score=s) for t, s in results]
+        return [Neighbour(token=t, display=vectors.display(t), score=s) for t, s, _ in results]
 
     def notes(words: list[str]) -> list[str]:
         return [n for n in (vectors.explain(w) for w in words) if n]
@@ -202,7 +202,7 @@ def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
             rows.append(vectors.vector(word))
             labels.append((word, word, True))
             if neighbours_per_word:
-                for token, _ in vectors.most_similar(word, topn=neighbours_per_word):
+                for token, _, _ in vectors.most_similar(word, topn=neighbours_per_word):
                     if token not in seen:
                         seen.add(token)
                         rows.append(vectors[token])

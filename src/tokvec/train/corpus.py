@@ -26,8 +26,8 @@ from typing import Literal, Union
 
 import numpy as np
 
+from .._io import open_stream
 from ..errors import InvalidArgumentError, TokvecError
-from ..formats._common import open_stream
 
 MAX_SENTENCE = 10_000
 """Longest sentence in tokens; longer lines are cut into pieces of this size (gensim's MAX_WORDS_IN_BATCH)."""

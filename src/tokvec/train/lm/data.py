@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._io import open_stream
 from ...errors import InvalidArgumentError, MissingDependencyError, TokvecError
-from ...formats._common import open_stream
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
