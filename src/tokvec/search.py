@@ -14,10 +14,44 @@ Deliberately left out: approximate search (the optional faiss backend is ``tokve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any, Literal, Protocol, get_args
 
 import numpy as np
 
+from .errors import InvalidArgumentError
+
 DEFAULT_CHUNK_BYTES = 32 * 2**20
+
+Method = Literal["cosadd", "cosmul"]
+"""How analogy queries combine their words: 3CosAdd (``most_similar``) or 3CosMul (Levy & Goldberg)."""
+METHODS: tuple[str, ...] = get_args(Method)
+
+
+def check_method(method: str, option: str = "method") -> Method:
+    """``method`` if it is one of ``METHODS``, else ``InvalidArgumentError`` naming the choices.
+
+    >>> check_method("cosmul")
+    'cosmul'
+    >>> check_method("cosine")
+    Traceback (most recent call last):
+    ...
+    tokvec.errors.InvalidArgumentError: unknown analogy method 'cosine' for method; use one of: cosadd, cosmul
+    """
+    if method not in METHODS:
+        raise InvalidArgumentError(f"unknown analogy method {method!r} for {option}; use one of: {', '.join(METHODS)}")
+    return method  # type: ignore[return-value]
+
+
+class ApproximateIndex(Protocol):
+    """What ``Vectors.most_similar(..., index=)`` needs of an approximate index (``tokvec.ann.Index``).
+
+    ``top_k`` proposes up to ``k`` rows per unit query, best first, with exact cosine scores, never
+    a row listed in that query's ``exclude``; ``-1`` pads a row of ids where fewer were found.
+    ``v`` is the ``Vectors`` being searched. Shapes: ``unit_queries`` (q, dim) -> ids (q, k) int64, scores (q, k) float32.
+    """
+
+    def top_k(self, v: Any, unit_queries: np.ndarray, k: int,
+              exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]: ...
 
 Combine = Callable[[np.ndarray], np.ndarray]
 """Maps cosine similarities of shape (m, rows) to scores of shape (q, rows)."""

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, Union
+from typing import NamedTuple, Protocol, Union
 
 import numpy as np
 
 from . import search
 from .errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
 from .vocab import Vocab
-
-if TYPE_CHECKING:
-    from .ann import Index
 
 Query = Union[str, np.ndarray]
 """A token, or a raw vector of length ``dim``."""
@@ -255,7 +252,7 @@ class Vectors:
         negative: Query | Sequence[Query] = (),
         topn: int = 10,
         restrict: int | None = None,
-        index: Index | None = None,
+        index: search.ApproximateIndex | None = None,
     ) -> list[Neighbour]:
         """Nearest tokens to the mean of unit-normalised ``positive`` minus ``negative`` (3CosAdd).
 
@@ -278,18 +275,16 @@ class Vectors:
         b: str,
         c: str,
         topn: int = 1,
-        method: Literal["cosadd", "cosmul"] = "cosadd",
+        method: search.Method = "cosadd",
         restrict: int | None = None,
     ) -> list[Neighbour]:
         """"``a`` is to ``b`` as ``c`` is to ?": tokens near ``b - a + c`` (3CosAdd) or by 3CosMul.
 
         ``analogy("man", "king", "woman")`` ranks "queen" first on GloVe.
         """
-        if method == "cosadd":
-            return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict=restrict)
-        if method == "cosmul":
+        if search.check_method(method) == "cosmul":
             return self.most_similar_cosmul(positive=[b, c], negative=[a], topn=topn, restrict=restrict)
-        raise InvalidArgumentError(f"unknown analogy method {method!r}; use 'cosadd' or 'cosmul'")
+        return self.most_similar(positive=[b, c], negative=[a], topn=topn, restrict=restrict)
 
     def most_similar_cosmul(
         self,
@@ -322,7 +317,7 @@ class Vectors:
         return self._neighbours(ids[0], scores[0])
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None, index: Index | None = None
+        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None, index: search.ApproximateIndex | None = None
     ) -> list[Neighbour]:
         """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``index``: see ``most_similar``."""
         return self._search(self._unit_query(vector)[None, :], topn, restrict, None, index)[0]
@@ -332,7 +327,7 @@ class Vectors:
         queries: Sequence[str] | np.ndarray,
         topn: int = 10,
         restrict: int | None = None,
-        index: Index | None = None,
+        index: search.ApproximateIndex | None = None,
     ) -> list[list[Neighbour]]:
         """Neighbours of many tokens (or rows of a ``(q, dim)`` array) with one GEMM per chunk.
 
@@ -352,7 +347,7 @@ class Vectors:
         return self._search(unit, topn, restrict, exclude, index)
 
     def _search(self, unit_queries: np.ndarray, topn: int, restrict: int | None,
-                exclude: list[list[int]] | None, index: Index | None = None) -> list[list[Neighbour]]:
+                exclude: list[list[int]] | None, index: search.ApproximateIndex | None = None) -> list[list[Neighbour]]:
         if index is not None:
             if restrict is not None:
                 raise InvalidArgumentError(

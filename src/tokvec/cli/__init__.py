@@ -598,12 +598,12 @@ def train(
     as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint."""
-    from ..formats import _format_name
+    from ..formats import format_name
     from ..train.word2vec import Word2VecConfig
     from ..train.word2vec import train as train_word2vec
 
     if to is not None:
-        _format_name(to)
+        format_name(to)
     elif not any(s in (".tokvec", ".bin", ".vec", ".txt") for s in output.suffixes):
         raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
                           f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")

@@ -34,7 +34,8 @@ _ALIASES = {"word2vec": "word2vec-binary", "bin": "word2vec-binary", "binary": "
 _EXTENSIONS = {".tokvec": "tokvec", ".bin": "word2vec-binary", ".vec": "word2vec-text", ".txt": "word2vec-text"}
 
 
-def _format_name(fmt: str) -> str:
+def format_name(fmt: str) -> str:
+    """The canonical name of a format or alias (``"w2v"`` -> ``"word2vec-binary"``); unknown names raise."""
     name = _ALIASES.get(fmt, fmt)
     if name not in FORMATS:
         raise InvalidArgumentError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -83,7 +84,7 @@ def load(
         vectors = hf.load_model_dir(path)
         vectors = vectors.limit(limit) if limit is not None else vectors
         return vectors.astype(dtype) if dtype is not None else vectors
-    fmt = _format_name(format) if format else detect.sniff(path)
+    fmt = format_name(format) if format else detect.sniff(path)
     if fmt == "tokvec":
         vectors = native.read(path, limit=limit, mmap=mmap)
         if vectors.metadata.get("tokenizer_dir"):
@@ -142,7 +143,7 @@ def save(
     path = Path(path)
     suffixes = [s for s in path.suffixes if s != ".gz"]
     if format:
-        fmt = _format_name(format)
+        fmt = format_name(format)
     elif suffixes and suffixes[-1] in _EXTENSIONS:
         fmt = _EXTENSIONS[suffixes[-1]]
     else:
