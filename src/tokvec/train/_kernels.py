@@ -39,7 +39,7 @@ import math
 import numba
 import numpy as np
 
-from ._reference import LCG_ADD, LCG_MUL, MASK48, MAX_EXP, NOISE_BUCKET_SHIFT
+from ._reference import LCG_ADD, LCG_MUL, MASK48, MAX_EXP, NOISE_BUCKET_SHIFT, Job, Outputs
 
 _jit = numba.njit(cache=True, nogil=True, fastmath=True)
 
@@ -79,27 +79,18 @@ def likelihood(f, e, positive):
 
 
 @_jit
-def train_chunk(
-    cbow,
-    syn0,
-    syn1,
-    ids,
-    sent_starts,
-    s_lo,
-    s_hi,
-    r,
-    sample_int,
-    use_sample,
-    cum_table,
-    buckets,
-    window,
-    negative,
-    alpha0,
-    min_alpha,
-    word_base,
-    words_all,
-    compute_loss,
-):
+def train_chunk(job, syn0, syn1, c):
+    """Train chunk ``c`` of ``job`` into ``syn0``/``syn1``; return (loss sum, updates, words kept).
+
+    One function of ~150 lines on purpose: it is the hot loop, and numba compiles it as one unit
+    (no calls, no temporaries between the sampling, the window and the updates), which is what makes
+    it fast; the algorithm is described in the module docstring and, step by step, in ``_reference``.
+    """
+    cbow, ids, sent_starts, window, negative = job.cbow, job.ids, job.sent_starts, job.window, job.negative
+    sample_int, use_sample, cum_table, buckets = job.sample_int, job.use_sample, job.cum_table, job.buckets
+    alpha0, min_alpha, word_base, words_all = job.alpha0, job.min_alpha, job.word_base, job.words_all
+    compute_loss = job.compute_loss
+    s_lo, s_hi, r = job.chunk_sents[c], job.chunk_sents[c + 1], job.seeds[c]
     dim = syn0.shape[1]
     sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
     targets = np.empty(negative + 1, np.int64)
@@ -228,113 +219,28 @@ def train_chunk(
     return loss, updates, effective
 
 
+@_jit
+def _run_one(job, syn0, syn1, c, out):
+    out.loss[c], out.updates[c], out.words[c] = train_chunk(job, syn0, syn1, c)
+
+
+# the same loop compiled twice: ``prange`` is ``range`` without parallel=True
 @numba.njit(cache=True, nogil=True)
-def serial(
-    cbow,
-    syn0,
-    syn1,
-    ids,
-    sent_starts,
-    chunk_sents,
-    c_lo,
-    c_hi,
-    seeds,
-    sample_int,
-    use_sample,
-    cum_table,
-    buckets,
-    window,
-    negative,
-    alpha0,
-    min_alpha,
-    word_base,
-    words_all,
-    compute_loss,
-    loss_out,
-    updates_out,
-    words_out,
-):
+def serial(job, syn0, syn1, c_lo, c_hi, out):
     for c in range(c_lo, c_hi):
-        loss_out[c], updates_out[c], words_out[c] = train_chunk(
-            cbow,
-            syn0,
-            syn1,
-            ids,
-            sent_starts,
-            chunk_sents[c],
-            chunk_sents[c + 1],
-            seeds[c],
-            sample_int,
-            use_sample,
-            cum_table,
-            buckets,
-            window,
-            negative,
-            alpha0,
-            min_alpha,
-            word_base,
-            words_all,
-            compute_loss,
-        )
+        _run_one(job, syn0, syn1, c, out)
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def parallel(
-    cbow,
-    syn0,
-    syn1,
-    ids,
-    sent_starts,
-    chunk_sents,
-    c_lo,
-    c_hi,
-    seeds,
-    sample_int,
-    use_sample,
-    cum_table,
-    buckets,
-    window,
-    negative,
-    alpha0,
-    min_alpha,
-    word_base,
-    words_all,
-    compute_loss,
-    loss_out,
-    updates_out,
-    words_out,
-):
+def parallel(job, syn0, syn1, c_lo, c_hi, out):
     for c in numba.prange(c_lo, c_hi):  # Hogwild: chunks share syn0/syn1 without locks
-        loss, updates, effective = train_chunk(
-            cbow,
-            syn0,
-            syn1,
-            ids,
-            sent_starts,
-            chunk_sents[c],
-            chunk_sents[c + 1],
-            seeds[c],
-            sample_int,
-            use_sample,
-            cum_table,
-            buckets,
-            window,
-            negative,
-            alpha0,
-            min_alpha,
-            word_base,
-            words_all,
-            compute_loss,
-        )
-        loss_out[c] = loss
-        updates_out[c] = updates
-        words_out[c] = effective
+        _run_one(job, syn0, syn1, c, out)
 
 
-def run_chunks(threads: int, *args) -> None:
-    """Train chunks ``[c_lo, c_hi)`` (arguments as ``_reference.run_chunks``) on ``threads`` threads."""
+def run_chunks(threads: int, job: Job, syn0: np.ndarray, syn1: np.ndarray, c_lo: int, c_hi: int, out: Outputs) -> None:
+    """Train chunks ``[c_lo, c_hi)`` of ``job`` (as ``_reference.run_chunks``) on ``threads`` threads."""
     if threads <= 1:
-        serial(*args)
+        serial(job, syn0, syn1, c_lo, c_hi, out)
         return
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    parallel(*args)
+    parallel(job, syn0, syn1, c_lo, c_hi, out)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,26 +50,125 @@ def _sigmoid_likelihood(f: np.float32, positive: bool) -> tuple[np.float32, floa
     return np.float32(sig), (1.0 / (1.0 + e64) if agree else e64 / (1.0 + e64)), 0.0
 
 
-def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, use_sample, cum_table, buckets,
-                window, negative, alpha0, min_alpha, word_base, words_all, compute_loss):
-    """Train sentences ``[s_lo, s_hi)``; return (loss sum, number of updates, words kept by subsampling)."""
-    dim = syn0.shape[1]
-    cum = [int(x) for x in cum_table]
+class Job(NamedTuple):
+    """Everything the kernels read (one argument instead of sixteen); numba passes it as a tuple.
+
+    Chunk ``c`` is sentences ``[chunk_sents[c], chunk_sents[c + 1])`` of the encoded corpus (``ids``
+    split at ``sent_starts``) with random state ``seeds[c]``. ``sample_int``/``use_sample`` are the
+    subsampling thresholds, ``cum_table`` the noise distribution and ``buckets``
+    (``noise_buckets(cum_table)``) only speeds up the kernel's noise draws (the twin bisects the whole
+    table). ``word_base`` (= epoch * corpus ids) and ``words_all`` (= epochs * corpus ids) place each
+    sentence on the linear learning-rate schedule from ``alpha0`` to ``min_alpha``.
+    """
+
+    cbow: bool
+    ids: np.ndarray
+    sent_starts: np.ndarray
+    chunk_sents: np.ndarray
+    seeds: np.ndarray
+    sample_int: np.ndarray
+    use_sample: bool
+    cum_table: np.ndarray
+    buckets: np.ndarray
+    window: int
+    negative: int
+    alpha0: float
+    min_alpha: float
+    word_base: int
+    words_all: float
+    compute_loss: bool
+
+
+class Outputs(NamedTuple):
+    """Per-chunk results the kernels write: loss sum (float64), updates and words kept (int64), ``(chunks,)`` each."""
+
+    loss: np.ndarray
+    updates: np.ndarray
+    words: np.ndarray
+
+
+def _sentence(job: Job, s: int, r: int) -> tuple[list[int], int]:
+    """Sentence ``s`` after subsampling, and the random state after it."""
+    sent = []
+    for p in range(int(job.sent_starts[s]), int(job.sent_starts[s + 1])):
+        w = int(job.ids[p])
+        if job.use_sample:
+            keep = int(job.sample_int[w]) >= _rand32(r)
+            r = _lcg(r)
+            if not keep:
+                continue
+        sent.append(w)
+    return sent, r
+
+
+def _score(job: Job, u: np.ndarray, syn1: np.ndarray, k: int, t: int, alpha: np.float32):
+    """(gradient scale, probability, directly added loss, saturated?) of input ``u`` against output row ``t``."""
+    f = np.float32(np.dot(u, syn1[t]))
+    sig, prob, big = _sigmoid_likelihood(f, k == 0)
+    g = (np.float32(k == 0) - sig) * alpha
+    return g, prob, big if job.compute_loss else 0.0, abs(f) >= MAX_EXP
+
+
+def _cbow(job: Job, syn0, syn1, context: list[int], targets: list[int], alpha) -> float:
+    """One CBOW update of the centre ``targets[0]``; returns its loss."""
+    h = np.zeros(syn0.shape[1], np.float32)
+    for c in context:
+        h += syn0[c]
+    h *= np.float32(1.0) / np.float32(len(context))  # (dim,)
+    neu1e = np.zeros(syn0.shape[1], np.float32)
+    likely, loss = 1.0, 0.0
+    for k, t in enumerate(targets):
+        if k > 0 and t == targets[0]:
+            continue
+        g, prob, big, saturated = _score(job, h, syn1, k, t, alpha)
+        likely *= prob
+        loss += big
+        if saturated:
+            continue
+        neu1e += g * syn1[t]
+        syn1[t] += g * h
+    for c in context:
+        syn0[c] += neu1e
+    return loss - math.log(likely) if job.compute_loss else loss
+
+
+def _skipgram(job: Job, syn0, syn1, context: list[int], targets: list[int], alpha) -> float:
+    """The skip-gram updates of one window (one per context word; output rows updated at the end); returns the loss."""
+    grad_out = np.zeros((len(targets), syn0.shape[1]), np.float32)  # (K+1, dim)
+    loss = 0.0
+    for c in context:
+        neu1e = np.zeros(syn0.shape[1], np.float32)
+        likely = 1.0
+        for k, t in enumerate(targets):
+            if k > 0 and t == targets[0]:
+                continue
+            g, prob, big, saturated = _score(job, syn0[c], syn1, k, t, alpha)
+            likely *= prob
+            loss += big
+            if saturated:
+                continue
+            neu1e += g * syn1[t]
+            grad_out[k] += g * syn0[c]
+        syn0[c] += neu1e
+        if job.compute_loss:
+            loss -= math.log(likely)
+    for k, t in enumerate(targets):
+        if k > 0 and t == targets[0]:
+            continue
+        syn1[t] += grad_out[k]
+    return loss
+
+
+def train_chunk(job: Job, syn0: np.ndarray, syn1: np.ndarray, c: int) -> tuple[float, int, int]:
+    """Train chunk ``c``; return (loss sum, number of updates, words kept by subsampling)."""
+    cum = [int(x) for x in job.cum_table]
+    window, alpha0, min_alpha = job.window, job.alpha0, job.min_alpha
     loss, updates, effective = 0.0, 0, 0
-    r = int(r)
-    for s in range(s_lo, s_hi):
-        start, end = int(sent_starts[s]), int(sent_starts[s + 1])
-        progress = (word_base + start) / words_all
+    r = int(job.seeds[c])
+    for s in range(int(job.chunk_sents[c]), int(job.chunk_sents[c + 1])):
+        progress = (job.word_base + int(job.sent_starts[s])) / job.words_all
         alpha = np.float32(max(min_alpha, alpha0 - (alpha0 - min_alpha) * progress))
-        sent = []
-        for p in range(start, end):
-            w = int(ids[p])
-            if use_sample:
-                keep = int(sample_int[w]) >= _rand32(r)
-                r = _lcg(r)
-                if not keep:
-                    continue
-            sent.append(w)
+        sent, r = _sentence(job, s, r)
         n = len(sent)
         effective += n
         for i in range(n):
@@ -77,75 +177,22 @@ def train_chunk(cbow, syn0, syn1, ids, sent_starts, s_lo, s_hi, r, sample_int, u
             lo, hi = max(0, i - window + b), min(n, i + window + 1 - b)
             if hi - lo <= 1:
                 continue
-            centre = sent[i]
-            targets = [centre]
-            for _ in range(negative):
+            targets = [sent[i]]
+            for _ in range(job.negative):
                 targets.append(bisect.bisect_left(cum, (r >> 16) % cum[-1]))
                 r = _lcg(r)
             context = [sent[j] for j in range(lo, hi) if j != i]
-            if cbow:
-                h = np.zeros(dim, np.float32)
-                for c in context:
-                    h += syn0[c]
-                h *= np.float32(1.0) / np.float32(len(context))  # (dim,)
-                neu1e = np.zeros(dim, np.float32)
-                likely = 1.0
-                for k, t in enumerate(targets):
-                    if k > 0 and t == centre:
-                        continue
-                    f = np.float32(np.dot(h, syn1[t]))
-                    sig, prob, big = _sigmoid_likelihood(f, k == 0)
-                    g = (np.float32(k == 0) - sig) * alpha
-                    likely *= prob
-                    loss += big if compute_loss else 0.0
-                    if abs(f) >= MAX_EXP:
-                        continue
-                    neu1e += g * syn1[t]
-                    syn1[t] += g * h
-                for c in context:
-                    syn0[c] += neu1e
-                if compute_loss:
-                    loss -= math.log(likely)
+            if job.cbow:
+                loss += _cbow(job, syn0, syn1, context, targets, alpha)
                 updates += 1
             else:
-                grad_out = np.zeros((negative + 1, dim), np.float32)  # (K+1, dim)
-                for c in context:
-                    neu1e = np.zeros(dim, np.float32)
-                    likely = 1.0
-                    for k, t in enumerate(targets):
-                        if k > 0 and t == centre:
-                            continue
-                        f = np.float32(np.dot(syn0[c], syn1[t]))
-                        sig, prob, big = _sigmoid_likelihood(f, k == 0)
-                        g = (np.float32(k == 0) - sig) * alpha
-                        likely *= prob
-                        loss += big if compute_loss else 0.0
-                        if abs(f) >= MAX_EXP:
-                            continue
-                        neu1e += g * syn1[t]
-                        grad_out[k] += g * syn0[c]
-                    syn0[c] += neu1e
-                    if compute_loss:
-                        loss -= math.log(likely)
-                    updates += 1
-                for k, t in enumerate(targets):
-                    if k > 0 and t == centre:
-                        continue
-                    syn1[t] += grad_out[k]
+                loss += _skipgram(job, syn0, syn1, context, targets, alpha)
+                updates += len(context)
     return loss, updates, effective
 
 
-def run_chunks(threads, cbow, syn0, syn1, ids, sent_starts, chunk_sents, c_lo, c_hi, seeds, sample_int, use_sample,
-               cum_table, buckets, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss,
-               loss_out, updates_out, words_out) -> None:
-    """Train chunks ``[c_lo, c_hi)`` in order (``threads`` is ignored); per-chunk results go to the ``*_out`` arrays.
-
-    ``buckets`` (``noise_buckets(cum_table)``) only speeds up the kernel's noise draws; the twin bisects the
-    whole table. Chunk ``c`` is sentences ``[chunk_sents[c], chunk_sents[c + 1])`` with random state ``seeds[c]``;
-    ``word_base`` (= epoch * corpus ids) and ``words_all`` (= epochs * corpus ids) place each sentence
-    on the linear learning-rate schedule.
-    """
+def run_chunks(threads: int, job: Job, syn0: np.ndarray, syn1: np.ndarray, c_lo: int, c_hi: int,
+               out: Outputs) -> None:
+    """Train chunks ``[c_lo, c_hi)`` of ``job`` in order (``threads`` is ignored); per-chunk results go to ``out``."""
     for c in range(c_lo, c_hi):
-        loss_out[c], updates_out[c], words_out[c] = train_chunk(
-            cbow, syn0, syn1, ids, sent_starts, int(chunk_sents[c]), int(chunk_sents[c + 1]), seeds[c], sample_int,
-            use_sample, cum_table, buckets, window, negative, alpha0, min_alpha, word_base, words_all, compute_loss)
+        out.loss[c], out.updates[c], out.words[c] = train_chunk(job, syn0, syn1, c)

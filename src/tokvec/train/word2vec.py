@@ -35,8 +35,9 @@ import numpy as np
 from .._io import atomic_write
 from ..errors import CheckpointError, InvalidArgumentError, TokvecError
 from ..vectors import Vectors
+from . import _reference
 from ._common import Bar, Interrupt, is_int, require
-from ._reference import noise_buckets
+from ._reference import Job, Outputs, noise_buckets
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 
 CHECKPOINT_FORMAT = "tokvec-word2vec-checkpoint"
@@ -290,101 +291,130 @@ def train(
     >>> r.vectors.matrix.shape, len(r.epoch_loss)
     ((3, 8), 5)
     """
-    if backend == "numba":
-        from . import _kernels as kernels
-    elif backend == "reference":
-        from . import _reference as kernels  # type: ignore[no-redef]
-    else:
-        raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {backend!r}")
+    kernels = _backend(backend)
     if checkpoint_every is not None and checkpoint_every <= 0:
         raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
     if checkpoint_every is not None and checkpoint is None:
         raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
-
-    if resume is not None:
-        saved, tokens, counts, state, n_tokens, crc = _load_checkpoint(resume)
-        if config is not None and dataclasses.replace(config, threads=saved.threads) != saved:
-            raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
-                                  "resume with the same settings (only threads may change)")
-        config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
-        data = encode_corpus(corpus, vocab=tokens, errors=errors)
-        if data.n_tokens != n_tokens or _corpus_digest(data) != crc:
-            raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
-                                  f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
-        data.counts = counts
-    else:
-        config = config or Word2VecConfig()
-        data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors)
-        syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
-        state = _State(syn0, syn1)
-
-    cbow = config.model == "cbow"
-    sample_int = sample_ints(data.counts, config.sample)
-    cum_table = noise_table(data.counts, config.ns_exponent)
-    bounds = chunk_boundaries(data.sentence_starts, config.chunk_words)
-    n_chunks = len(bounds) - 1
-    n_ids = max(data.n_tokens, 1)
-    words_all = float(config.epochs * n_ids)
-    group = max(1, config.threads) * 4
-    loss_out = np.zeros(n_chunks, np.float64)
-    updates_out = np.zeros(n_chunks, np.int64)
-    words_out = np.zeros(n_chunks, np.int64)
-    effective = 0
-    chunks_run = 0
-    train_seconds = 0.0
-    last_checkpoint = time.monotonic()
-
-    kernel_args = (cbow, state.syn0, state.syn1, data.ids, data.sentence_starts, bounds)
-    tables = (sample_int, config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
-              float(config.alpha), float(config.min_alpha))
-    # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
-    kernels.run_chunks(config.threads, *kernel_args, 0, 0, chunk_seeds(config.seed, 0, n_chunks), *tables, 0,
-                       words_all, config.compute_loss, loss_out, updates_out, words_out)
-    bar = Bar(config.epochs * n_ids, progress, before=("epoch {task.fields[epoch]}",),
-              after=("{task.percentage:>5.1f}%", "{task.fields[wps]:>9,.0f} words/s", "loss {task.fields[loss]:.4f}",
-                     "lr {task.fields[lr]:.5f}"), epoch=1, wps=0.0, loss=float("nan"), lr=0.0)
-    bar.update(state.epoch * n_ids + int(data.sentence_starts[bounds[state.next_chunk]]) if n_chunks else 0)
-    with Interrupt() as interrupt, bar:
+    config, data, state = _resume(corpus, config, resume, errors) if resume is not None \
+        else _start(corpus, config or Word2VecConfig(), errors)
+    driver = _Driver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)
+    with Interrupt() as interrupt, driver.progress_bar(progress) as bar:
         while state.epoch < config.epochs:
-            epoch = state.epoch
-            while len(state.loss_sums) <= epoch:
-                state.loss_sums.append(0.0)
-                state.update_counts.append(0)
-            seeds = chunk_seeds(config.seed, epoch, n_chunks)
-            while state.next_chunk < n_chunks:
-                if interrupt.requested or (stop_after is not None and chunks_run >= stop_after):
-                    _save_on_interrupt(checkpoint, config, data, state, bar)
-                    raise KeyboardInterrupt
-                c_lo = state.next_chunk
-                c_hi = min(n_chunks, c_lo + group)
-                if stop_after is not None:
-                    c_hi = min(c_hi, c_lo + stop_after - chunks_run)
-                started = time.perf_counter()
-                kernels.run_chunks(config.threads, *kernel_args, c_lo, c_hi, seeds, *tables, epoch * n_ids, words_all,
-                                   config.compute_loss, loss_out, updates_out, words_out)
-                train_seconds += time.perf_counter() - started
-                for c in range(c_lo, c_hi):  # in chunk order, so sums do not depend on the threads
-                    state.loss_sums[epoch] += float(loss_out[c])
-                    state.update_counts[epoch] += int(updates_out[c])
-                    effective += int(words_out[c])
-                chunks_run += c_hi - c_lo
-                state.next_chunk = c_hi
-                done = epoch * n_ids + int(data.sentence_starts[bounds[c_hi]])
-                lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) * done / words_all)
-                updates = state.update_counts[epoch]
-                bar.update(done, wps=effective / train_seconds if train_seconds else 0.0,
-                           loss=state.loss_sums[epoch] / updates if updates else float("nan"), lr=lr, epoch=epoch + 1)
-                if checkpoint_every is not None and time.monotonic() - last_checkpoint >= 60 * checkpoint_every:
-                    save_checkpoint(checkpoint, config, data, state)  # type: ignore[arg-type]
-                    last_checkpoint = time.monotonic()
-            state.epoch += 1
-            state.next_chunk = 0
-
+            driver.epoch(interrupt, bar)
     epoch_loss = [s / u if u else float("nan") for s, u in zip(state.loss_sums, state.update_counts)]
     vectors = Vectors(list(data.tokens), state.syn0, counts=data.counts, check_duplicates=False,
                       metadata={"trainer": "tokvec word2vec", "config": config.to_json()})
-    return TrainResult(vectors, epoch_loss, effective / train_seconds if train_seconds else 0.0, effective,
-                       train_seconds, config, data.replaced_bytes)
+    seconds = driver.train_seconds
+    return TrainResult(vectors, epoch_loss, driver.effective / seconds if seconds else 0.0, driver.effective,
+                       seconds, config, data.replaced_bytes)
+
+
+def _backend(name: str):
+    if name == "numba":
+        from . import _kernels
+
+        return _kernels
+    if name == "reference":
+        return _reference
+    raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {name!r}")
+
+
+def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str) -> tuple[Word2VecConfig, EncodedCorpus, _State]:
+    data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors)
+    syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
+    return config, data, _State(syn0, syn1)
+
+
+def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike,
+            errors: str) -> tuple[Word2VecConfig, EncodedCorpus, _State]:
+    saved, tokens, counts, state, n_tokens, crc = _load_checkpoint(resume)
+    if config is not None and dataclasses.replace(config, threads=saved.threads) != saved:
+        raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
+                              "resume with the same settings (only threads may change)")
+    config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
+    data = encode_corpus(corpus, vocab=tokens, errors=errors)
+    if data.n_tokens != n_tokens or _corpus_digest(data) != crc:
+        raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
+                              f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
+    data.counts = counts
+    return config, data, state
+
+
+class _Driver:
+    """One training run: the kernels' job, its per-chunk outputs, the clock and the checkpoint timer."""
+
+    def __init__(self, kernels, config: Word2VecConfig, data: EncodedCorpus, state: _State, checkpoint,
+                 checkpoint_every: float | None, stop_after: int | None) -> None:
+        self.kernels, self.config, self.data, self.state = kernels, config, data, state
+        self.checkpoint, self.checkpoint_every, self.stop_after = checkpoint, checkpoint_every, stop_after
+        self.bounds = chunk_boundaries(data.sentence_starts, config.chunk_words)
+        self.n_chunks = len(self.bounds) - 1
+        self.n_ids = max(data.n_tokens, 1)
+        self.words_all = float(config.epochs * self.n_ids)
+        self.group = max(1, config.threads) * 4
+        self.out = Outputs(np.zeros(self.n_chunks, np.float64), np.zeros(self.n_chunks, np.int64),
+                           np.zeros(self.n_chunks, np.int64))
+        cum_table = noise_table(data.counts, config.ns_exponent)
+        self.job = Job(config.model == "cbow", data.ids, data.sentence_starts, self.bounds,
+                       chunk_seeds(config.seed, 0, self.n_chunks), sample_ints(data.counts, config.sample),
+                       config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
+                       float(config.alpha), float(config.min_alpha), 0, self.words_all, config.compute_loss)
+        self.effective, self.chunks_run, self.train_seconds = 0, 0, 0.0
+        self.last_checkpoint = time.monotonic()
+        # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
+        kernels.run_chunks(config.threads, self.job, state.syn0, state.syn1, 0, 0, self.out)
+
+    def progress_bar(self, enabled: bool) -> Bar:
+        bar = Bar(self.config.epochs * self.n_ids, enabled, before=("epoch {task.fields[epoch]}",),
+                  after=("{task.percentage:>5.1f}%", "{task.fields[wps]:>9,.0f} words/s",
+                         "loss {task.fields[loss]:.4f}", "lr {task.fields[lr]:.5f}"),
+                  epoch=1, wps=0.0, loss=float("nan"), lr=0.0)
+        state = self.state
+        bar.update(state.epoch * self.n_ids + int(self.data.sentence_starts[self.bounds[state.next_chunk]])
+                   if self.n_chunks else 0)
+        return bar
+
+    def epoch(self, interrupt: Interrupt, bar: Bar) -> None:
+        """Train the rest of the current epoch, group by group; checkpoint on time, on Ctrl-C and at ``stop_after``."""
+        state, config, epoch = self.state, self.config, self.state.epoch
+        while len(state.loss_sums) <= epoch:
+            state.loss_sums.append(0.0)
+            state.update_counts.append(0)
+        job = self.job._replace(seeds=chunk_seeds(config.seed, epoch, self.n_chunks), word_base=epoch * self.n_ids)
+        while state.next_chunk < self.n_chunks:
+            if interrupt.requested or (self.stop_after is not None and self.chunks_run >= self.stop_after):
+                _save_on_interrupt(self.checkpoint, config, self.data, state, bar)
+                raise KeyboardInterrupt
+            self.run_group(job, bar)
+            if self.checkpoint_every is not None and \
+                    time.monotonic() - self.last_checkpoint >= 60 * self.checkpoint_every:
+                save_checkpoint(self.checkpoint, config, self.data, state)
+                self.last_checkpoint = time.monotonic()
+        state.epoch += 1
+        state.next_chunk = 0
+
+    def run_group(self, job: Job, bar: Bar) -> None:
+        """Train the next group of chunks, add up their results in chunk order and move the bar."""
+        state, config, epoch = self.state, self.config, self.state.epoch
+        c_lo = state.next_chunk
+        c_hi = min(self.n_chunks, c_lo + self.group)
+        if self.stop_after is not None:
+            c_hi = min(c_hi, c_lo + self.stop_after - self.chunks_run)
+        started = time.perf_counter()
+        self.kernels.run_chunks(config.threads, job, state.syn0, state.syn1, c_lo, c_hi, self.out)
+        self.train_seconds += time.perf_counter() - started
+        for c in range(c_lo, c_hi):  # in chunk order, so sums do not depend on the threads
+            state.loss_sums[epoch] += float(self.out.loss[c])
+            state.update_counts[epoch] += int(self.out.updates[c])
+            self.effective += int(self.out.words[c])
+        self.chunks_run += c_hi - c_lo
+        state.next_chunk = c_hi
+        done = epoch * self.n_ids + int(self.data.sentence_starts[self.bounds[c_hi]])
+        lr = max(config.min_alpha, config.alpha - (config.alpha - config.min_alpha) * done / self.words_all)
+        updates = state.update_counts[epoch]
+        bar.update(done, wps=self.effective / self.train_seconds if self.train_seconds else 0.0,
+                   loss=state.loss_sums[epoch] / updates if updates else float("nan"), lr=lr, epoch=epoch + 1)
 
 
 def _save_on_interrupt(checkpoint, config, data, state, bar) -> None:
