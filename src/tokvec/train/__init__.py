@@ -7,7 +7,8 @@
 Importing this package does not import numba; the kernels compile on first use.
 """
 
+from ..errors import CheckpointError
 from .corpus import CorpusError, EncodedCorpus, encode_corpus
-from .word2vec import CheckpointError, TrainResult, Word2VecConfig, train
+from .word2vec import TrainResult, Word2VecConfig, train
 
 __all__ = ["CheckpointError", "CorpusError", "EncodedCorpus", "TrainResult", "Word2VecConfig", "encode_corpus", "train"]
