@@ -9,8 +9,9 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._io", "tokvec._optional", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables",
-           "tokvec.watch", "tokvec.train.lm.data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
-NEEDS = {"tokvec.train.lm": "torch", "tokvec.ann": "faiss"}
+           "tokvec.watch", "tokvec.train.lm.data", "tokvec.train.lm.config",
+           "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.ann"]
+NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch", "tokvec.ann": "faiss"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -412,7 +412,7 @@ except KeyboardInterrupt:
     sys.exit(0)
 if r.rank == 0:
     print(json.dumps({"history": r.history, "identical": r.ranks_identical, "digest": __import__(
-        "tokvec.train.lm", fromlist=["_weights_digest"])._weights_digest(r.model)}))
+        "tokvec.train.lm", fromlist=["weights_digest"]).weights_digest(r.model)}))
 """
 
 

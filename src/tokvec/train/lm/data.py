@@ -15,6 +15,7 @@
   Batches depend on the step number alone, so a resumed run sees exactly the batches an
   uninterrupted one would, with no sampler state to save.
 - ``val_starts`` are fixed, evenly spaced validation windows, split between ranks.
+- ``prepare`` does all of it for a training run (``TrainingText``), rank 0 training the tokenizer.
 
 Deliberately left out: streaming corpora larger than memory (a few hundred MB of text fits), and
 packing windows on line boundaries (windows cross lines, separated by the end-of-text token, as
@@ -27,13 +28,18 @@ import json
 import os
 import unicodedata
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..._io import open_stream
-from ...errors import InvalidArgumentError, MissingDependencyError, TokvecError
+from ..._optional import require
+from ...errors import InvalidArgumentError, TokvecError
+from ...formats import hf
+from ...formats.registry import minilm_dir
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
@@ -44,11 +50,7 @@ class CorpusTooSmallError(TokvecError, ValueError):
 
 
 def _tokenizers():
-    try:
-        import tokenizers
-    except ImportError:
-        raise MissingDependencyError("tokenizers", "hf", "training the tiny GPT's tokenizer") from None
-    return tokenizers
+    return require("tokenizers", "hf", "training the tiny GPT's tokenizer")
 
 
 def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple[list[str], int]:
@@ -146,8 +148,6 @@ def load_tokenizer(source: str | os.PathLike):
     """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``, a directory holding one, or ``minilm``."""
     tk = _tokenizers()
     if str(source) == "minilm":
-        from ...formats.registry import minilm_dir
-
         source = minilm_dir()
     path = Path(source)
     if path.is_dir():
@@ -251,3 +251,59 @@ def val_starts(n_tokens: int, context: int, n_windows: int, rank: int = 0, world
                                   f"{context + 1}; raise --val-fraction, shorten --context or use a larger corpus")
     starts = np.unique(np.linspace(0, n_tokens - context - 1, num=n_windows).astype(np.int64))
     return starts[rank::world]
+
+
+class Ranks(Protocol):
+    """The two collectives ``prepare`` needs (``distributed.Dist`` has them): work done on rank 0 and handed to
+    every rank, and a check that all ranks hold the same value."""
+
+    def on_main(self, work: Callable[[], Any]) -> Any: ...
+
+    def check_same(self, value: int, what: str) -> None: ...
+
+
+@dataclass
+class TrainingText:
+    """The corpus ready to train on: the tokenizer (and its JSON), token strings by id, the training and
+    validation id streams, training counts per token and a CRC of both streams."""
+
+    tokenizer: Any
+    tokenizer_json: str
+    tokens: list[str]
+    train: np.ndarray
+    val: np.ndarray
+    counts: np.ndarray
+    digest: int
+    kind: str  # how tokvec displays and resolves its tokens (formats.hf.tokenizer_kind)
+
+
+def prepare(corpus, vocab_size: int, min_frequency: int, val_fraction: float, seed: int, tokenizer: Any,
+            saved_tokenizer: str | None, dist: Ranks, notes: list[str]) -> TrainingText:
+    """Read, split and encode ``corpus`` with the saved tokenizer, the one given, or a BPE trained on rank 0.
+
+    Every rank encodes the same text with the same tokenizer, and they check that their streams agree.
+    Remarks for the user (replaced bytes, an oversized vocabulary) are appended to ``notes``.
+    """
+    lines, replaced = read_lines(corpus)
+    if replaced:
+        notes.append(f"{replaced:,} undecodable byte sequences in the corpus were replaced by U+FFFD")
+    train_lines, val_lines = split_lines(lines, val_fraction, seed)
+    if saved_tokenizer is not None:
+        text = saved_tokenizer
+    elif tokenizer is not None:
+        text = load_tokenizer(tokenizer).to_str() if isinstance(tokenizer, (str, os.PathLike)) \
+            else tokenizer.to_str()
+    else:  # rank 0 trains the BPE and hands it to the others: every rank then encodes with the same one
+        text = dist.on_main(lambda: train_tokenizer(train_lines, vocab_size, min_frequency).to_str())
+    tok = tokenizer_from_json(text)
+    end = end_token_id(tok)
+    train = encode_stream(tok, train_lines, end)
+    val = encode_stream(tok, val_lines, end)
+    tokens = vocabulary(tok)
+    if tokenizer is None and saved_tokenizer is None and len(tokens) > vocab_size:
+        notes.append(f"the vocabulary has {len(tokens):,} tokens, more than vocab_size={vocab_size:,}: "
+                     "every character of the corpus needs a token of its own (and one as a ## piece)")
+    counts = np.bincount(train, minlength=len(tokens)).astype(np.int64)[: len(tokens)]
+    digest = zlib.crc32(train.tobytes()) ^ zlib.crc32(val.tobytes())
+    dist.check_same(digest, "the corpus")
+    return TrainingText(tok, text, tokens, train, val, counts, digest, hf.tokenizer_kind(json.loads(text)))
