@@ -78,11 +78,25 @@ def likelihood(f, e, positive):
     return e64 / (1.0 + e64), 0.0
 
 
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def score(f, k, alpha, compute_loss, likely, loss):
+    # the gradient scale (label - sigmoid(f)) * alpha of score f against target k (0: the centre, label 1;
+    # noise: label 0), and the loss accumulators (product of probabilities, loss added directly) updated
+    e = np.float32(math.exp(-abs(f)))
+    sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
+    label = np.float32(1.0) if k == 0 else np.float32(0.0)
+    if compute_loss:
+        prob, big = likelihood(f, e, k == 0)
+        likely *= prob
+        loss += big
+    return (label - sig) * alpha, likely, loss
+
+
 @_jit
 def train_chunk(job, syn0, syn1, c):
     """Train chunk ``c`` of ``job`` into ``syn0``/``syn1``; return (loss sum, updates, words kept).
 
-    One function of ~150 lines on purpose: it is the hot loop, and numba compiles it as one unit
+    One function of ~130 lines on purpose: it is the hot loop, and numba compiles it as one unit
     (no calls, no temporaries between the sampling, the window and the updates), which is what makes
     it fast; the algorithm is described in the module docstring and, step by step, in ``_reference``.
     """
@@ -149,14 +163,7 @@ def train_chunk(job, syn0, syn1, c):
                     f = np.float32(0.0)
                     for d in range(dim):
                         f += h[d] * syn1[t, d]
-                    e = np.float32(math.exp(-abs(f)))
-                    sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
-                    label = np.float32(1.0) if k == 0 else np.float32(0.0)
-                    g = (label - sig) * alpha
-                    if compute_loss:
-                        prob, big = likelihood(f, e, k == 0)
-                        likely *= prob
-                        loss += big
+                    g, likely, loss = score(f, k, alpha, compute_loss, likely, loss)
                     if abs(f) >= MAX_EXP:  # saturated: no update, as in gensim
                         continue
                     for d in range(dim):
@@ -192,14 +199,7 @@ def train_chunk(job, syn0, syn1, c):
                         f = np.float32(0.0)
                         for d in range(dim):
                             f += u[d] * t_rows[k, d]
-                        e = np.float32(math.exp(-abs(f)))
-                        sig = np.float32(1.0) / (np.float32(1.0) + e) if f >= 0 else e / (np.float32(1.0) + e)
-                        label = np.float32(1.0) if k == 0 else np.float32(0.0)
-                        g = (label - sig) * alpha
-                        if compute_loss:
-                            prob, big = likelihood(f, e, k == 0)
-                            likely *= prob
-                            loss += big
+                        g, likely, loss = score(f, k, alpha, compute_loss, likely, loss)
                         if abs(f) >= MAX_EXP:  # saturated: no update, as in gensim
                             continue
                         for d in range(dim):

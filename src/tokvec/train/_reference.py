@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -101,12 +102,21 @@ def _sentence(job: Job, s: int, r: int) -> tuple[list[int], int]:
     return sent, r
 
 
-def _score(job: Job, u: np.ndarray, syn1: np.ndarray, k: int, t: int, alpha: np.float32):
-    """(gradient scale, probability, directly added loss, saturated?) of input ``u`` against output row ``t``."""
-    f = np.float32(np.dot(u, syn1[t]))
-    sig, prob, big = _sigmoid_likelihood(f, k == 0)
-    g = (np.float32(k == 0) - sig) * alpha
-    return g, prob, big if job.compute_loss else 0.0, abs(f) >= MAX_EXP
+def _score_targets(job: Job, u: np.ndarray, syn1: np.ndarray, targets: list[int], alpha: np.float32,
+                   update: Callable[[int, int, np.float32], None]) -> float:
+    """Score input row ``u`` against each target in turn (the centre, then the noise words not equal to it),
+    calling ``update(k, t, g)`` unless saturated; return this update's loss (0 unless ``compute_loss``)."""
+    likely, loss = 1.0, 0.0
+    for k, t in enumerate(targets):
+        if k > 0 and t == targets[0]:
+            continue
+        f = np.float32(np.dot(u, syn1[t]))
+        sig, prob, big = _sigmoid_likelihood(f, k == 0)
+        likely *= prob
+        loss += big
+        if abs(f) < MAX_EXP:  # saturated: no update, as in gensim
+            update(k, t, (np.float32(k == 0) - sig) * alpha)
+    return loss - math.log(likely) if job.compute_loss else 0.0
 
 
 def _cbow(job: Job, syn0, syn1, context: list[int], targets: list[int], alpha) -> float:
@@ -116,20 +126,15 @@ def _cbow(job: Job, syn0, syn1, context: list[int], targets: list[int], alpha) -
         h += syn0[c]
     h *= np.float32(1.0) / np.float32(len(context))  # (dim,)
     neu1e = np.zeros(syn0.shape[1], np.float32)
-    likely, loss = 1.0, 0.0
-    for k, t in enumerate(targets):
-        if k > 0 and t == targets[0]:
-            continue
-        g, prob, big, saturated = _score(job, h, syn1, k, t, alpha)
-        likely *= prob
-        loss += big
-        if saturated:
-            continue
-        neu1e += g * syn1[t]
+
+    def update(k: int, t: int, g: np.float32) -> None:
+        neu1e[:] += g * syn1[t]
         syn1[t] += g * h
+
+    loss = _score_targets(job, h, syn1, targets, alpha, update)
     for c in context:
         syn0[c] += neu1e
-    return loss - math.log(likely) if job.compute_loss else loss
+    return loss
 
 
 def _skipgram(job: Job, syn0, syn1, context: list[int], targets: list[int], alpha) -> float:
@@ -138,20 +143,13 @@ def _skipgram(job: Job, syn0, syn1, context: list[int], targets: list[int], alph
     loss = 0.0
     for c in context:
         neu1e = np.zeros(syn0.shape[1], np.float32)
-        likely = 1.0
-        for k, t in enumerate(targets):
-            if k > 0 and t == targets[0]:
-                continue
-            g, prob, big, saturated = _score(job, syn0[c], syn1, k, t, alpha)
-            likely *= prob
-            loss += big
-            if saturated:
-                continue
+
+        def update(k: int, t: int, g: np.float32, c: int = c, neu1e: np.ndarray = neu1e) -> None:
             neu1e += g * syn1[t]
             grad_out[k] += g * syn0[c]
+
+        loss += _score_targets(job, syn0[c], syn1, targets, alpha, update)
         syn0[c] += neu1e
-        if job.compute_loss:
-            loss -= math.log(likely)
     for k, t in enumerate(targets):
         if k > 0 and t == targets[0]:
             continue
