@@ -4,7 +4,10 @@
 >>> result = train("corpus.txt", Word2VecConfig(model="skipgram", threads=2))  # doctest: +SKIP
 >>> result.vectors.most_similar("king")                # doctest: +SKIP
 
-Importing this package does not import numba; the kernels compile on first use.
+Importing this package does not import numba; the kernels compile on first use. The tiny GPT
+(``tokvec.train.lm``, torch) is a subpackage of its own, not imported here.
+
+Deliberately left out: fastText, GloVe and other trainers.
 """
 
 from ..errors import CheckpointError

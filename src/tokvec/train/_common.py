@@ -1,5 +1,8 @@
 """What the trainers share: argument checks, Ctrl-C turned into a flag checked between units of work, and
-a progress bar."""
+a progress bar.
+
+Deliberately left out: anything specific to one trainer (configs, checkpoints, schedules).
+"""
 
 from __future__ import annotations
 

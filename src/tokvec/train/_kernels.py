@@ -30,6 +30,11 @@ Loss: for each update, ``-log s(u.v) - sum_k log s(-u.n_k)`` in float64 (noise w
 centre are skipped, as their updates are), taken as one ``log`` of the product of the update's
 probabilities; turning it off (``compute_loss=False``) measured no faster for CBOW. ``_reference.py`` is the plain NumPy twin: same updates,
 same order, same random numbers.
+
+The kernels read one ``_reference.Job`` (a namedtuple: corpus, chunking, tables, schedule) and
+write one ``_reference.Outputs``; ``serial`` and ``parallel`` are the same loop over chunks,
+compiled with ``range`` and ``prange``. Deliberately left out: hierarchical softmax, locks, and
+any Python-level state (the driver in ``word2vec`` owns it).
 """
 
 from __future__ import annotations

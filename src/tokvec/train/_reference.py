@@ -1,7 +1,10 @@
 """Plain NumPy/Python twin of ``_kernels``: the same updates, in the same order, with the same random numbers.
 
 Used by tests to check the numba kernels on tiny corpora (one thread, fixed seed); far too slow
-for real training. See ``_kernels`` for the algorithm.
+for real training. See ``_kernels`` for the algorithm. It also defines the kernels' interface, ``Job``
+and ``Outputs``, as plain NumPy (so the driver never imports numba to build them).
+
+Deliberately left out: speed, threads (``threads`` is ignored) and the bucketed noise search.
 """
 
 from __future__ import annotations
