@@ -1,0 +1,133 @@
+"""The command line's frame: the Typer app, the option types every group shares, and the error policy.
+
+Command groups (``tokvec.cli.query``, ``.convert``, ...) register on :data:`app` with :func:`command`,
+take ``-v/--vectors`` as :data:`VectorsOpt` and ``--json`` as :data:`JsonOpt`, and choose among fixed
+values with :func:`choice` (its choices show in ``--help``; a bad one is a one-line error).
+:func:`invoke` runs the app: a ``TokvecError`` becomes one ``error: ...`` line on stderr and exit code
+1, Ctrl-C exit code 130.
+
+Deliberately left out: which group owns which command (``tokvec.cli`` holds that table and imports
+only the group it needs) and any output (``tokvec.cli.render``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperCommand
+
+from .. import __version__
+from ..errors import TokvecError
+from ..formats import load
+from ..vectors import Vectors
+from . import render
+
+app = typer.Typer(
+    name="tokvec",
+    help="Token embeddings made concrete: load, query, convert, import transformer token matrices. "
+    "Vectors default to the builtin GloVe 6B 50d.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Command(TyperCommand):
+    """A Typer command whose help names values the way people write them (``INTEGER``, ``[a|b]``),
+    not as Python types (``<int>``, ``<list[str]>``); flags show no value at all."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            if param.metavar is not None:
+                continue
+            if isinstance(param, click.Option) and (param.is_flag or param.count):
+                param.metavar = ""
+            elif isinstance(param, click.Option):
+                param.metavar = _metavar(param.type)
+        return params
+
+
+def _metavar(kind: click.ParamType) -> str:
+    if isinstance(kind, click.Tuple):
+        return " ".join(_metavar(t) for t in kind.types)
+    if isinstance(kind, click.Choice):
+        return "[" + "|".join(map(str, kind.choices)) + "]"
+    return {"integer range": "INTEGER", "float range": "FLOAT"}.get(kind.name, kind.name.upper())
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@app.command(name)`` with tokvec's help rendering."""
+    return app.command(name, cls=Command)
+
+
+def choice(option: str, choices: Sequence[str]) -> Callable[[str | None], str | None]:
+    """A callback accepting one of ``choices`` for ``option``; anything else is a one-line error."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+            raise TokvecError(f"unknown {option} {value!r}; use {listed}")
+        return value
+
+    return check
+
+
+def one_of(values: Sequence[str]) -> str:
+    """The ``--help`` metavar of a choice: ``[a|b|c]``."""
+    return "[" + "|".join(values) + "]"
+
+
+def choices(option: str, values: Sequence[str], help: str, *names: str) -> Any:
+    """A ``typer.Option`` taking one of ``values``, listed in ``--help`` as ``[a|b|c]``."""
+    return typer.Option(*(names or (option,)), help=help, metavar=one_of(values), callback=choice(option, values))
+
+
+DTYPES = ("float32", "float16")
+
+
+VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", metavar="PATH|NAME",
+                                         help="Vector file path or builtin name (glove).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+TopnOpt = Annotated[int, typer.Option("--topn", "-n", min=1, help="How many results.")]
+RestrictOpt = Annotated[
+    int | None, typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
+]
+
+
+def load_vectors(name: str) -> Vectors:
+    """The vectors a command works on: a path or a builtin name."""
+    return load(name)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        render.line(f"tokvec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Token embeddings made concrete: load, query, convert."""
+
+
+def invoke(argv: list[str] | None) -> int:
+    """Run the app on ``argv``: tokvec errors become one line and exit code 1, Ctrl-C exit code 130."""
+    try:
+        app(args=argv, prog_name="tokvec")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except TokvecError as exc:
+        render.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        render.error_line("interrupted")
+        return 130
+    return 0
