@@ -52,7 +52,7 @@ def _command_of(argv: list[str]) -> str | None:
 def load_commands(argv: list[str] | None = None) -> None:
     """Register the commands ``argv`` needs: its command's group, or every group."""
     command = _command_of(sys.argv[1:] if argv is None else argv)
-    modules = [COMMANDS[command]] if command in COMMANDS else sorted(set(COMMANDS.values()))
+    modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module in modules:
         importlib.import_module(module)
 

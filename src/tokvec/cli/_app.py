@@ -15,15 +15,56 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
-import click
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .. import __version__
 from ..errors import TokvecError
 from ..formats import load
 from ..vectors import Vectors
 from . import render
+
+
+
+_TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
+               "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
+
+
+def _type_name(param: Any, ctx: Any) -> str:
+    """``INTEGER``, ``TEXT TEXT TEXT``, ``[a|b]`` for typer's ``<int>``, ``<str,str,str>``, ``<a|b>``."""
+    label = param.display_type(ctx).strip("<>")
+    if label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    if "|" in label:
+        return f"[{label}]"
+    return " ".join(_TYPE_NAMES.get(part, part.upper()) for part in label.split(","))
+
+
+def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
+    """Name values in ``--help`` the way people write them (``INTEGER``, ``[a|b]``), not as Python
+    types (``<int>``, ``<list[str]>``); flags show no value at all."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag or param.count else _type_name(param, ctx)
+        elif isinstance(param, TyperArgument):
+            shown = _type_name(param, ctx) + ("..." if param.nargs != 1 else "")
+            param.display_type_rich = lambda ctx, shown=shown: shown
+    return params
+
+
+class Command(TyperCommand):
+    """A Typer command with plain value names in its help (see ``_plain_metavars``)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx), ctx)
+
+
+class Group(TyperGroup):
+    """The ``tokvec`` group, with plain value names in its help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx), ctx)
+
 
 app = typer.Typer(
     name="tokvec",
@@ -32,31 +73,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
-
-
-class Command(TyperCommand):
-    """A Typer command whose help names values the way people write them (``INTEGER``, ``[a|b]``),
-    not as Python types (``<int>``, ``<list[str]>``); flags show no value at all."""
-
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
-        params = super().get_params(ctx)
-        for param in params:
-            if param.metavar is not None:
-                continue
-            if isinstance(param, click.Option) and (param.is_flag or param.count):
-                param.metavar = ""
-            elif isinstance(param, click.Option):
-                param.metavar = _metavar(param.type)
-        return params
-
-
-def _metavar(kind: click.ParamType) -> str:
-    if isinstance(kind, click.Tuple):
-        return " ".join(_metavar(t) for t in kind.types)
-    if isinstance(kind, click.Choice):
-        return "[" + "|".join(map(str, kind.choices)) + "]"
-    return {"integer range": "INTEGER", "float range": "FLOAT"}.get(kind.name, kind.name.upper())
 
 
 def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

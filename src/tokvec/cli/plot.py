@@ -27,7 +27,7 @@ from ._app import JsonOpt, VectorsOpt, choices, command, load_vectors
 def plot(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="OUT.png (matplotlib) or OUT.html (interactive).")],
-    words: Annotated[list[str] | None, typer.Argument(metavar="[WORD]...", help="Words to plot.")] = None,
+    words: Annotated[list[str] | None, typer.Argument(metavar="WORD", help="Words to plot.")] = None,
     method: Annotated[str, choices("--method", METHODS, "Projection.")] = "pca",
     neighbours: Annotated[int | None, typer.Option(
         "--neighbours", "--neighbors", "-k", min=0,

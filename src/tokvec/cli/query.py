@@ -37,7 +37,7 @@ def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
 
 @command()
 def info(
-    vectors: Annotated[str | None, typer.Argument(metavar="[PATH|NAME]", help="Vector file path or builtin name.")]
+    vectors: Annotated[str | None, typer.Argument(metavar="PATH|NAME", help="Vector file path or builtin name.")]
     = None,
     vectors_opt: Annotated[str | None, typer.Option("--vectors", "-v", metavar="PATH|NAME",
                                                     help="Same as the argument.")] = None,
@@ -80,7 +80,7 @@ def info(
 
 @command()
 def similar(
-    words: Annotated[list[str], typer.Argument(metavar="WORD...", help="Positive words (their mean is the query).")],
+    words: Annotated[list[str], typer.Argument(metavar="WORD", help="Positive words (their mean is the query).")],
     neg: Annotated[list[str] | None, typer.Option("--neg", metavar="WORD", help="Negative word (repeatable).")]
     = None,
     topn: TopnOpt = 10,
@@ -184,7 +184,7 @@ def distance(
 
 @command("odd-one-out")
 def odd_one_out(
-    words: Annotated[list[str], typer.Argument(metavar="WORD...", help="At least two words.")],
+    words: Annotated[list[str], typer.Argument(metavar="WORD", help="At least two words.")],
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
@@ -199,7 +199,7 @@ def odd_one_out(
 
 @command()
 def lookup(
-    keys: Annotated[list[str], typer.Argument(metavar="KEY...", help="Tokens, or row ids with --ids.")],
+    keys: Annotated[list[str], typer.Argument(metavar="KEY", help="Tokens, or row ids with --ids.")],
     ids: Annotated[bool, typer.Option("--ids", help="Treat the arguments as row ids.")] = False,
     values: Annotated[int, typer.Option(help="How many leading values to print per row (0 = all).")] = 8,
     vectors: VectorsOpt = "glove",

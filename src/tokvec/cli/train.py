@@ -29,7 +29,7 @@ SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
 @command()
 def train(
     ctx: typer.Context,
-    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS...",
+    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
                                                  help="Text files: one sentence per line, whitespace-separated tokens.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],

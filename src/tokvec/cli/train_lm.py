@@ -30,7 +30,7 @@ CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(LMConfig))
 @command("train-lm")
 def train_lm(
     ctx: typer.Context,
-    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS...",
+    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
                                                  help="Text files: one sentence or document per line.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="RUN_DIR",
                                          help="Run directory: checkpoint.pt, tokenizer.json, embeddings.tokvec.")],
