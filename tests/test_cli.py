@@ -124,3 +124,18 @@ def test_readme_documents_every_command_and_nothing_else():
     documented = set(re.findall(r"^### `tokvec ([a-z-]+)`", readme, flags=re.M))
     click_app = typer.main.get_command(app)
     assert documented == set(click_app.commands)
+
+
+def test_tokens_and_messages_print_verbatim(capsys, tmp_path):
+    """Tokens are data: rich markup ([red]x) and emoji codes (:x:) in them print as themselves."""
+    odd = ["[red]x", ":x:", "[bold]b[/bold]", "plain"]
+    path = tmp_path / "odd.tokvec"
+    tokvec.save(tokvec.Vectors(odd, np.array([[1, 0], [0.9, 0.1], [0.8, 0.3], [0, 1]], dtype=np.float32)), path)
+    for args in (["similar", "[red]x", "--topn", "3"], ["lookup", ":x:", "[bold]b[/bold]"], ["info", str(path)],
+                 ["odd-one-out", "[red]x", ":x:", "plain"], ["similarity", "[red]x", ":x:"]):
+        code, out, err = run(capsys, *args, *(["-v", str(path)] if args[0] != "info" else []))
+        assert code == 0, err
+        for token in {t for t in odd if t in args or args[0] in ("similar", "info")} - {"plain"}:
+            assert token in out, (args, token, out)
+    code, _, err = run(capsys, "similar", "[blue]nope", "-v", str(path))
+    assert code == 1 and "'[blue]nope' is not in the vocabulary" in " ".join(err.split())
