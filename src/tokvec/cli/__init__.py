@@ -7,7 +7,7 @@ tracebacks for bad input.
 Commands live in one module per group (``tokvec.cli.query``, ``.convert``, ``.evaluate``, ``.plot``,
 ``.train``, ``.train_lm``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
 to its module and :func:`main` imports only the module of the command it runs (all of them for
-``--help``, no command or an unknown one), so ``tokvec similar`` never imports torch or matplotlib.
+``--help``, no command or an unknown one; none for ``--version``), so ``tokvec similar`` never imports torch or matplotlib.
 ``tokvec.cli.app`` is the whole Typer app (every group imported), for testing and documentation.
 
 Deliberately left out: the app frame and error policy (``tokvec.cli._app``), the output
@@ -51,7 +51,10 @@ def _command_of(argv: list[str]) -> str | None:
 
 def load_commands(argv: list[str] | None = None) -> None:
     """Register the commands ``argv`` needs: its command's group, or every group."""
-    command = _command_of(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    command = _command_of(args)
+    if command is None and "--version" in args and "--help" not in args:
+        return  # the version needs no command
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module in modules:
         importlib.import_module(module)
