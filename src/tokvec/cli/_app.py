@@ -24,8 +24,6 @@ from ..formats import load
 from ..vectors import Vectors
 from . import render
 
-
-
 _TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
                "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
 

@@ -18,8 +18,8 @@ import typer
 
 from .. import ann
 from ..errors import TokvecError
-from ..search import METHODS
-from ..vectors import Neighbour, Vectors
+from ..search import METHODS, Neighbour
+from ..vectors import Vectors
 from . import render
 from ._app import JsonOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors
 

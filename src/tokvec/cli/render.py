@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..vectors import Neighbour
+from ..search import Neighbour
 
 console = Console(emoji=False, highlight=False)
 
