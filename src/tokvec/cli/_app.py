@@ -13,7 +13,7 @@ only the group it needs) and any output (``tokvec.cli.render``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args, get_type_hints
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
@@ -95,6 +95,11 @@ def choice(option: str, choices: Sequence[str]) -> Callable[[str | None], str | 
 def one_of(values: Sequence[str]) -> str:
     """The ``--help`` metavar of a choice: ``[a|b|c]``."""
     return "[" + "|".join(values) + "]"
+
+
+def literal_values(owner: object, name: str) -> tuple[str, ...]:
+    """The values of the ``Literal`` annotating ``name`` of a function or dataclass (its one source)."""
+    return get_args(get_type_hints(owner)[name])
 
 
 def choices(option: str, values: Sequence[str], help: str, *names: str) -> Any:

@@ -19,10 +19,11 @@ import typer
 from ..formats import FORMATS, hf, load, save
 from ..formats.projector import export_projector as export
 from . import render
-from ._app import DTYPES, JsonOpt, VectorsOpt, command, load_vectors, one_of
+from ._app import DTYPES, JsonOpt, VectorsOpt, command, literal_values, load_vectors, one_of
 
-FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar=one_of(FORMATS),
-                                               help="Output format (default: from the extension).")]
+FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
+                                               help=f"Output format: {', '.join(FORMATS)} (default: from the "
+                                               "extension).")]
 DtypeOpt = Annotated[str | None, typer.Option(metavar=one_of(DTYPES), help="Store the values as this type.")]
 
 
@@ -33,9 +34,9 @@ def convert(
     to: FormatOpt = None,
     dtype: DtypeOpt = None,
     limit: Annotated[int | None, typer.Option(min=0, help="Keep only the first N tokens.")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(("strict", "replace", "ignore")),
+    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "errors")),
                                         help="UTF-8 policy for tokens.")] = "strict",
-    nonfinite: Annotated[str, typer.Option(metavar=one_of(("error", "drop", "keep")),
+    nonfinite: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "nonfinite")),
                                            help="Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
     as_json: JsonOpt = False,
 ) -> None:
@@ -77,7 +78,7 @@ def export_projector(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR",
                                             help="Directory to write vectors.tsv, metadata.tsv and configs into.")],
     limit: Annotated[int, typer.Option(min=0, help="Export the first N (most frequent) tokens; 0 = all.")] = 10_000,
-    tokens: Annotated[str, typer.Option(metavar=one_of(("escape", "error")),
+    tokens: Annotated[str, typer.Option(metavar=one_of(literal_values(export, "tokens")),
                                         help="Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
     = "escape",
     vectors: VectorsOpt = "glove",

@@ -20,7 +20,7 @@ from ..formats import FORMATS, format_name, save
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
-from ._app import JsonOpt, command, one_of
+from ._app import JsonOpt, command, literal_values, one_of
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Word2VecConfig))
 SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
@@ -33,7 +33,7 @@ def train(
                                                  help="Text files: one sentence per line, whitespace-separated tokens.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],
-    model: Annotated[str, typer.Option(metavar=one_of(("skipgram", "cbow")), help="Architecture.")] = "cbow",
+    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")), help="Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
     negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
@@ -49,9 +49,9 @@ def train(
     checkpoint: Annotated[Path | None, typer.Option(help="Checkpoint file (default: OUTPUT.ckpt.npz).")] = None,
     resume: Annotated[Path | None, typer.Option(metavar="CKPT",
                                                 help="Continue from a checkpoint (its settings are used).")] = None,
-    to: Annotated[str | None, typer.Option("--format", "-f", metavar=one_of(FORMATS),
-                                           help="Output format (default: from the extension).")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(("replace", "strict")),
+    to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
+                                           help=f"Output format: {', '.join(FORMATS)} (default: from the extension).")] = None,
+    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(train_word2vec, "errors")),
                                         help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,

@@ -22,7 +22,7 @@ from ..train.lm import LMConfig, LMResult
 from ..train.lm import train_lm as run_training
 from ..train.lm.data import end_token_id
 from . import render
-from ._app import JsonOpt, command, one_of
+from ._app import JsonOpt, command, literal_values, one_of
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(LMConfig))
 
@@ -44,7 +44,7 @@ def train_lm(
     layers: Annotated[int, typer.Option(help="Transformer blocks.")] = 4,
     heads: Annotated[int, typer.Option(help="Attention heads (must divide --dim).")] = 4,
     vocab_size: Annotated[int, typer.Option(help="BPE vocabulary to train on the corpus.")] = 4096,
-    positions: Annotated[str, typer.Option(metavar=one_of(("learned", "sinusoidal")),
+    positions: Annotated[str, typer.Option(metavar=one_of(literal_values(LMConfig, "positions")),
                                            help="Position embeddings.")] = "learned",
     tie: Annotated[bool, typer.Option("--tie/--no-tie", help="Share the token matrix with the output head.")] = True,
     dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.0,
