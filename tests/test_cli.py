@@ -139,3 +139,20 @@ def test_tokens_and_messages_print_verbatim(capsys, tmp_path):
             assert token in out, (args, token, out)
     code, _, err = run(capsys, "similar", "[blue]nope", "-v", str(path))
     assert code == 1 and "'[blue]nope' is not in the vocabulary" in " ".join(err.split())
+
+
+def test_a_command_imports_only_its_group():
+    code = ("import sys, contextlib, io; from tokvec.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): assert main(['similarity', 'cat', 'dog']) == 0\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tokvec.cli.')))\n"
+            "print([m for m in ('torch', 'matplotlib', 'sklearn', 'fastapi', 'uvicorn') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    groups, heavy = proc.stdout.splitlines()
+    assert groups == "['tokvec.cli._app', 'tokvec.cli.query', 'tokvec.cli.render']" and heavy == "[]"
+
+
+def test_help_lists_choices(capsys):
+    code, out, _ = run(capsys, "similar", "--help")
+    assert code == 0 and "[cosadd|cosmul]" in out and "<bool>" not in out and "list[str]" not in out
+    code, out, _ = run(capsys, "plot", "--help")
+    assert code == 0 and "[pca|tsne|umap]" in out
