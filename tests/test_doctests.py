@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._io", "tokvec._optional", "tokvec.vectors",
+MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokenizer", "tokvec.search", "tokvec.layers", "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._io", "tokvec._optional", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
            "tokvec.watch", "tokvec.train.lm.data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
 NEEDS = {"tokvec.train.lm": "torch", "tokvec.ann": "faiss"}

@@ -229,3 +229,46 @@ def test_nan_rows_never_win(tmp_path):
     v = tokvec.load(tmp_path / "g.txt", nonfinite="keep")
     assert [t for t, *_ in v.most_similar("a", topn=2)] == ["c", "d"]
     assert [t for t, *_ in v.most_similar_batch(["a", "d"], topn=1)[1]] == ["c"]
+
+
+class _Pieces:
+    """A stand-in tokenizer: splits a word into its letters (the Tokenizer protocol, nothing more)."""
+
+    kind = "plain"
+
+    def display(self, token):
+        return token.upper()
+
+    def raw_forms(self, word):
+        return [word.lower()]
+
+    def encode(self, text):
+        return list(range(len(text))), list(text)
+
+
+def test_tokenizer_given_at_construction_survives_every_derived_vectors():
+    tokens = ["a", "b", "c", "x"]
+    matrix = np.array([[1, 0], [0, 1], [1, 1], [np.nan, 0]], dtype=np.float32)
+    v = Vectors(tokens, matrix, tokenizer=_Pieces())
+    assert v.pieces("ab") == ["a", "b"] and v.display("a") == "A"
+    for derived in (v.limit(3), v.select([2, 0, 1]), v.astype("float16"), v.select(np.array([1, 0]))):
+        assert derived.tokenizer is v.tokenizer
+        assert derived.pieces("ab") == ["a", "b"]  # rows found by piece strings, so a reordering is fine
+        np.testing.assert_allclose(derived.vector("ab"), [0.5, 0.5])
+    assert "'ab' is not a single token" in v.select([1, 0]).explain("ab")
+
+
+def test_nonfinite_drop_keeps_the_tokenizer(tmp_path):
+    v = Vectors(["a", "b", "c", "x"], np.array([[1, 0], [0, 1], [1, 1], [np.nan, 0]], dtype=np.float32),
+                tokenizer=_Pieces())
+    tokvec.save(v, tmp_path / "v.tokvec")
+    loaded = tokvec.load(tmp_path / "v.tokvec", nonfinite="drop")
+    assert loaded.tokens == ["a", "b", "c"]
+    dropped = v.select([0, 1, 2])
+    assert dropped.tokenizer is v.tokenizer and dropped.most_similar("ab", topn=1)[0].token == "c"
+
+
+def test_neighbours_carry_their_row_ids(toy):
+    for n in toy.most_similar("cat", topn=3) + toy.most_similar_cosmul("cat", topn=2) + toy.similar_by_vector(toy["dog"]):
+        assert toy.token(n.row) == n.token
+        assert n == (n.token, n.score, n.row)

@@ -6,7 +6,11 @@ once (one GEMM per chunk, or GEMV for a single query), scaled by precomputed inv
 norms, and reduced to k candidates per query with ``argpartition``. Peak extra memory
 is about ``chunk_bytes`` whatever the vocabulary size.
 
-``reference_top_k`` is the plain, whole-matrix NumPy twin used by tests.
+``reference_top_k`` is the plain, whole-matrix NumPy twin used by tests. Also here: the query
+vocabulary ``Vectors`` speaks (``Query``, ``Neighbour``, the analogy ``Method``), the arithmetic that
+builds a query (``unit``, ``mean_direction``, ``cosmul``), chunked whole-matrix passes
+(``row_norms``, ``cosine_scores``, ``convert``), and the ``ApproximateIndex`` protocol that
+``tokvec.ann`` implements.
 
 Deliberately left out: approximate search (the optional faiss backend is ``tokvec.ann``).
 """
@@ -14,13 +18,54 @@ Deliberately left out: approximate search (the optional faiss backend is ``tokve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, Protocol, get_args
+from typing import Any, Literal, NamedTuple, Protocol, Union, get_args
 
 import numpy as np
 
 from .errors import InvalidArgumentError
 
 DEFAULT_CHUNK_BYTES = 32 * 2**20
+
+Query = Union[str, np.ndarray]
+"""A token, or a raw vector of length ``dim``."""
+
+
+def check_topn(topn: int) -> int:
+    """``topn`` if it is a positive integer, else ``InvalidArgumentError``."""
+    if not isinstance(topn, (int, np.integer)) or topn < 1:
+        raise InvalidArgumentError(f"topn must be a positive integer, got {topn!r}")
+    return int(topn)
+
+
+def check_restrict(restrict: int | None) -> int | None:
+    """``restrict`` (a number of leading rows) if it is None or positive, else ``InvalidArgumentError``."""
+    if restrict is None:
+        return None
+    if not isinstance(restrict, (int, np.integer)) or restrict < 1:
+        raise InvalidArgumentError(f"restrict must be a positive number of rows, got {restrict!r}")
+    return int(restrict)
+
+
+def as_list(items: Query | Sequence[Query] | None) -> list[Query]:
+    """One query or many as a list: a str or an array is one query, not a sequence of them."""
+    if items is None:
+        return []
+    if isinstance(items, (str, np.ndarray)):
+        return [items]
+    return list(items)
+
+
+class Neighbour(NamedTuple):
+    """One search result: a token, its score (cosine similarity, or the 3CosMul objective) and its row id.
+
+    The row id is what plots, the explorer and your own code index the matrix with, so nobody has
+    to map the token back (``v.matrix[n.row]`` is the neighbour's vector).
+    """
+
+    token: str
+    score: float
+    row: int
+
 
 Method = Literal["cosadd", "cosmul"]
 """How analogy queries combine their words: 3CosAdd (``most_similar``) or 3CosMul (Levy & Goldberg)."""
@@ -74,6 +119,67 @@ def row_norms(matrix: np.ndarray, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.
         block = np.asarray(matrix[start : start + step], dtype=np.float32)  # (rows, dim)
         out[start : start + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
     return out
+
+
+def cosine_scores(matrix: np.ndarray, inv_norms: np.ndarray, unit_query: np.ndarray, stop: int,
+                  chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.ndarray:
+    """Cosine of one unit query with rows ``[0, stop)``, chunk by chunk in float32: shape (stop,)."""
+    dim = matrix.shape[1]
+    out = np.empty(stop, dtype=np.float32)
+    q = np.asarray(unit_query, dtype=np.float32)  # (dim,)
+    step = max(256, chunk_bytes // (4 * dim))
+    for start in range(0, stop, step):
+        end = min(start + step, stop)
+        out[start:end] = (np.asarray(matrix[start:end], dtype=np.float32) @ q) * inv_norms[start:end]
+    return out
+
+
+def unit(vector: np.ndarray) -> np.ndarray:
+    """``vector / |vector|``; a zero vector stays zero (it scores 0 against everything, not NaN)."""
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
+def mean_direction(unit_vectors: np.ndarray, weights: Sequence[float]) -> np.ndarray:
+    """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)``: unit of the weighted mean.
+
+    Shapes: unit_vectors (m, dim), weights (m,) -> (dim,) float32. 3CosAdd uses +1 for positive and
+    -1 for negative words.
+    """
+    mean = np.zeros(unit_vectors.shape[1], dtype=np.float32)
+    for weight, row in zip(weights, unit_vectors):
+        mean += np.float32(weight) * row
+    mean /= np.float32(len(unit_vectors))
+    return unit(mean).astype(np.float32)
+
+
+def cosmul(n_positive: int) -> Combine:
+    """3CosMul (Levy & Goldberg 2014, eq. 4) over similarities of the positive then the negative terms.
+
+    ``prod_p (1+cos)/2 / (prod_n (1+cos)/2 + 1e-6)``; shapes (p + n, rows) -> (1, rows).
+    """
+    def combine(sims: np.ndarray) -> np.ndarray:
+        shifted = (1.0 + sims) / 2.0
+        numer = np.prod(shifted[:n_positive], axis=0)
+        denom = np.prod(shifted[n_positive:], axis=0) + np.float32(1e-6)
+        return (numer / denom)[None, :]
+    return combine
+
+
+def convert(matrix: np.ndarray, dtype: np.dtype,
+            chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> tuple[np.ndarray, int | None]:
+    """``matrix`` as float32/float16 in a new array, chunk by chunk; ``(matrix, None)``, or ``(None, row)``
+    with the first row holding a value beyond ``dtype``'s range (it would become infinity)."""
+    out = np.empty(matrix.shape, dtype=dtype)
+    step = max(1, chunk_bytes // (4 * max(1, matrix.shape[1])))
+    limit = float(np.finfo(dtype).max)
+    for start in range(0, len(matrix), step):
+        block = np.asarray(matrix[start : start + step], dtype=np.float32)  # (rows, dim)
+        too_big = np.abs(block) > limit
+        if too_big.any():
+            return None, start + int(np.flatnonzero(too_big.any(axis=1))[0])
+        out[start : start + step] = block
+    return out, None
 
 
 def top_k(

@@ -14,46 +14,15 @@ benchmarks (``tokvec.evaluate``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple, Protocol, Union
 
 import numpy as np
 
 from . import search
-from .errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
-from .vocab import Vocab
-
-Query = Union[str, np.ndarray]
-"""A token, or a raw vector of length ``dim``."""
-
-
-class Neighbour(NamedTuple):
-    """One search result: a token, its score (cosine similarity, or the 3CosMul objective) and its row id.
-
-    The row id is what plots, the explorer and your own code index the matrix with, so nobody has
-    to map the token back (``v.matrix[n.row]`` is the neighbour's vector).
-    """
-
-    token: str
-    score: float
-    row: int
-
-
-class Tokenizer(Protocol):
-    """What ``Vectors`` needs of a transformer's tokenizer (``formats.hf.Tokenizer`` implements it).
-
-    Rows are found by the raw token strings ``encode`` returns, never by its ids, so a tokenizer
-    stays valid on any subset of the rows (``limit``, ``select``, dropped duplicates or NaN rows).
-    """
-
-    kind: str
-
-    def display(self, token: str) -> str: ...  # a token as a person reads it (``Ġking`` -> `` king``)
-
-    def raw_forms(self, word: str) -> list[str]: ...  # the single-token spellings ``word`` may have
-
-    def encode(self, text: str) -> tuple[list[int], list[str]]: ...  # (ids, raw token strings)
+from .errors import InvalidArgumentError, UnknownTokenError
+from .search import Neighbour as Neighbour
+from .search import Query
+from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
 class Vectors:
@@ -93,8 +62,8 @@ class Vectors:
                 "they must match one to one"
             )
         if check_duplicates and vocab.duplicates().any():
-            vocab, matrix, kept = _drop_duplicates(vocab, matrix, source)
-            norms = None if norms is None else norms[kept]
+            vocab, kept = vocab.deduplicated(f" in {source}" if source else "")
+            matrix, norms = matrix[kept], None if norms is None else norms[kept]
         self.vocab = vocab
         self.matrix = matrix
         self.source = source
@@ -172,10 +141,7 @@ class Vectors:
         """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
         if len(ids) > 1:
             row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
-            if norm:
-                length = np.linalg.norm(row)
-                row = row / length if length > 0 else row
-            return row
+            return search.unit(row) if norm else row
         row = np.array(self.matrix[ids[0]], dtype=np.float32)
         return row * self.inv_norms[ids[0]] if norm else row
 
@@ -185,50 +151,20 @@ class Vectors:
 
     def explain(self, word: str) -> str | None:
         """A note when ``word`` is not a single token (queried as the mean of its pieces), else None."""
-        ids = self._word_ids(word)
-        if len(ids) == 1 and self.vocab.get(word) is not None:
-            return None
-        shown = ", ".join(repr(self.display(self.vocab.token(i))) for i in ids)
-        if len(ids) == 1:
-            return f"{word!r} is the token {shown}"
-        return f"{word!r} is not a single token; queried as the mean of its {len(ids)} pieces: {shown}"
+        return explain(self.vocab, self.tokenizer, word)
 
     def display(self, token: str) -> str:
         """A token as a person should read it (``Ġking`` -> `` king`` for byte-level BPE)."""
         return self.tokenizer.display(token) if self.tokenizer is not None else token
 
     def _word_ids(self, word: str) -> list[int]:
-        i = self.vocab.get(word)
-        if i is not None:
-            return [i]
-        if self.tokenizer is not None:
-            for raw in self.tokenizer.raw_forms(word):
-                i = self.vocab.get(raw)
-                if i is not None:
-                    return [i]
-            _, pieces = self.tokenizer.encode(word)
-            ids = [i for i in map(self.vocab.get, pieces) if i is not None]
-            if ids:
-                return ids
-        raise UnknownTokenError(str(word), len(self), self.vocab.suggest(str(word)))
+        return word_rows(self.vocab, self.tokenizer, word)
 
     def _check_id(self, i: int) -> int:
-        n = len(self)
-        if not -n <= i < n:
-            raise InvalidArgumentError(f"id {i} is out of range: valid ids are 0..{n - 1}")
-        return i % n
+        return self.vocab.row(i)
 
     def _ids(self, keys: Iterable[str | int] | np.ndarray) -> np.ndarray:
-        if isinstance(keys, np.ndarray) and keys.dtype.kind in "iu":
-            ids = keys.astype(np.int64)
-            bad = (ids < -len(self)) | (ids >= len(self))
-            if bad.any():
-                self._check_id(int(ids[bad][0]))
-            return ids % max(1, len(self))
-        return np.array(
-            [self.vocab.index(k) if isinstance(k, str) else self._check_id(int(k)) for k in keys],
-            dtype=np.int64,
-        )
+        return self.vocab.rows(keys)
 
     # -- norms ---------------------------------------------------------------------------------
     @property
@@ -263,7 +199,7 @@ class Vectors:
 
         >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
         """
-        positive, negative = _as_list(positive), _as_list(negative)
+        positive, negative = search.as_list(positive), search.as_list(negative)
         if not positive and not negative:
             raise InvalidArgumentError("most_similar needs at least one positive or negative word")
         query, exclude = self._mean_query(positive, negative)
@@ -294,7 +230,7 @@ class Vectors:
         restrict: int | None = None,
     ) -> list[Neighbour]:
         """3CosMul (Levy & Goldberg 2014, eq. 4): ``prod (1+cos(x,p))/2 / (prod (1+cos(x,n))/2 + 1e-6)``."""
-        positive, negative = _as_list(positive), _as_list(negative)
+        positive, negative = search.as_list(positive), search.as_list(negative)
         if not positive:
             raise InvalidArgumentError("most_similar_cosmul needs at least one positive word")
         terms, exclude = [], []
@@ -302,17 +238,9 @@ class Vectors:
             terms.append(self._unit_query(item))
             if isinstance(item, str):
                 exclude.extend(self._word_ids(item))
-        n_pos = len(positive)
-
-        def combine(sims: np.ndarray) -> np.ndarray:  # sims: (p + n, rows) -> (1, rows)
-            shifted = (1.0 + sims) / 2.0
-            numer = np.prod(shifted[:n_pos], axis=0)
-            denom = np.prod(shifted[n_pos:], axis=0) + np.float32(1e-6)
-            return (numer / denom)[None, :]
-
         ids, scores = search.top_k(
-            self.matrix, self.inv_norms, np.stack(terms), self._check_topn(topn),
-            stop=self._check_restrict(restrict), exclude=[exclude], combine=combine,
+            self.matrix, self.inv_norms, np.stack(terms), search.check_topn(topn),
+            stop=search.check_restrict(restrict), exclude=[exclude], combine=search.cosmul(len(positive)),
         )
         return self._neighbours(ids[0], scores[0])
 
@@ -354,11 +282,11 @@ class Vectors:
                     "restrict cannot be combined with an approximate index (it covers every row); "
                     "build the index on v.limit(N) and query that, or drop restrict"
                 )
-            ids, scores = index.top_k(self, unit_queries, self._check_topn(topn), exclude)
+            ids, scores = index.top_k(self, unit_queries, search.check_topn(topn), exclude)
             return [self._neighbours(i[i >= 0], s[i >= 0]) for i, s in zip(ids, scores)]
         ids, scores = search.top_k(
-            self.matrix, self.inv_norms, unit_queries, self._check_topn(topn),
-            stop=self._check_restrict(restrict), exclude=exclude,
+            self.matrix, self.inv_norms, unit_queries, search.check_topn(topn),
+            stop=search.check_restrict(restrict), exclude=exclude,
         )
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
@@ -371,33 +299,14 @@ class Vectors:
         vec = np.asarray(item, dtype=np.float32).reshape(-1)
         if vec.shape != (self.dim,):
             raise InvalidArgumentError(f"a query vector must have {self.dim} values, got {vec.shape[0]}")
-        norm = np.linalg.norm(vec)
-        return vec / norm if norm > 0 else vec
+        return search.unit(vec)
 
     def _mean_query(self, positive: list[Query], negative: list[Query]) -> tuple[np.ndarray, list[int]]:
         """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` with weights +1/-1."""
-        mean = np.zeros(self.dim, dtype=np.float32)
-        exclude = []
-        for weight, items in ((1.0, positive), (-1.0, negative)):
-            for item in items:
-                mean += np.float32(weight) * self._unit_query(item)
-                if isinstance(item, str):
-                    exclude.extend(self._word_ids(item))
-        mean /= np.float32(len(positive) + len(negative))
-        norm = np.linalg.norm(mean)
-        return (mean / norm if norm > 0 else mean).astype(np.float32), exclude
-
-    def _check_topn(self, topn: int) -> int:
-        if not isinstance(topn, (int, np.integer)) or topn < 1:
-            raise InvalidArgumentError(f"topn must be a positive integer, got {topn!r}")
-        return int(topn)
-
-    def _check_restrict(self, restrict: int | None) -> int | None:
-        if restrict is None:
-            return None
-        if not isinstance(restrict, (int, np.integer)) or restrict < 1:
-            raise InvalidArgumentError(f"restrict must be a positive number of rows, got {restrict!r}")
-        return int(restrict)
+        items = positive + negative
+        weights = [1.0] * len(positive) + [-1.0] * len(negative)
+        exclude = [i for item in items if isinstance(item, str) for i in self._word_ids(item)]
+        return search.mean_direction(np.stack([self._unit_query(q) for q in items]), weights), exclude
 
     # -- pairs and sets ------------------------------------------------------------------------
     def similarity(self, a: str, b: str) -> float:
@@ -418,7 +327,7 @@ class Vectors:
 
         >>> # v.odd_one_out(["breakfast", "cereal", "dinner", "lunch"])  -> "cereal"
         """
-        words = _as_list(words)
+        words = search.as_list(words)
         if len(words) < 2:
             raise InvalidArgumentError("odd_one_out needs at least two words")
         unit = np.stack([self.vector(w, norm=True) for w in words])  # (w, dim)
@@ -439,15 +348,8 @@ class Vectors:
 
     def scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
         """Cosine similarity of a unit vector with every row (or the first ``restrict``): shape (n,)."""
-        stop = len(self) if restrict is None else min(len(self), self._check_restrict(restrict))
-        out = np.empty(stop, dtype=np.float32)
-        q = np.asarray(unit_query, dtype=np.float32)
-        step = max(256, search.DEFAULT_CHUNK_BYTES // (4 * self.dim))
-        for start in range(0, stop, step):
-            end = min(start + step, stop)
-            block = np.asarray(self.matrix[start:end], dtype=np.float32)
-            out[start:end] = (block @ q) * self.inv_norms[start:end]
-        return out
+        stop = len(self) if restrict is None else min(len(self), search.check_restrict(restrict))
+        return search.cosine_scores(self.matrix, self.inv_norms, unit_query, stop)
 
     # -- derived vectors -----------------------------------------------------------------------
     def limit(self, n: int) -> Vectors:
@@ -478,43 +380,14 @@ class Vectors:
             raise InvalidArgumentError(f"dtype must be float32 or float16, got {dtype}")
         if dtype == self.dtype:
             return self
-        matrix = np.empty(self.matrix.shape, dtype=dtype)
-        step = max(1, search.DEFAULT_CHUNK_BYTES // (4 * max(1, self.dim)))
-        limit = float(np.finfo(dtype).max)
-        for start in range(0, len(self), step):
-            block = np.asarray(self.matrix[start : start + step], dtype=np.float32)
-            too_big = np.abs(block) > limit
-            if too_big.any():
-                row = start + int(np.flatnonzero(too_big.any(axis=1))[0])
-                raise InvalidArgumentError(
-                    f"the vector of {self.token(row)!r} (row {row:,}) has values beyond {dtype}'s range "
-                    f"(+-{limit:g}); converting would turn them into infinity. Keep float32, or rescale first"
-                )
-            matrix[start : start + step] = block
+        matrix, bad = search.convert(self.matrix, dtype)
+        if bad is not None:
+            raise InvalidArgumentError(
+                f"the vector of {self.token(bad)!r} (row {bad:,}) has values beyond {dtype}'s range "
+                f"(+-{float(np.finfo(dtype).max):g}); converting would turn them into infinity. "
+                "Keep float32, or rescale first"
+            )
         return self._derive(self.vocab, matrix, None)
-
-
-def _as_list(items: Query | Sequence[Query] | None) -> list[Query]:
-    if items is None:
-        return []
-    if isinstance(items, (str, np.ndarray)):
-        return [items]
-    return list(items)
-
-
-def _drop_duplicates(vocab: Vocab, matrix: np.ndarray, source: str) -> tuple[Vocab, np.ndarray, np.ndarray]:
-    """Keep the first row of each repeated token; warn once with the count."""
-    dup = vocab.duplicates()
-    first = np.flatnonzero(~dup)
-    examples = sorted({vocab.token(int(i)) for i in np.flatnonzero(dup)[:50]})[:5]
-    where = f" in {source}" if source else ""
-    warnings.warn(
-        f"{int(dup.sum()):,} duplicate token rows{where} were dropped, keeping the first occurrence of each "
-        f"(e.g. {', '.join(map(repr, examples))})",
-        TokvecWarning,
-        stacklevel=3,
-    )
-    return vocab.select(first), matrix[first], first
 
 
 __all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]
