@@ -91,10 +91,6 @@ def _cell(value: Cell) -> Text:
     return value if isinstance(value, Text) else Text(value)
 
 
-def bold(value: str) -> Text:
-    return Text(value, style="bold")
-
-
 RIGHT = {"justify": "right"}
 DIM_RIGHT = {"justify": "right", "style": "dim"}
 BOLD = {"style": "bold"}
