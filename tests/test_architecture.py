@@ -2,7 +2,7 @@
 
 Every module of ``src/tokvec`` is parsed (AST, nothing is imported) and its imports become edges of
 a graph: module-level imports, imports inside functions, ``TYPE_CHECKING`` blocks and string
-literals naming a tokvec module (the CLI's lazy command table) all count. The rules:
+literals naming a tokvec submodule (the CLI's lazy command table; the bare word "tokvec" is a name, not an import) all count. The rules:
 
 - the graph has no cycle;
 - a ``_private`` module (or a ``_private`` name) is imported only from inside the package that owns it
@@ -100,7 +100,7 @@ def imports(name: str) -> tuple[list[Import], list[tuple[str, int, bool]]]:
                     ours.append(Import(sub, None, node.lineno, in_function))
                 else:
                     ours.append(Import(target, alias.name, node.lineno, in_function))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known and "." in node.value:
             ours.append(Import(node.value, None, node.lineno, False))  # lazy import by name
     return ours, others
 

@@ -121,6 +121,38 @@ def test_readme_documents_every_command_and_nothing_else():
     from tokvec.cli import app
 
     readme = (Path(__file__).parent.parent / "README.md").read_text()
-    documented = set(re.findall(r"^\| `tokvec ([a-z-]+)", readme, flags=re.M))
+    documented = set(re.findall(r"^### `tokvec ([a-z-]+)`", readme, flags=re.M))
     click_app = typer.main.get_command(app)
     assert documented == set(click_app.commands)
+
+
+def test_tokens_and_messages_print_verbatim(capsys, tmp_path):
+    """Tokens are data: rich markup ([red]x) and emoji codes (:x:) in them print as themselves."""
+    odd = ["[red]x", ":x:", "[bold]b[/bold]", "plain"]
+    path = tmp_path / "odd.tokvec"
+    tokvec.save(tokvec.Vectors(odd, np.array([[1, 0], [0.9, 0.1], [0.8, 0.3], [0, 1]], dtype=np.float32)), path)
+    for args in (["similar", "[red]x", "--topn", "3"], ["lookup", ":x:", "[bold]b[/bold]"], ["info", str(path)],
+                 ["odd-one-out", "[red]x", ":x:", "plain"], ["similarity", "[red]x", ":x:"]):
+        code, out, err = run(capsys, *args, *(["-v", str(path)] if args[0] != "info" else []))
+        assert code == 0, err
+        for token in {t for t in odd if t in args or args[0] in ("similar", "info")} - {"plain"}:
+            assert token in out, (args, token, out)
+    code, _, err = run(capsys, "similar", "[blue]nope", "-v", str(path))
+    assert code == 1 and "'[blue]nope' is not in the vocabulary" in " ".join(err.split())
+
+
+def test_a_command_imports_only_its_group():
+    code = ("import sys, contextlib, io; from tokvec.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): assert main(['similarity', 'cat', 'dog']) == 0\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tokvec.cli.')))\n"
+            "print([m for m in ('torch', 'matplotlib', 'sklearn', 'fastapi', 'uvicorn') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    groups, heavy = proc.stdout.splitlines()
+    assert groups == "['tokvec.cli._app', 'tokvec.cli.query', 'tokvec.cli.render']" and heavy == "[]"
+
+
+def test_help_lists_choices(capsys):
+    code, out, _ = run(capsys, "similar", "--help")
+    assert code == 0 and "[cosadd|cosmul]" in out and "<bool>" not in out and "list[str]" not in out
+    code, out, _ = run(capsys, "plot", "--help")
+    assert code == 0 and "[pca|tsne|umap]" in out

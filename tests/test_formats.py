@@ -93,6 +93,39 @@ def test_native_file_is_valid_safetensors(tmp_path):
     assert bytes(buffer[offsets[-2] : offsets[-1] - 1]).decode() == "9.5"
 
 
+def test_one_table_of_formats():
+    from tokvec.formats import table
+
+    assert tokvec.FORMATS == tuple(f.name for f in table.TABLE) == tuple(WRITABLE)
+    assert table.format_name("bin") == "word2vec-binary" and table.format_name("fasttext") == "word2vec-text"
+    assert table.format_name("safetensors") == "tokvec"
+    with pytest.raises(tokvec.InvalidArgumentError, match="unknown format 'w2x'; use one of tokvec, "):
+        table.format_name("w2x")
+    extensions = [e for f in table.TABLE for e in f.extensions]
+    assert len(extensions) == len(set(extensions)) and set(extensions) == set(EXT.values()) | {".txt"}
+
+
+def test_native_header_is_parsed_once(tmp_path, monkeypatch):
+    from tokvec import _safetensors
+
+    path = tokvec.save(_sample(), tmp_path / "v.tokvec")
+    calls = []
+    real = _safetensors.read_header
+    monkeypatch.setattr(_safetensors, "read_header", lambda *a: calls.append(a) or real(*a))
+    assert len(tokvec.load(path)) == 50
+    assert len(calls) == 1  # sniffed from the first bytes, then handed to the reader
+
+
+def test_builtin_name_opens_as_native_without_sniffing(tmp_path, monkeypatch):
+    from tokvec.formats import registry
+
+    path = tokvec.save(_sample(), tmp_path / "cached.tokvec")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(registry, "resolve", lambda name: path)
+    monkeypatch.setattr(detect, "identify", lambda p: pytest.fail("a builtin's cache file was sniffed"))
+    assert tokvec.load("somebuiltin").metadata["loaded_format"] == "tokvec"
+
+
 def test_native_open_is_lazy_and_mapped(tmp_path):
     path = tokvec.save(_sample(), tmp_path / "v.tokvec")
     v = tokvec.load(path)

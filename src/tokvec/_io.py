@@ -68,4 +68,4 @@ def open_stream(path: str | os.PathLike[str]) -> BinaryIO:
 
 def cache_dir() -> Path:
     """Where tokvec keeps converted builtins and indexes: ``$TOKVEC_HOME`` or ``~/.cache/tokvec``."""
-    return Path(os.environ.get("TOKVEC_HOME") or Path.home() / ".cache" / "tokvec")
+    return Path(os.environ.get("TOKVEC_HOME") or Path.home() / ".cache/tokvec")

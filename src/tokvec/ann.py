@@ -45,7 +45,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import struct
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -54,8 +53,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ._io import atomic_write, cache_dir
-from .errors import FormatError, InvalidArgumentError, MissingDependencyError, TokvecWarning
+from . import _safetensors as st
+from ._io import cache_dir
+from ._optional import require
+from .errors import FormatError, InvalidArgumentError, TokvecWarning
 from .search import DEFAULT_CHUNK_BYTES
 
 if TYPE_CHECKING:
@@ -79,10 +80,12 @@ class Index:
 
     ``effort`` (nprobe for IVF kinds, efSearch for HNSW) may be changed at any time;
     ``tuning`` maps each effort measured at build to its recall@10 on the sampled tuning rows.
+    ``built_for``, the vectors it was just built from, is trusted without computing their checksum.
+    It implements ``search.ApproximateIndex``.
     """
 
     def __init__(self, kind: Kind, faiss_index: Any, rows: int, dim: int, checksum: str,
-                 tuning: dict[int, float]):
+                 tuning: dict[int, float], built_for: Vectors | None = None):
         self.kind = kind
         self.faiss_index = faiss_index
         self.rows = rows
@@ -90,6 +93,8 @@ class Index:
         self.checksum = checksum
         self.tuning = dict(tuning)
         self._verified: weakref.WeakSet[Vectors] = weakref.WeakSet()  # vectors whose checksum matched
+        if built_for is not None:
+            self._verified.add(built_for)
 
     @property
     def effort(self) -> int:
@@ -222,8 +227,7 @@ def build(
     step = max(1, DEFAULT_CHUNK_BYTES // (4 * dim))
     for start in range(0, n, step):
         inner.add(_unit_rows(v, np.arange(start, min(start + step, n))))
-    index = Index(kind, inner, n, dim, checksum(v), {})
-    index._verified.add(v)
+    index = Index(kind, inner, n, dim, checksum(v), {}, built_for=v)
     _tune(v, index, tune_rows, [effort] if effort is not None else efforts, target_recall)
     return index
 
@@ -247,26 +251,17 @@ def save(index: Index, path: str | Path) -> None:
     meta = {"format": FORMAT, "version": VERSION, "kind": index.kind, "rows": str(index.rows),
             "dim": str(index.dim), "checksum": index.checksum, "effort": str(index.effort),
             "tuning": json.dumps({str(e): r for e, r in index.tuning.items()})}
-    header = {"faiss_index": {"dtype": "U8", "shape": [int(data.size)], "data_offsets": [0, int(data.size)]},
-              "__metadata__": meta}
-    blob = json.dumps(header, separators=(",", ":")).encode()
-    blob += b" " * (-len(blob) % 8)
-    with atomic_write(path) as f:
-        f.write(struct.pack("<Q", len(blob)))
-        f.write(blob)
-        f.write(memoryview(data))
+    st.write(path, [st.Entry("faiss_index", np.dtype("u1"), (int(data.size),), [memoryview(data)])], meta)
 
 
 def load(path: str | Path, v: Vectors) -> Index:
     """Read an index written by ``save`` and check it belongs to ``v`` (rows, dim, checksum)."""
-    from .formats.native import read_header
-
     faiss = _faiss()
     path = Path(path)
     if not path.is_file():
         raise FormatError(f"no such index file: {path}; build one with tokvec.ann.build(v) and save it")
-    header, data_start = read_header(path)
-    meta = header.get("__metadata__") or {}
+    header = st.read_header(path)
+    meta = header.metadata
     if meta.get("format") != FORMAT:
         raise FormatError(f"{path} is not a tokvec ANN index (metadata format={meta.get('format')!r}); "
                           "write one with tokvec.ann.save")
@@ -274,7 +269,7 @@ def load(path: str | Path, v: Vectors) -> Index:
         raise FormatError(f"{path} is tokvec ANN index version {meta.get('version')!r}; this tokvec reads "
                           f"version {VERSION}. Rebuild it with tokvec.ann.build(v) or upgrade tokvec")
     try:
-        begin, end = (int(x) for x in header["faiss_index"]["data_offsets"])
+        _, end = (int(x) for x in header.tensors["faiss_index"]["data_offsets"])
         rows, dim, effort = int(meta["rows"]), int(meta["dim"]), int(meta["effort"])
         tuning = {int(e): float(r) for e, r in json.loads(meta["tuning"]).items()}
         kind = meta["kind"]
@@ -282,9 +277,9 @@ def load(path: str | Path, v: Vectors) -> Index:
             raise ValueError(f"unknown kind {kind!r}")
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"{path}: malformed index header ({exc!r}); delete the file and rebuild it") from None
-    if data_start + end > path.stat().st_size:
+    if header.data_start + end > header.size:
         raise FormatError(f"{path} is truncated; delete it and rebuild the index")
-    data = np.fromfile(path, dtype=np.uint8, count=end - begin, offset=data_start + begin)
+    data = st.tensor(header, "faiss_index", mmap=False)
     index = Index(kind, faiss.deserialize_index(data), rows, dim, meta["checksum"], tuning)
     index.effort = effort
     index.check(v)
@@ -317,11 +312,7 @@ def checksum(v: Vectors) -> str:
 
 
 def _faiss() -> Any:
-    try:
-        import faiss
-    except ImportError:
-        raise MissingDependencyError("faiss-cpu", "ann", "approximate search") from None
-    return faiss
+    return require("faiss", "ann", "approximate search", package="faiss-cpu")
 
 
 def _unit_rows(v: Vectors, ids: np.ndarray) -> np.ndarray:

@@ -17,13 +17,24 @@ seconds, to show its embeddings organise (``tokvec train-lm``, ``tokvec watch``)
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from importlib import resources
 
 import numpy as np
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+
+from ._optional import require
+from .errors import MissingDependencyError
+from .formats import load
+from .layers import Embedding, TokenAndPositionEmbedding, lookup_cost, sinusoidal_table
+from .layers import one_hot as make_one_hot
+from .train import Word2VecConfig, train
+from .train.word2vec import initial_weights
+from .vectors import Vectors
 
 SECTIONS: dict[int, tuple[str, str]] = {
     1: ("Why not one-hot?", "one_hot"),
@@ -42,9 +53,6 @@ def _vec(values: np.ndarray, n: int = 6) -> str:
 
 
 def one_hot(console: Console) -> None:
-    from . import load
-    from .layers import one_hot as make_one_hot
-
     words = ["cat", "kitten", "dog", "car"]
     ids = list(range(len(words)))
     vectors = make_one_hot(ids, len(words))
@@ -65,8 +73,6 @@ def one_hot(console: Console) -> None:
 
 
 def pretrained(console: Console) -> None:
-    from . import load
-
     v = load("glove")
     console.print(f"GloVe 6B: {len(v):,} tokens x {v.dim} dimensions, memory-mapped.")
     console.print(f"v['king'] = {_vec(v['king'])}  ({v.dim} values)")
@@ -88,8 +94,6 @@ def pretrained(console: Console) -> None:
 
 
 def layer(console: Console) -> None:
-    from .layers import Embedding
-
     emb = Embedding(6, 3, seed=123)
     ids = [2, 3, 5, 1]
     console.print("Embedding(6, 3, seed=123): a 6 x 3 weight matrix drawn from N(0, 1) "
@@ -99,8 +103,8 @@ def layer(console: Console) -> None:
     out = emb(ids)
     console.print(np.array2string(out, precision=4, suppress_small=True))
     try:
-        import torch
-    except ImportError:
+        torch = require("torch", "torch", "comparing with torch.nn.Embedding")
+    except MissingDependencyError:
         console.print("[dim](install tokvec[torch] to see torch's numbers next to these)[/dim]")
         return
     torch.manual_seed(123)
@@ -114,8 +118,6 @@ def layer(console: Console) -> None:
 
 
 def onehot_cost(console: Console) -> None:
-    from .layers import lookup_cost
-
     small = lookup_cost(6, 3, 4)
     console.print(f"For 4 ids in a 6 x 3 table, one-hot x Linear does {small.onehot_flops} multiply-adds "
                   "(each output value is a 6-term dot product with five zeros); a lookup copies 4 rows.")
@@ -133,8 +135,6 @@ def onehot_cost(console: Console) -> None:
 
 
 def transformer(console: Console) -> None:
-    from . import load
-
     try:
         v = load("minilm")
     except Exception as exc:  # the model package is optional
@@ -157,8 +157,6 @@ def transformer(console: Console) -> None:
 
 
 def positions(console: Console) -> None:
-    from .layers import TokenAndPositionEmbedding, sinusoidal_table
-
     layer = TokenAndPositionEmbedding(vocab_size=6, context_length=4, dim=3, seed=123)
     ids = np.array([[2, 3, 5, 1], [1, 1, 4, 0]])
     out = layer(ids)
@@ -172,13 +170,6 @@ def positions(console: Console) -> None:
 
 
 def learned(console: Console) -> None:
-    import os
-    from importlib import resources
-
-    from .train import Word2VecConfig, train
-    from .train.word2vec import initial_weights
-    from .vectors import Vectors
-
     corpus = resources.files("tokvec") / "data" / DEMO_CORPUS
     config = Word2VecConfig(model="skipgram", dim=50, epochs=5, min_count=3, threads=os.cpu_count() or 2, seed=1)
     console.print("An embedding matrix starts random and is trained. word2vec skip-gram (dim 50, window 5, "

@@ -11,53 +11,54 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
 
-Compressed inputs (gzip, bz2, xz) are read transparently.
+Compressed inputs (gzip, bz2, xz) are read transparently. Each format is one module with one
+``Format`` record (``formats.base``); ``formats.table`` lists them, and ``load``/``save`` only loop
+over that table.
+
+Deliberately left out: the formats' own parsing (their modules) and anything that needs the
+network (builtins ship in packages, ``formats.registry``).
 """
 
 from __future__ import annotations
 
+import gzip
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
+from .._io import atomic_write
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError
 from ..vectors import Vectors
-from . import detect, glove, native, registry, word2vec
-
-Format = Literal["tokvec", "word2vec-binary", "word2vec-text", "glove"]
-FORMATS: tuple[str, ...] = ("tokvec", "word2vec-binary", "word2vec-text", "glove")
-_ALIASES = {"word2vec": "word2vec-binary", "bin": "word2vec-binary", "binary": "word2vec-binary",
-            "text": "word2vec-text", "fasttext": "word2vec-text", "vec": "word2vec-text", "txt": "word2vec-text",
-            "native": "tokvec", "safetensors": "tokvec"}
-_EXTENSIONS = {".tokvec": "tokvec", ".bin": "word2vec-binary", ".vec": "word2vec-text", ".txt": "word2vec-text"}
+from . import detect, hf, native, registry
+from .base import Format
+from .table import FORMATS, TABLE, for_path, format_name, lookup
 
 
-def format_name(fmt: str) -> str:
-    """The canonical name of a format or alias (``"w2v"`` -> ``"word2vec-binary"``); unknown names raise."""
-    name = _ALIASES.get(fmt, fmt)
-    if name not in FORMATS:
-        raise InvalidArgumentError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return name
-
-
-def resolve_path(source: str | os.PathLike[str]) -> Path:
-    """A path for ``source``: an existing file, or the cached file of a builtin name."""
+def _locate(source: str | os.PathLike[str]) -> tuple[Path, Format | None]:
+    """The path for ``source`` and, for a builtin name, its known format (its cache file is native)."""
     path = Path(source)
     if path.exists():
-        return path
+        return path, None
     text = str(source)
     if os.sep in text or "." in Path(text).name:
         raise FormatError(f"no such file: {path}. Check the path, or use a builtin name: "
                           f"{', '.join(registry.names())}")
-    return registry.resolve(text)
+    return registry.resolve(text), native.FORMAT
+
+
+def resolve_path(source: str | os.PathLike[str]) -> Path:
+    """A path for ``source``: an existing file, or the cached file of a builtin name."""
+    return _locate(source)[0]
 
 
 def load(
     source: str | os.PathLike[str],
     *,
-    format: Format | None = None,
+    format: str | None = None,
     limit: int | None = None,
     dtype: str | None = None,
     mmap: bool = True,
@@ -66,6 +67,7 @@ def load(
 ) -> Vectors:
     """Load vectors from a builtin name or a file of any supported format.
 
+    ``format`` is one of ``FORMATS`` or an alias (unset: sniffed from the file's bytes);
     ``limit`` keeps the first N tokens (read no further); ``dtype`` converts to float32/float16;
     ``mmap`` maps ``.tokvec`` files instead of reading them (other formats are parsed into memory);
     ``errors`` is the UTF-8 policy for tokens; ``nonfinite`` says what to do with rows containing
@@ -77,36 +79,26 @@ def load(
     """
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
         raise InvalidArgumentError(f"limit must be a non-negative integer, got {limit!r}")
-    path = resolve_path(source)
+    path, fmt = _locate(source)
     if path.is_dir():  # a Hugging Face model directory: its token-embedding matrix
-        from . import hf
-
         vectors = hf.load_model_dir(path)
         vectors = vectors.limit(limit) if limit is not None else vectors
         return vectors.astype(dtype) if dtype is not None else vectors
-    fmt = format_name(format) if format else detect.sniff(path)
-    if fmt == "tokvec":
-        vectors = native.read(path, limit=limit, mmap=mmap)
-        if vectors.metadata.get("tokenizer_dir"):
-            from . import hf
-
-            hf.attach_tokenizer(vectors)
-    elif fmt == "word2vec-binary":
-        vectors = word2vec.read_binary(path, limit=limit, errors=errors)
-    elif fmt == "word2vec-text":
-        vectors = word2vec.read_text(path, header=True, limit=limit, errors=errors)
-    else:
-        vectors = glove.read(path, limit=limit, errors=errors)
-    vectors.metadata.setdefault("format", fmt)
-    vectors.metadata["loaded_format"] = fmt
-    vectors = _check_finite(vectors, nonfinite, path, header_lines=1 if fmt.startswith("word2vec") else 0,
-                            text=fmt in ("word2vec-text", "glove"))
+    header = None
+    if format:
+        fmt = lookup(format)
+    elif fmt is None:
+        fmt, header = detect.identify(path)
+    vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
+    vectors.metadata.setdefault("format", fmt.name)
+    vectors.metadata["loaded_format"] = fmt.name
+    vectors = _check_finite(vectors, nonfinite, path, fmt)
     if dtype is not None:
         vectors = vectors.astype(dtype)
     return vectors
 
 
-def _check_finite(vectors: Vectors, policy: str, path: Path, header_lines: int, text: bool) -> Vectors:
+def _check_finite(vectors: Vectors, policy: str, path: Path, fmt: Format) -> Vectors:
     if policy not in ("error", "drop", "keep"):
         raise InvalidArgumentError(f"nonfinite must be 'error', 'drop' or 'keep', got {policy!r}")
     if policy == "keep" or len(vectors) == 0:
@@ -120,11 +112,10 @@ def _check_finite(vectors: Vectors, policy: str, path: Path, header_lines: int, 
     if policy == "drop":
         return vectors.select(np.setdiff1d(np.arange(len(vectors)), bad))
     first = int(bad[0])
-    where = f"line {first + 1 + header_lines:,}" if text else f"row {first:,}"
     raise NonFiniteError(
         f"{path}: {bad.size:,} vector(s) contain NaN or infinity, the first is {vectors.token(first)!r} "
-        f"({where}). Pass nonfinite='drop' to skip such rows or nonfinite='keep' to load them as they are "
-        "(CLI: --nonfinite drop)"
+        f"({fmt.where(first)}). Pass nonfinite='drop' to skip such rows or nonfinite='keep' to load them as "
+        "they are (CLI: --nonfinite drop)"
     )
 
 
@@ -132,7 +123,7 @@ def save(
     vectors: Vectors,
     path: str | os.PathLike[str],
     *,
-    format: Format | None = None,
+    format: str | None = None,
     dtype: str | None = None,
 ) -> Path:
     """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
@@ -141,43 +132,22 @@ def save(
     Returns the path written.
     """
     path = Path(path)
-    suffixes = [s for s in path.suffixes if s != ".gz"]
-    if format:
-        fmt = format_name(format)
-    elif suffixes and suffixes[-1] in _EXTENSIONS:
-        fmt = _EXTENSIONS[suffixes[-1]]
-    else:
-        raise InvalidArgumentError(
-            f"cannot tell which format to write from the name {path.name!r}; use an extension "
-            f"({', '.join(_EXTENSIONS)}) or pass format= one of {', '.join(FORMATS)}"
-        )
-    if dtype is not None and fmt != "tokvec":
-        vectors = vectors.astype(dtype)
-    gz = path.suffix == ".gz"
-    if gz and fmt == "tokvec":
-        raise InvalidArgumentError(".tokvec files are memory-mapped and cannot be gzip-compressed; drop '.gz'")
-    target = path.with_suffix("") if gz else path
-    writers = {
-        "tokvec": lambda p: native.write(vectors, p, dtype=dtype),
-        "word2vec-binary": lambda p: word2vec.write_binary(vectors, p),
-        "word2vec-text": lambda p: word2vec.write_text(vectors, p, header=True),
-        "glove": lambda p: glove.write(vectors, p),
-    }
-    if not gz:
-        writers[fmt](path)
+    fmt = lookup(format) if format else for_path(path)
+    if fmt.write is None:
+        raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
+                                   f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+    if path.suffix != ".gz":
+        fmt.write(vectors, path, dtype=dtype)
         return path
-    import gzip
-    import shutil
-    import tempfile
-
-    from .._io import atomic_write
-
+    if fmt.mapped:
+        raise InvalidArgumentError(f"{fmt.extensions[0]} files are memory-mapped and cannot be gzip-compressed; "
+                                   "drop '.gz'")
     with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as tmp:
-        plain = Path(tmp) / target.name
-        writers[fmt](plain)
+        plain = Path(tmp) / path.with_suffix("").name
+        fmt.write(vectors, plain, dtype=dtype)
         with atomic_write(path) as out, open(plain, "rb") as src, gzip.GzipFile(fileobj=out, mode="wb") as z:
             shutil.copyfileobj(src, z, 1 << 20)
     return path
 
 
-__all__ = ["FORMATS", "Format", "load", "save", "resolve_path", "registry"]
+__all__ = ["FORMATS", "Format", "TABLE", "format_name", "load", "lookup", "registry", "resolve_path", "save"]

@@ -1,4 +1,7 @@
-"""Helpers shared by the format modules: opening (compressed) files, decoding tokens, checks."""
+"""Helpers shared by the format modules: opening (compressed) files, decoding tokens, checks.
+
+Deliberately left out: anything one format alone needs (that stays in its module).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,9 @@ import numpy as np
 
 from .._io import decompressor, open_stream
 from ..errors import FormatError
+from ..vocab import Vocab
+
+__all__ = ["check_token_writable", "decode_packed", "is_number", "open_stream", "packed_vocab", "read_buffer"]
 
 
 def read_buffer(path: Path) -> np.ndarray:
@@ -66,10 +72,17 @@ def check_token_writable(token: str, fmt: str, row: int) -> None:
 
 def packed_vocab(packed: np.ndarray, offsets: np.ndarray, errors: str, where: callable):
     """A Vocab over already-packed tokens, validating UTF-8 first (see ``decode_packed``)."""
-    from ..vocab import Vocab
-
     try:
         packed.tobytes().decode("utf-8")
     except UnicodeDecodeError:
         return Vocab(decode_packed(packed, offsets, errors, where))  # raises under errors="strict"
     return Vocab.from_packed(packed, offsets)
+
+
+def is_number(field: bytes) -> bool:
+    """True if ``field`` parses as a float (``b"1e-3"``, ``b"nan"``); the sniffers' test of a value."""
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True

@@ -7,14 +7,17 @@ buffer once, recording where each token and vector starts, then copies the vecto
 packs the tokens (``\\n``-separated) in two more tight loops.
 
 ``scan_reference`` does exactly the same in Python; tests compare the two.
+
+Deliberately left out: parsing the header and judging the result (``word2vec.read_binary``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-OK, TRUNCATED, LONG_TOKEN = 0, 1, 2
-MAX_TOKEN_BYTES = 1 << 16  # a longer "token" means the file is not what its header says
+from ._scan_codes import LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED
+
+__all__ = ["LONG_TOKEN", "MAX_TOKEN_BYTES", "OK", "TRUNCATED", "scan", "scan_reference"]
 
 
 def _compile():

@@ -1,10 +1,13 @@
-"""numba kernels of ``_scan`` (module level, so numba's on-disk cache works across processes)."""
+"""numba kernels of ``_scan`` (module level, so numba's on-disk cache works across processes).
+
+Deliberately left out: allocation and the Python twin (``_scan``); this module imports numba.
+"""
 
 from __future__ import annotations
 
 import numba
 
-from ._scan import LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED  # constants shared with the twin
+from ._scan_codes import LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED  # shared with the Python twin
 
 
 @numba.njit(cache=True, nogil=True)

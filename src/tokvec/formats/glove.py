@@ -1,8 +1,10 @@
 """GloVe text: ``token v1 ... vdim`` per line, no header (dim comes from the first line).
 
-The parser is word2vec text's (``word2vec.read_text`` with ``header=False``); this module only
-names the format. Tokens with spaces (a few in GloVe 840B) are recovered: the last ``dim``
-fields of a line are the values.
+The parser is word2vec text's (``word2vec.TextReader`` without a header); this module only
+names the format and recognises it. Tokens with spaces (a few in GloVe 840B) are recovered: the
+last ``dim`` fields of a line are the values.
+
+Deliberately left out: GloVe's binary training outputs (``vectors.bin`` of the C tool).
 """
 
 from __future__ import annotations
@@ -11,13 +13,26 @@ from pathlib import Path
 
 from ..vectors import Vectors
 from . import word2vec
+from ._common import is_number, open_stream
+from .base import Format
 
 
-def read(path: Path, *, limit: int | None = None, errors: str = "strict") -> Vectors:
+def sniff(path: Path, head: bytes) -> int | None:
+    """The dim if the first line of ``head`` is a token followed by numbers, else None."""
+    fields = head.partition(b"\n")[0].rstrip(b"\r").split()
+    return len(fields) - 1 if len(fields) >= 2 and all(is_number(x) for x in fields[1:]) else None
+
+
+def read(path: Path, header: int | None = None, *, limit: int | None = None, errors: str = "strict",
+         mmap: bool = True) -> Vectors:
     """Read a GloVe text file (optionally compressed)."""
-    return word2vec.read_text(path, header=False, limit=limit, errors=errors, format_name="GloVe text")
+    with open_stream(path) as stream:
+        return word2vec.TextReader(path, limit, errors, header=False).read(stream)
 
 
-def write(vectors: Vectors, path: Path) -> None:
+def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     """Write GloVe text (no header)."""
-    word2vec.write_text(vectors, path, header=False, format_name="GloVe text")
+    word2vec.write_text(vectors, path, header=False, format_name="GloVe text", dtype=dtype)
+
+
+FORMAT = Format("glove", "GloVe text: 'token v1 ... vdim' lines, no header", sniff, read, write, first_line=1)

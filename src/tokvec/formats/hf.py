@@ -24,9 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import FormatError, MissingDependencyError
+from .. import _safetensors as st
+from .._optional import require
+from ..errors import FormatError
 from ..vectors import Vectors
-from .native import read_header
 
 # suffixes of token-embedding tensor names, most specific first
 TOKEN_TENSORS = (
@@ -39,7 +40,7 @@ TOKEN_TENSORS = (
     "shared.weight",  # T5
 )
 POSITION_TENSORS = ("wpe.weight", "embeddings.position_embeddings.weight", "embed_positions.weight")
-_DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "BF16": np.dtype("<u2"), "F64": np.dtype("<f8")}
+FLOAT_DTYPES = ("F32", "F16", "BF16", "F64")  # safetensors dtypes read as float32
 
 
 # -- weights -------------------------------------------------------------------------------------
@@ -58,14 +59,14 @@ def _weight_files(model_dir: Path) -> list[Path]:
     return found
 
 
-def _tensor_names(files: list[Path]) -> dict[str, tuple[Path, dict | None]]:
-    names: dict[str, tuple[Path, dict | None]] = {}
+def _tensor_names(files: list[Path]) -> dict[str, tuple[Path, st.Header | None]]:
+    """Where each tensor is: its file and, for safetensors, the file's parsed header (None: torch)."""
+    names: dict[str, tuple[Path, st.Header | None]] = {}
     for file in files:
         if file.suffix == ".safetensors":
-            header, data_start = read_header(file)
-            for name, info in header.items():
-                if name != "__metadata__":
-                    names[name] = (file, {**info, "data_start": data_start})
+            header = st.read_header(file)
+            for name in header.tensors:
+                names[name] = (file, header)
         else:
             for name in _torch_state(file):
                 names[name] = (file, None)
@@ -80,16 +81,20 @@ def _pick(names: dict, suffixes: tuple[str, ...]) -> str | None:
     return None
 
 
-def _read_tensor(file: Path, info: dict | None, name: str) -> np.ndarray:
-    if info is None:  # PyTorch pickle, via torch
+def _shape(names: dict, name: str) -> tuple[int, ...] | None:
+    header = names[name][1]
+    return None if header is None else tuple(header.tensors[name]["shape"])
+
+
+def _read_tensor(file: Path, header: st.Header | None, name: str) -> np.ndarray:
+    if header is None:  # PyTorch pickle, via torch
         return _torch_state(file)[name].detach().float().numpy()
-    if info["dtype"] not in _DTYPES:
-        raise FormatError(f"{file}: tensor {name!r} has dtype {info['dtype']}, which tokvec cannot read "
-                          f"(supported: {', '.join(_DTYPES)})")
-    begin, _ = info["data_offsets"]
-    raw = np.memmap(file, dtype=_DTYPES[info["dtype"]], mode="r", offset=info["data_start"] + begin,
-                    shape=tuple(info["shape"]))
-    if info["dtype"] == "BF16":  # bfloat16 is the top half of a float32
+    dtype = header.tensors[name].get("dtype")
+    if dtype not in FLOAT_DTYPES:
+        raise FormatError(f"{file}: tensor {name!r} has dtype {dtype}, which tokvec cannot read "
+                          f"(supported: {', '.join(FLOAT_DTYPES)})")
+    raw = st.tensor(header, name)
+    if dtype == "BF16":  # bfloat16 is the top half of a float32
         return (raw.astype(np.uint32) << 16).view(np.float32)
     return np.asarray(raw, dtype=np.float32)
 
@@ -99,10 +104,7 @@ _TORCH_CACHE: dict[Path, dict] = {}
 
 def _torch_state(file: Path) -> dict:
     if file not in _TORCH_CACHE:
-        try:
-            import torch
-        except ImportError:
-            raise MissingDependencyError("torch", "torch", f"reading PyTorch weights ({file.name})") from None
+        torch = require("torch", "torch", f"reading PyTorch weights ({file.name})")
         _TORCH_CACHE[file] = torch.load(file, map_location="cpu", weights_only=True)
     return _TORCH_CACHE[file]
 
@@ -176,11 +178,8 @@ class Tokenizer:
         if not path.exists():
             raise FormatError(f"{self.model_dir} has no tokenizer.json, so text cannot be split into tokens; "
                               "query single tokens instead")
-        try:
-            from tokenizers import Tokenizer as HFTokenizer
-        except ImportError:
-            raise MissingDependencyError("tokenizers", "hf", "splitting text into model tokens") from None
-        backend = HFTokenizer.from_file(str(path))
+        tokenizers = require("tokenizers", "hf", "splitting text into model tokens")
+        backend = tokenizers.Tokenizer.from_file(str(path))
         backend.no_padding()  # some tokenizer.json files pad every encoding to a fixed length
         backend.no_truncation()
         return backend
@@ -262,7 +261,7 @@ def load_model_dir(model_dir: str | Path) -> Vectors:
     names = _tensor_names(_weight_files(model_dir))
     name = _pick(names, TOKEN_TENSORS)
     if name is None:
-        two_d = [n for n, (_, info) in names.items() if info is None or len(info["shape"]) == 2][:8]
+        two_d = [n for n in names if _shape(names, n) is None or len(_shape(names, n)) == 2][:8]
         raise FormatError(
             f"{model_dir}: no token-embedding tensor found (looked for names ending in "
             f"{', '.join(TOKEN_TENSORS)}); 2-D tensors present: {', '.join(two_d) or 'none'}"

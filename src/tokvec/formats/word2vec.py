@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,15 +27,44 @@ from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import Vocab
 from . import _scan
-from ._common import check_token_writable, decode_packed, open_stream, packed_vocab, read_buffer
+from ._common import check_token_writable, decode_packed, is_number, open_stream, packed_vocab, read_buffer
+from .base import Format
 
-_HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
+HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
 _BATCH = 50_000  # text rows parsed per NumPy call
+
+
+class Header(NamedTuple):
+    """A parsed header line: the vector count and dim, and the line's length in bytes (with its newline)."""
+
+    count: int
+    dim: int
+    length: int
+
+
+def sniff_header(path: Path, head: bytes) -> tuple[Header, bool] | None:
+    """``(header, looks_like_text)`` if ``head`` starts with a ``<count> <dim>`` line, else None.
+
+    It looks like text if the next line is a token followed by ``dim`` decimal numbers.
+    """
+    first, newline, rest = head.partition(b"\n")
+    if not HEADER.match(first.rstrip(b"\r")):
+        return None
+    header = Header(*parse_header(first.rstrip(b"\r"), path), len(first) + len(newline))
+    second = rest.split(b"\n", 1)[0].rstrip(b"\r")
+    fields = second.split()
+    if len(fields) >= header.dim + 1 and all(is_number(x) for x in fields[-header.dim:]):
+        try:
+            second.decode("utf-8")
+            return header, True
+        except UnicodeDecodeError:
+            return header, b"\x00" not in second
+    return header, False
 
 
 def parse_header(line: bytes, path: Path) -> tuple[int, int]:
     """``b"3000000 300"`` -> (3000000, 300); a clear error otherwise."""
-    match = _HEADER.match(line)
+    match = HEADER.match(line)
     if not match:
         raise FormatError(
             f"{path}: line 1 should be the header '<count> <dim>', found {line[:80]!r}. "
@@ -47,16 +77,25 @@ def parse_header(line: bytes, path: Path) -> tuple[int, int]:
 
 
 # -- binary -----------------------------------------------------------------------------------
-def read_binary(path: Path, *, limit: int | None = None, errors: str = "strict") -> Vectors:
-    """Read a word2vec binary file (optionally gzip/bz2/xz-compressed)."""
+def sniff_binary(path: Path, head: bytes) -> Header | None:
+    """The header if ``head`` is a word2vec header not followed by a text row."""
+    found = sniff_header(path, head)
+    return found[0] if found and not found[1] else None
+
+
+def read_binary(path: Path, header: Header | None = None, *, limit: int | None = None, errors: str = "strict",
+                mmap: bool = True) -> Vectors:
+    """Read a word2vec binary file (optionally gzip/bz2/xz-compressed); ``header`` as sniffed, if it was."""
     buf = read_buffer(path)
-    newline = bytes(buf[:256]).find(b"\n")
-    if newline < 0:
-        raise FormatError(f"{path}: no header line '<count> <dim>' in the first 256 bytes; "
-                          "is this a word2vec binary file?")
-    count, dim = parse_header(bytes(buf[:newline]), path)
+    if header is None:
+        newline = bytes(buf[:256]).find(b"\n")
+        if newline < 0:
+            raise FormatError(f"{path}: no header line '<count> <dim>' in the first 256 bytes; "
+                              "is this a word2vec binary file?")
+        header = Header(*parse_header(bytes(buf[:newline]), path), newline + 1)
+    count, dim = header.count, header.dim
     wanted = count if limit is None else min(count, limit)
-    vectors, packed, offsets, starts, end, status = _scan.scan(buf, newline + 1, wanted, dim)
+    vectors, packed, offsets, starts, end, status = _scan.scan(buf, header.length, wanted, dim)
     found = len(vectors)
     if status == _scan.TRUNCATED:
         raise FormatError(
@@ -84,8 +123,9 @@ def read_binary(path: Path, *, limit: int | None = None, errors: str = "strict")
     return Vectors(vocab, vectors, source=str(path))
 
 
-def write_binary(vectors: Vectors, path: Path) -> None:
+def write_binary(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     """Write word2vec binary (float32; a ``\\n`` after each vector, as the C tool does)."""
+    vectors = vectors.astype(dtype) if dtype is not None else vectors  # rounds; the file holds float32
     tokens = vectors.tokens
     for row, token in enumerate(tokens):
         check_token_writable(token, "word2vec binary", row)
@@ -103,19 +143,27 @@ def write_binary(vectors: Vectors, path: Path) -> None:
 
 
 # -- text -------------------------------------------------------------------------------------
+def sniff_text(path: Path, head: bytes) -> Header | None:
+    """The header if ``head`` is a word2vec header followed by a text row."""
+    found = sniff_header(path, head)
+    return found[0] if found and found[1] else None
+
+
 def read_text(
-    path: Path, *, header: bool = True, limit: int | None = None, errors: str = "strict",
-    format_name: str = "word2vec text",
+    path: Path, header: Header | None = None, *, limit: int | None = None, errors: str = "strict",
+    mmap: bool = True,
 ) -> Vectors:
-    """Read word2vec/fastText text (``header=True``) or GloVe text (``header=False``)."""
+    """Read word2vec/fastText text; ``header`` as sniffed, if it was."""
     with open_stream(path) as stream:
-        return _TextReader(path, header, limit, errors, format_name).read(stream)
+        return TextReader(path, limit, errors, header=True, known=header).read(stream)
 
 
-class _TextReader:
-    def __init__(self, path: Path, header: bool, limit: int | None, errors: str, format_name: str):
+class TextReader:
+    """Parses ``token v1 ... vdim`` lines after an optional ``<count> <dim>`` header (``known`` if sniffed)."""
+
+    def __init__(self, path: Path, limit: int | None, errors: str, *, header: bool, known: Header | None = None):
         self.path, self.header, self.limit, self.errors = path, header, limit, errors
-        self.format_name = format_name
+        self.known = known
         self.dim = 0
         self.tokens: list[str] = []
         self.blocks: list[np.ndarray] = []
@@ -126,7 +174,8 @@ class _TextReader:
         if self.header:
             first = stream.readline()
             lineno, offset = 1, len(first)
-            count, self.dim = parse_header(first.rstrip(b"\r\n"), self.path)
+            known = self.known
+            count, self.dim = known[:2] if known else parse_header(first.rstrip(b"\r\n"), self.path)
         wanted = count if self.limit is None else (self.limit if count is None else min(count, self.limit))
         batch: list[tuple[int, int, bytes, bytes]] = []  # (line number, byte offset, token, values)
         rows = 0
@@ -195,7 +244,7 @@ class _TextReader:
         for r, (lineno, _, token, values) in enumerate(batch):
             fields = (token + b" " + values).split()  # any whitespace separates fields here
             token, parts = (fields[0], fields[1:]) if fields else (token, [])
-            if len(parts) > dim and not _is_number(parts[0]):
+            if len(parts) > dim and not is_number(parts[0]):
                 # GloVe 840B has a few tokens with spaces: the last `dim` fields are the values
                 token = b" ".join([token, *parts[: len(parts) - dim]])
                 parts = parts[len(parts) - dim :]
@@ -209,7 +258,7 @@ class _TextReader:
             try:
                 out[r] = np.array(parts, dtype=np.float32)
             except ValueError:
-                bad = next(p for p in parts if not _is_number(p))
+                bad = next(p for p in parts if not is_number(p))
                 raise FormatError(
                     f"{self.path}, line {lineno:,}: {bad[:40].decode('utf-8', 'replace')!r} is not a "
                     "number; values must be decimal floats"
@@ -218,16 +267,10 @@ class _TextReader:
         return out, tokens
 
 
-def _is_number(field: bytes) -> bool:
-    try:
-        float(field)
-    except ValueError:
-        return False
-    return True
-
-
-def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name: str = "word2vec text") -> None:
+def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name: str = "word2vec text",
+               dtype: str | None = None) -> None:
     """Write ``token v1 ... vdim`` lines (with a ``count dim`` header unless ``header=False``)."""
+    vectors = vectors.astype(dtype) if dtype is not None else vectors  # float16 values are written exactly
     tokens = vectors.tokens
     for row, token in enumerate(tokens):
         check_token_writable(token, format_name, row)
@@ -247,3 +290,9 @@ def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name
             for r in np.flatnonzero(~same.all(axis=1)):
                 lines[r] = exact % tuple(as_float[r])
             f.write("".join(f"{tokens[start + r]} {lines[r]}\n" for r in range(len(lines))).encode("utf-8"))
+
+
+BINARY = Format("word2vec-binary", "the word2vec C tool's binary file", sniff_binary, read_binary, write_binary,
+                extensions=(".bin",), aliases=("word2vec", "bin", "binary"))
+TEXT = Format("word2vec-text", "word2vec / fastText text with a '<count> <dim>' header", sniff_text, read_text,
+              write_text, extensions=(".vec", ".txt"), aliases=("text", "fasttext", "vec", "txt"), first_line=2)

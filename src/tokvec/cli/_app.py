@@ -1,0 +1,154 @@
+"""The command line's frame: the Typer app, the option types every group shares, and the error policy.
+
+Command groups (``tokvec.cli.query``, ``.convert``, ...) register on :data:`app` with :func:`command`,
+take ``-v/--vectors`` as :data:`VectorsOpt` and ``--json`` as :data:`JsonOpt`, and choose among fixed
+values with :func:`choice` (its choices show in ``--help``; a bad one is a one-line error).
+:func:`invoke` runs the app: a ``TokvecError`` becomes one ``error: ...`` line on stderr and exit code
+1, Ctrl-C exit code 130.
+
+Deliberately left out: which group owns which command (``tokvec.cli`` holds that table and imports
+only the group it needs) and any output (``tokvec.cli.render``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, get_args, get_type_hints
+
+import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+from .. import __version__
+from ..errors import TokvecError
+from ..formats import load
+from ..vectors import Vectors
+from . import render
+
+_TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
+               "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
+
+
+def _type_name(param: Any, ctx: Any) -> str:
+    """``INTEGER``, ``TEXT TEXT TEXT``, ``[a|b]`` for typer's ``<int>``, ``<str,str,str>``, ``<a|b>``."""
+    label = param.display_type(ctx).strip("<>")
+    if label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    if "|" in label:
+        return f"[{label}]"
+    return " ".join(_TYPE_NAMES.get(part, part.upper()) for part in label.split(","))
+
+
+def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
+    """Name values in ``--help`` the way people write them (``INTEGER``, ``[a|b]``), not as Python
+    types (``<int>``, ``<list[str]>``); flags show no value at all."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.metavar is None:
+            param.metavar = "" if param.is_flag or param.count else _type_name(param, ctx)
+        elif isinstance(param, TyperArgument):
+            shown = _type_name(param, ctx) + ("..." if param.nargs != 1 else "")
+            param.display_type_rich = lambda ctx, shown=shown: shown
+    return params
+
+
+class Command(TyperCommand):
+    """A Typer command with plain value names in its help (see ``_plain_metavars``)."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx), ctx)
+
+
+class Group(TyperGroup):
+    """The ``tokvec`` group, with plain value names in its help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx), ctx)
+
+
+app = typer.Typer(
+    name="tokvec",
+    help="Token embeddings made concrete: load, query, convert, import transformer token matrices. "
+    "Vectors default to the builtin GloVe 6B 50d.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    cls=Group,
+)
+
+
+def command(name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``@app.command(name)`` with tokvec's help rendering."""
+    return app.command(name, cls=Command)
+
+
+def choice(option: str, choices: Sequence[str]) -> Callable[[str | None], str | None]:
+    """A callback accepting one of ``choices`` for ``option``; anything else is a one-line error."""
+
+    def check(value: str | None) -> str | None:
+        if value is not None and value not in choices:
+            listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+            raise TokvecError(f"unknown {option} {value!r}; use {listed}")
+        return value
+
+    return check
+
+
+def one_of(values: Sequence[str]) -> str:
+    """The ``--help`` metavar of a choice: ``[a|b|c]``."""
+    return "[" + "|".join(values) + "]"
+
+
+def literal_values(owner: object, name: str) -> tuple[str, ...]:
+    """The values of the ``Literal`` annotating ``name`` of a function or dataclass (its one source)."""
+    return get_args(get_type_hints(owner)[name])
+
+
+def choices(option: str, values: Sequence[str], help: str, *names: str) -> Any:
+    """A ``typer.Option`` taking one of ``values``, listed in ``--help`` as ``[a|b|c]``."""
+    return typer.Option(*(names or (option,)), help=help, metavar=one_of(values), callback=choice(option, values))
+
+
+DTYPES = ("float32", "float16")
+
+
+VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", metavar="PATH|NAME",
+                                         help="Vector file path or builtin name (glove).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
+TopnOpt = Annotated[int, typer.Option("--topn", "-n", min=1, help="How many results.")]
+RestrictOpt = Annotated[
+    int | None, typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
+]
+
+
+def load_vectors(name: str) -> Vectors:
+    """The vectors a command works on: a path or a builtin name."""
+    return load(name)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        render.line(f"tokvec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Token embeddings made concrete: load, query, convert."""
+
+
+def invoke(argv: list[str] | None) -> int:
+    """Run the app on ``argv``: tokvec errors become one line and exit code 1, Ctrl-C exit code 130."""
+    try:
+        app(args=argv, prog_name="tokvec")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    except TokvecError as exc:
+        render.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        render.error_line("interrupted")
+        return 130
+    return 0

@@ -1,0 +1,257 @@
+"""Commands that query one vector set: info, similar, analogy, similarity, distance, odd-one-out, lookup, tokens.
+
+Each loads ``-v/--vectors`` (default ``glove``), asks ``Vectors`` one question and prints the answer
+through ``tokvec.cli.render`` (``--json`` for machine-readable output). Words that are not single
+tokens (a transformer vocabulary) are queried as ``Vectors`` does and a note says how.
+
+Deliberately left out: the search itself (``tokvec.vectors``, ``tokvec.search``, ``tokvec.ann``) and
+whole-benchmark evaluation (``tokvec.cli.evaluate``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from .. import ann
+from ..errors import TokvecError
+from ..search import METHODS, Neighbour
+from ..vectors import Vectors
+from . import render
+from ._app import JsonOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors
+
+MethodOpt = Annotated[str, choices("--method", METHODS, "cosadd (mean of unit vectors, 3CosAdd) or cosmul (3CosMul).")]
+
+
+def _notes(v: Vectors, words: list[str]) -> list[str]:
+    """Lines saying how words that are not single tokens were queried."""
+    return [note for note in (v.explain(w) for w in words) if note]
+
+
+def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
+    return [n._replace(token=v.display(n.token)) for n in results]
+
+
+@command()
+def info(
+    vectors: Annotated[str | None, typer.Argument(metavar="PATH|NAME", help="Vector file path or builtin name.")]
+    = None,
+    vectors_opt: Annotated[str | None, typer.Option("--vectors", "-v", metavar="PATH|NAME",
+                                                    help="Same as the argument.")] = None,
+    sample: Annotated[int, typer.Option(help="How many leading tokens to show.")] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Size, dim, dtype, format, norms and sample tokens of a vector set."""
+    name = vectors or vectors_opt or "glove"
+    start = time.perf_counter()
+    v = load_vectors(name)
+    opened = time.perf_counter() - start
+    norms = v.norms
+    data = {
+        "name": name,
+        "source": v.source,
+        "format": v.metadata.get("loaded_format", ""),
+        "tokens": len(v),
+        "dim": v.dim,
+        "dtype": str(v.dtype),
+        "memory_mapped": isinstance(v.matrix, np.memmap),
+        "matrix_bytes": int(v.matrix.nbytes),
+        "has_counts": v.counts is not None,
+        "norms": {"min": float(norms.min()), "mean": float(norms.mean()), "max": float(norms.max())}
+        if len(v) else None,
+        "sample_tokens": [v.token(i) for i in range(min(sample, len(v)))],
+        "open_seconds": round(opened, 4),
+    }
+    if as_json:
+        render.emit_json(data)
+        return
+    rows = [(key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
+            for key, value in ((k, data[k]) for k in ("source", "format", "tokens", "dim", "dtype", "memory_mapped",
+                                                      "matrix_bytes", "has_counts"))]
+    if data["norms"]:
+        n = data["norms"]
+        rows.append(("norms", f"min {n['min']:.3f}  mean {n['mean']:.3f}  max {n['max']:.3f}"))
+    rows += [("first tokens", " ".join(data["sample_tokens"])), ("opened in", f"{opened * 1000:.1f} ms")]
+    render.key_values(name, rows)
+
+
+@command()
+def similar(
+    words: Annotated[list[str], typer.Argument(metavar="WORD", help="Positive words (their mean is the query).")],
+    neg: Annotated[list[str] | None, typer.Option("--neg", metavar="WORD", help="Negative word (repeatable).")]
+    = None,
+    topn: TopnOpt = 10,
+    restrict: RestrictOpt = None,
+    method: MethodOpt = "cosadd",
+    approximate: Annotated[bool, typer.Option(
+        "--approximate", help="Search a faiss IVF index (extra: ann) instead of every row; the index is "
+        "built on first use (recall@10 >= 0.95) and cached in $TOKVEC_HOME/ann.")] = False,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Nearest neighbours of WORDS (minus --neg words), query words excluded."""
+    v = load_vectors(vectors)
+    negative = neg or []
+    notes: list[str] = []
+    if method == "cosmul":
+        if approximate:
+            raise TokvecError("--approximate works with --method cosadd only (3CosMul is not a nearest-neighbour "
+                              "query); drop one of them")
+        results = v.most_similar_cosmul(positive=words, negative=negative, topn=topn, restrict=restrict)
+    else:
+        index = _ann_index(v, notes) if approximate else None
+        results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict, index=index)
+    notes += _notes(v, words + negative)
+    if as_json:
+        render.emit_json({"positive": words, "negative": negative, "method": method,
+                          "results": render.neighbours_json(results), "notes": notes})
+        return
+    render.notes(notes)
+    title = " + ".join(words) + "".join(f" - {w}" for w in negative)
+    render.neighbours(f"most similar to {title}", _shown(v, results))
+
+
+def _ann_index(v: Vectors, notes: list[str]) -> ann.Index:
+    """The cached approximate index of ``v``, built and saved on first use; says which in ``notes``."""
+    path = ann.cache_path(v)
+    if path.exists():
+        index = ann.load(path, v)
+        notes.append(f"approximate: {index.describe()}, cached at {path}")
+        return index
+    render.status(f"building an approximate index for {len(v):,} vectors (once)...")
+    start = time.perf_counter()
+    index = ann.build(v)
+    ann.save(index, path)
+    notes.append(f"approximate: built an {index.describe()} in {time.perf_counter() - start:.1f} s, cached at {path}")
+    return index
+
+
+@command()
+def analogy(
+    a: Annotated[str, typer.Argument(help="A, in 'A is to B as C is to ?'")],
+    b: Annotated[str, typer.Argument(help="B")],
+    c: Annotated[str, typer.Argument(help="C")],
+    topn: TopnOpt = 5,
+    restrict: RestrictOpt = None,
+    method: MethodOpt = "cosadd",
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """A is to B as C is to ?  (e.g. man king woman -> queen)."""
+    v = load_vectors(vectors)
+    results = v.analogy(a, b, c, topn=topn, method=method, restrict=restrict)  # type: ignore[arg-type]
+    notes = _notes(v, [a, b, c])
+    if as_json:
+        render.emit_json({"a": a, "b": b, "c": c, "method": method, "results": render.neighbours_json(results),
+                          "notes": notes})
+        return
+    render.notes(notes)
+    render.neighbours(f"{a} : {b} :: {c} : ?   ({b} - {a} + {c}, {method})", _shown(v, results))
+
+
+@command()
+def similarity(word1: str, word2: str, vectors: VectorsOpt = "glove", as_json: JsonOpt = False) -> None:
+    """Cosine similarity of two words."""
+    v = load_vectors(vectors)
+    value = v.similarity(word1, word2)
+    if as_json:
+        render.emit_json({"word1": word1, "word2": word2, "similarity": value})
+    else:
+        render.line(f"cosine similarity({word1}, {word2}) = ", (f"{value:.4f}", "bold"))
+
+
+@command()
+def distance(
+    word1: str,
+    word2: str,
+    cosine: Annotated[bool, typer.Option("--cosine", help="Cosine distance (1 - similarity) instead.")] = False,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Euclidean distance (norm of the difference) of two words, or --cosine distance."""
+    v = load_vectors(vectors)
+    value = v.cosine_distance(word1, word2) if cosine else v.distance(word1, word2)
+    kind = "cosine" if cosine else "euclidean"
+    if as_json:
+        render.emit_json({"word1": word1, "word2": word2, "kind": kind, "distance": value})
+    else:
+        label = "1 - cos" if cosine else "||a - b||"
+        render.line(f"{kind} distance({word1}, {word2}) = {label} = ", (f"{value:.4f}", "bold"))
+
+
+@command("odd-one-out")
+def odd_one_out(
+    words: Annotated[list[str], typer.Argument(metavar="WORD", help="At least two words.")],
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """The word that fits least with the others."""
+    v = load_vectors(vectors)
+    odd = v.odd_one_out(words)
+    if as_json:
+        render.emit_json({"words": words, "odd_one_out": odd})
+    else:
+        render.line(f"odd one out of {' '.join(words)}: ", (odd, "bold"))
+
+
+@command()
+def lookup(
+    keys: Annotated[list[str], typer.Argument(metavar="KEY", help="Tokens, or row ids with --ids.")],
+    ids: Annotated[bool, typer.Option("--ids", help="Treat the arguments as row ids.")] = False,
+    values: Annotated[int, typer.Option(help="How many leading values to print per row (0 = all).")] = 8,
+    vectors: VectorsOpt = "glove",
+    as_json: JsonOpt = False,
+) -> None:
+    """Rows of the embedding matrix, by token or by id."""
+    v = load_vectors(vectors)
+    if ids:
+        try:
+            rows = [int(k) for k in keys]
+        except ValueError:
+            raise TokvecError(f"--ids needs integers, got {' '.join(keys)}") from None
+    else:
+        rows = [v.index(k) for k in keys]
+    matrix = v[np.array(rows, dtype=np.int64)]
+    if as_json:
+        render.emit_json([{"id": r, "token": v.token(r), "vector": matrix[i].tolist()} for i, r in enumerate(rows)])
+        return
+    shown = v.dim if values <= 0 else min(values, v.dim)
+    render.table(f"rows of the {len(v):,} x {v.dim} matrix",
+                 [("id", render.RIGHT), ("token", render.BOLD), f"vector[:{shown}]" if shown < v.dim else "vector"],
+                 ([str(r), v.token(r), " ".join(f"{x:+.3f}" for x in matrix[i, :shown])
+                   + (" ..." if shown < v.dim else "")] for i, r in enumerate(rows)))
+
+
+@command()
+def tokens(
+    text: Annotated[str, typer.Argument(help="Text to split into the model's tokens.")],
+    model: Annotated[str, typer.Option("--model", "-m", "--vectors", "-v", metavar="PATH|NAME",
+                                       help="Transformer vectors: builtin name (minilm), model dir or .tokvec.")]
+    = "minilm",
+    values: Annotated[int, typer.Option(help="How many leading values of each row to print.")] = 6,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows."""
+    v = load_vectors(model)
+    if v.tokenizer is None:
+        raise TokvecError(f"{model!r} has no tokenizer (it is a word-vector file); use a transformer such as "
+                          "minilm or a Hugging Face model directory")
+    ids, raw = v.tokenizer.encode(text)
+    rows = v[np.array(ids, dtype=np.int64)] if ids else np.zeros((0, v.dim), np.float32)
+    if as_json:
+        render.emit_json([{"id": i, "token": t, "readable": v.display(t), "vector": rows[k].tolist()}
+                          for k, (i, t) in enumerate(zip(ids, raw))])
+        return
+
+    def label(t: str) -> str:
+        shown = v.display(t)
+        return t if shown == t else f"{shown!r} ({t})"
+
+    render.table(f"{len(ids)} tokens of {text!r} ({len(v):,} x {v.dim} token matrix)",
+                 [("#", render.DIM_RIGHT), ("token", render.BOLD), ("id", render.RIGHT),
+                  f"row[:{min(values, v.dim)}]"],
+                 ([str(k), label(t), str(i), " ".join(f"{x:+.3f}" for x in rows[k, :values]) + " ..."]
+                  for k, (i, t) in enumerate(zip(ids, raw))))

@@ -1,0 +1,83 @@
+"""The ``train`` command: word2vec (skip-gram or CBOW, negative sampling) on text files.
+
+Prints the loss per epoch and writes the vectors in the format the output name asks for (``.tokvec``
+keeps the counts); Ctrl-C writes a checkpoint that ``--resume`` continues from.
+
+Deliberately left out: the training (``tokvec.train.word2vec``) and the tiny GPT
+(``tokvec.cli.train_lm``, which needs torch; this module does not).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import TokvecError
+from ..formats import FORMATS, format_name, save
+from ..train.word2vec import Word2VecConfig
+from ..train.word2vec import train as train_word2vec
+from . import render
+from ._app import JsonOpt, command, literal_values, one_of
+
+CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Word2VecConfig))
+SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
+
+
+@command()
+def train(
+    ctx: typer.Context,
+    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
+                                                 help="Text files: one sentence per line, whitespace-separated tokens.")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
+                                         help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],
+    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")), help="Architecture.")] = "cbow",
+    dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
+    window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
+    negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
+    min_count: Annotated[int, typer.Option(help="Drop tokens rarer than this.")] = 5,
+    max_vocab: Annotated[int | None, typer.Option(help="Keep at most the N most frequent tokens.")] = None,
+    epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
+    sample: Annotated[float, typer.Option(help="Subsampling threshold for frequent words (0: off).")] = 1e-3,
+    alpha: Annotated[float, typer.Option(help="Initial learning rate (decays linearly to 0.0001).")] = 0.025,
+    threads: Annotated[int, typer.Option(help="Worker threads (1: bit-reproducible).")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    checkpoint_every: Annotated[float | None, typer.Option(metavar="MIN",
+                                                           help="Write a checkpoint every MIN minutes.")] = None,
+    checkpoint: Annotated[Path | None, typer.Option(help="Checkpoint file (default: OUTPUT.ckpt.npz).")] = None,
+    resume: Annotated[Path | None, typer.Option(metavar="CKPT",
+                                                help="Continue from a checkpoint (its settings are used).")] = None,
+    to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
+                                           help=f"Output format: {', '.join(FORMATS)} (default: from the extension).")] = None,
+    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(train_word2vec, "errors")),
+                                        help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint."""
+    if to is not None:
+        format_name(to)
+    elif not any(s in SUFFIXES for s in output.suffixes):
+        raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
+                          f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
+    settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
+    config = None if resume is not None else Word2VecConfig(**settings, min_alpha=min(0.0001, alpha))
+    ckpt = checkpoint if checkpoint is not None else output.with_name(output.name + ".ckpt.npz")
+    result = train_word2vec([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,
+                            resume=resume, progress=not quiet and not as_json, errors=errors)  # type: ignore[arg-type]
+    written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
+    if as_json:
+        render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
+                          "model": result.config.model, "epoch_loss": result.epoch_loss,
+                          "words_per_second": round(result.words_per_second), "effective_words": result.effective_words,
+                          "seconds": round(result.seconds, 3), "replaced_bytes": result.replaced_bytes})
+        return
+    render.table(f"{result.config.model} loss", [("epoch", render.RIGHT), ("mean loss", render.RIGHT)],
+                 ([str(e), f"{loss:.4f}"] for e, loss in enumerate(result.epoch_loss, 1)))
+    if result.replaced_bytes:
+        render.line((f"note: {result.replaced_bytes:,} non-UTF-8 bytes were replaced by U+FFFD "
+                     "(--errors strict rejects them)", "yellow"))
+    render.line(f"wrote {written} ({len(result.vectors):,} x {result.vectors.dim}); "
+                f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")

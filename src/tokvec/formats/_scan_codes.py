@@ -1,0 +1,10 @@
+"""Status codes and limits shared by the word2vec binary scanner (``_scan``) and its numba kernels.
+
+A module of its own so that ``_scan`` (which imports the kernels where they first run) and
+``_scan_kernels`` (compiled by numba) both import it and not each other.
+
+Deliberately left out: everything else of the scanner.
+"""
+
+OK, TRUNCATED, LONG_TOKEN = 0, 1, 2
+MAX_TOKEN_BYTES = 1 << 16  # a longer "token" means the file is not what its header says
