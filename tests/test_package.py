@@ -22,3 +22,10 @@ def test_public_api():
     assert set(tokvec.__all__) >= {"Vectors", "load", "save", "UnknownTokenError", "__version__"}
     for name in tokvec.__all__:
         assert getattr(tokvec, name) is not None
+
+
+def test_lm_config_and_the_train_lm_command_load_without_torch():
+    code = ("import sys, tokvec.train.lm, tokvec.cli.train_lm; from tokvec.train.lm import LMConfig; LMConfig();"
+            "print('torch' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"

@@ -18,8 +18,8 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import TokvecError
-from ..train.lm import LMConfig, LMResult
-from ..train.lm import train_lm as run_training
+from ..train import lm
+from ..train.lm import LMConfig
 from ..train.lm.data import end_token_id
 from . import render
 from ._app import JsonOpt, command, literal_values, one_of
@@ -78,13 +78,13 @@ def train_lm(
         raise TokvecError(f"--resume continues with the checkpoint's own settings; drop {options} (to train "
                           "differently, start a new run)")
     config = None if resume is not None else LMConfig(**{**settings, "min_lr": lr / 10, "warmup": min(warmup, steps)})
-    result = run_training([str(p) for p in corpus], config, out_dir=output, snapshots=snapshots, tokenizer=tokenizer,
+    result = lm.train_lm([str(p) for p in corpus], config, out_dir=output, snapshots=snapshots, tokenizer=tokenizer,
                           resume=resume, threads=threads, progress=not quiet and not as_json)
     if result.rank == 0:
         _report(result, sample, as_json)
 
 
-def _report(result: LMResult, sample: str, as_json: bool) -> None:
+def _report(result: lm.LMResult, sample: str, as_json: bool) -> None:
     info: dict[str, Any] = result.summary()
     text = ""
     if sample:

@@ -12,7 +12,9 @@ Laid out like nanoGPT, one module per concern:
 - ``trainer``: ``train_lm``, the loop (AdamW, warm-up + cosine schedule, clipping, evaluation,
   snapshots, checkpoints, Ctrl-C and resume) and ``LMResult``.
 
-Importing this package imports torch (``tokvec[lm]``). Scale out with
+Importing this package is light: ``LMConfig`` and the data helpers need no torch, and the names
+that do (``TinyGPT``, ``train_lm``, ``LMResult``, checkpoints) import their module, and torch
+(``tokvec[lm]``), when first used, so ``tokvec --help`` stays fast. Scale out with
 ``torchrun --nproc_per_node=N -m tokvec train-lm ...``: the global batch is ``batch_size x processes``,
 rank 0 writes, and at the end the ranks compare a SHA-256 of their weights (``ranks_identical``).
 
@@ -20,13 +22,32 @@ Deliberately left out: gradient accumulation, mixed precision, KV-cached generat
 FSDP/tensor parallelism (a model this size fits anywhere).
 """
 
-from ...errors import CheckpointError
-from .checkpoint import embedding_vectors, load_checkpoint, save_checkpoint, snapshot_name, weights_digest
-from .config import LMConfig
-from .data import CorpusTooSmallError
-from .model import TinyGPT
-from .trainer import LMResult, TrainingStopped, learning_rate, train_lm
+from __future__ import annotations
 
-__all__ = ["CheckpointError", "CorpusTooSmallError", "LMConfig", "LMResult", "TinyGPT", "TrainingStopped",
-           "embedding_vectors", "learning_rate", "load_checkpoint", "save_checkpoint", "snapshot_name", "train_lm",
-           "weights_digest"]
+import importlib
+
+from ...errors import CheckpointError as CheckpointError
+from .config import LMConfig as LMConfig
+from .data import CorpusTooSmallError as CorpusTooSmallError
+
+_NEED_TORCH = {  # name -> the module that defines it (imported, with torch, on first use)
+    "TinyGPT": "tokvec.train.lm.model",
+    "LMResult": "tokvec.train.lm.trainer",
+    "TrainingStopped": "tokvec.train.lm.trainer",
+    "learning_rate": "tokvec.train.lm.trainer",
+    "train_lm": "tokvec.train.lm.trainer",
+    "embedding_vectors": "tokvec.train.lm.checkpoint",
+    "load_checkpoint": "tokvec.train.lm.checkpoint",
+    "save_checkpoint": "tokvec.train.lm.checkpoint",
+    "snapshot_name": "tokvec.train.lm.checkpoint",
+    "weights_digest": "tokvec.train.lm.checkpoint",
+}
+
+
+def __getattr__(name: str):
+    if name in _NEED_TORCH:
+        return getattr(importlib.import_module(_NEED_TORCH[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CheckpointError", "CorpusTooSmallError", "LMConfig", *_NEED_TORCH]
