@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.search", "tokvec.layers", "tokvec._io", "tokvec._optional", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec",
-           "tokvec.watch", "tokvec.train.lm.data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
+           "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm", "tokvec.train._common", "tokvec.ann"]
 NEEDS = {"tokvec.train.lm": "torch", "tokvec.ann": "faiss"}
 
 
