@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import search
 from ..errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
-from ..vectors import Vectors
+from ..vectors import Neighbour, Vectors
 from .projection import Method, fit_pca, project
 from .scene import Arrow, Role, Scene
 
@@ -58,6 +58,12 @@ class _Points:
         self.labels.append(token_label(self.v, self.v.token(int(i))))
         self.groups.append(group)
         self.roles.append(role)
+
+    def add_neighbours(self, found: Sequence[Neighbour], k: int, group: str, role: Role) -> None:
+        """The first ``k`` of ``found`` that are not plotted yet."""
+        fresh = [n.row for n in found if n.row not in self.seen][:k]
+        for i in fresh:
+            self.add_id(i, group, role)
 
     def matrix(self) -> np.ndarray:
         return np.stack(self.rows).astype(np.float32) if self.rows else np.zeros((0, self.v.dim), np.float32)
@@ -114,15 +120,7 @@ def projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top: 
     if neighbours and words:
         results = v.most_similar_batch(words, topn=neighbours + len(words))
         for word, found in zip(words, results):
-            kept = 0
-            for n in found:
-                i = n.row
-                if kept == neighbours:
-                    break
-                if i in points.seen:
-                    continue
-                points.add_id(i, word, "neighbour")
-                kept += 1
+            points.add_neighbours(found, neighbours, word, "neighbour")
     if top:
         # word-vector files list tokens by frequency; a transformer vocabulary does not
         frequent = f"{top:,} most frequent" if v.counts is not None or v.tokenizer is None else f"first {top:,}"
@@ -163,14 +161,7 @@ def analogy_scene(v: Vectors, a: str, b: str, c: str, *, neighbours: int, words:
     pca = fit_pca(four, 2)
     if neighbours:
         for found in v.most_similar_batch([a, b, c, d], topn=neighbours + 4):
-            kept = 0
-            for n in found:
-                i = n.row
-                if kept == neighbours:
-                    break
-                if i not in points.seen:
-                    points.add_id(i, "nearest neighbours", "context")
-                    kept += 1
+            points.add_neighbours(found, neighbours, "nearest neighbours", "context")
     for word in known_words(v, words, skip_missing):
         i = _single_id(v, word)
         if i is None or i not in points.seen:
