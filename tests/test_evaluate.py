@@ -194,9 +194,14 @@ def test_p_value_matches_scipy(r, n):
 
 def test_docstring_examples_hold():
     import doctest
+    import importlib
 
-    result = doctest.testmod(ev, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0 and result.attempted >= 8
+    failed = attempted = 0
+    for name in ("", ".datasets", ".statistics", ".protocol", ".similarity", ".analogy"):
+        module = importlib.import_module("tokvec.evaluate" + name)
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+        failed, attempted = failed + result.failed, attempted + result.attempted
+    assert failed == 0 and attempted >= 8
 
 
 def test_degenerate_correlations():

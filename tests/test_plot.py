@@ -15,6 +15,7 @@ import tokvec
 from tokvec import InvalidArgumentError, TokvecWarning, UnknownTokenError, Vectors
 from tokvec import plot as plots
 from tokvec.cli import main
+from tokvec.plot import views
 from tokvec.plot._labels import place_labels
 from tokvec.plot.projection import fit_pca, project
 
@@ -151,7 +152,7 @@ def test_labels_keep_off_markers_and_stop_at_max_optional():
 
 # -- what the scenes contain -------------------------------------------------------------------------
 def test_projection_with_neighbours_groups_points_by_word(glove):
-    scene = plots._projection_scene(glove, ["cat", "king"], neighbours=4, top=0, method="pca", dim=2, seed=0,
+    scene = views.projection_scene(glove, ["cat", "king"], neighbours=4, top=0, method="pca", dim=2, seed=0,
                                     skip_missing=False, hover=False)
     assert scene.coords.shape == (10, 2)
     assert scene.labels[:2] == ["cat", "king"] and scene.roles[:2] == ["word", "word"]
@@ -164,16 +165,16 @@ def test_projection_with_neighbours_groups_points_by_word(glove):
 
 def test_top_tokens_follow_counts_when_there_are_counts(toy):
     counted = Vectors(toy.tokens, toy.matrix, counts=[5, 50, 20, 1])
-    scene = plots._projection_scene(counted, [], neighbours=0, top=3, method="pca", dim=2, seed=0,
+    scene = views.projection_scene(counted, [], neighbours=0, top=3, method="pca", dim=2, seed=0,
                                     skip_missing=False, hover=False)
     assert scene.labels == ["kitten", "dog", "cat"]
-    scene = plots._projection_scene(toy, [], neighbours=0, top=3, method="pca", dim=2, seed=0, skip_missing=False,
+    scene = views.projection_scene(toy, [], neighbours=0, top=3, method="pca", dim=2, seed=0, skip_missing=False,
                                     hover=False)
     assert scene.labels == ["cat", "kitten", "dog"]  # no counts: the first rows
 
 
 def test_analogy_scene_is_a_linear_projection_with_the_answer(glove):
-    scene = plots._analogy_scene(glove, "man", "king", "woman", neighbours=2, words=["prince"], skip_missing=False,
+    scene = views.analogy_scene(glove, "man", "king", "woman", neighbours=2, words=["prince"], skip_missing=False,
                                  hover=False)
     assert scene.labels[:4] == ["man", "king", "woman", "queen"] and scene.roles[3] == "answer"
     assert "queen" in scene.title and scene.roles[-1] == "target"
@@ -186,14 +187,14 @@ def test_analogy_scene_is_a_linear_projection_with_the_answer(glove):
 
 def test_heatmap_scene_is_the_cosine_matrix(glove):
     words = ["cat", "dog", "car"]
-    scene = plots._heatmap_scene(glove, words, skip_missing=False)
+    scene = views.heatmap_scene(glove, words, skip_missing=False)
     expected = [[glove.similarity(a, b) for b in words] for a in words]
     np.testing.assert_allclose(scene.matrix, expected, atol=1e-6)
     assert scene.labels == words
 
 
 def test_direction_scene_places_words_by_cosine_with_each_direction(glove):
-    scene = plots._direction_scene(glove, ["boy", "girl"], ("man", "woman"), ("small", "big"), skip_missing=False,
+    scene = views.direction_scene(glove, ["boy", "girl"], ("man", "woman"), ("small", "big"), skip_missing=False,
                                    hover=False)
     d = glove.vector("woman", norm=True).astype(np.float64) - glove.vector("man", norm=True)
     expected_x = glove.vector("girl", norm=True) @ d / np.linalg.norm(d)
@@ -202,7 +203,7 @@ def test_direction_scene_places_words_by_cosine_with_each_direction(glove):
     assert scene.labels == ["boy", "girl", "man", "woman", "small", "big"]
     assert scene.roles[2:] == ["anchor"] * 4
     with pytest.raises(InvalidArgumentError, match="same direction"):
-        plots._direction_scene(glove, ["boy"], ("man", "man"), ("small", "big"), skip_missing=False, hover=False)
+        views.direction_scene(glove, ["boy"], ("man", "man"), ("small", "big"), skip_missing=False, hover=False)
 
 
 # -- unknown words -----------------------------------------------------------------------------------
@@ -352,7 +353,7 @@ def test_labels_of_a_byte_level_vocabulary_are_readable():
     rng = np.random.default_rng(0)
     v = Vectors(["Ġking", "Ġqueen", "Ġcat", "Ġdog", "Ġ", "s"], rng.normal(size=(6, 8)).astype(np.float32))
     v.tokenizer = _ByteLevelNames()
-    scene = plots._projection_scene(v, ["king"], neighbours=5, top=0, method="pca", dim=2, seed=0,
+    scene = views.projection_scene(v, ["king"], neighbours=5, top=0, method="pca", dim=2, seed=0,
                                     skip_missing=False, hover=True)
     assert scene.labels[0] == "king"
     assert set(scene.labels[1:]) == {"queen", "cat", "dog", "'Ġ'", "s"}  # blank tokens get their repr
@@ -444,7 +445,8 @@ def test_cli_plot_argument_errors(tmp_path, capsys, args, message):
     assert code == 1 and message in err
 
 
-@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot._labels", "tokvec.plot", "tokvec.formats.projector"])
+@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot._labels", "tokvec.plot.views",
+                                  "tokvec.formats.projector"])
 def test_docstring_examples_of_the_plot_modules(name):
     import doctest
     import importlib

@@ -18,6 +18,7 @@ fastapi = pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from tokvec.plot.projection import fit_pca  # noqa: E402
 from tokvec.serve.app import create_app, pca_2d  # noqa: E402
 
 
@@ -34,6 +35,7 @@ def test_info(client):
 def test_similar_and_neg(client, glove):
     data = client.get("/api/similar", params={"word": "king", "topn": 5}).json()
     assert [r["token"] for r in data["results"]] == [t for t, *_ in glove.most_similar("king", topn=5)]
+    assert [r["row"] for r in data["results"]] == [glove.index(r["token"]) for r in data["results"]]
     data = client.get("/api/similar", params=[("word", "king"), ("neg", "man"), ("topn", "3")]).json()
     assert data["results"][0]["token"] == [t for t, *_ in glove.most_similar("king", ["man"], topn=3)][0]
 
@@ -63,6 +65,10 @@ def test_pca_matches_svd_variance():
     coords, variance = pca_2d(x)
     assert coords.shape == (30, 2) and variance[0] > variance[1] > 0
     assert np.var(coords[:, 0]) > np.var(coords[:, 1])
+    pca = fit_pca(x, 2)  # the same projection and sign convention as tokvec plot
+    assert np.allclose(coords, pca.transform(x)) and np.allclose(variance, pca.explained_variance_ratio)
+    one, share = pca_2d(x[:1])  # a single point: one zero component, padded
+    assert one.shape == (1, 2) and share.shape == (2,)
 
 
 def test_tokens_on_transformer_and_word_vectors(client):

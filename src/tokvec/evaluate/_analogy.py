@@ -17,16 +17,15 @@ The float32 scan only nominates ``k`` candidates per question; ``rescore`` ranks
 in float64 from the stored vectors, so the final order does not depend on chunking, BLAS or
 thread count. ``scan_reference`` is the plain NumPy twin of the kernel used by tests.
 
-Deliberately left out: reading benchmark files and the gensim protocol (``tokvec.evaluate``).
+Deliberately left out: reading benchmark files and the gensim protocol (``tokvec.evaluate.analogy``).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
-Method = Literal["cosadd", "cosmul"]
+from ..search import Method
+
 COSMUL_EPSILON = 1e-6  # Levy & Goldberg's epsilon, as gensim's most_similar_cosmul uses it
 
 SCAN_CHUNK_BYTES = 4 * 2**20  # the per-chunk cosine table; small enough to stay in cache

@@ -1,8 +1,8 @@
-"""numba kernels for ``tokvec._analogy``: the per-chunk cosine table and the running top-k scan.
+"""numba kernels for ``tokvec.evaluate._analogy``: the per-chunk cosine table and the running top-k scan.
 
 Kept in their own module, at module level, so that ``cache=True`` works (numba cannot reuse cached
-code for closures over other compiled functions) and so that ``tokvec._analogy`` imports numba only
-when a scan runs. ``tokvec._analogy.cosine_table_reference`` and ``scan_reference`` are the plain
+code for closures over other compiled functions) and so that ``tokvec.evaluate._analogy`` imports numba only
+when a scan runs. ``tokvec.evaluate._analogy.cosine_table_reference`` and ``scan_reference`` are the plain
 NumPy twins; tests compare them exactly.
 
 The cosine table is computed here rather than with a BLAS GEMM: OpenBLAS worker threads keep
@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 BLOCK = 64  # rows scored together: a vectorised pass, then a scalar insert pass only if one beats the k-th best
-EPS = np.float32(1e-6)  # Levy & Goldberg's epsilon (= tokvec._analogy.COSMUL_EPSILON, checked by tests)
+EPS = np.float32(1e-6)  # Levy & Goldberg's epsilon (= tokvec.evaluate._analogy.COSMUL_EPSILON, checked by tests)
 HALF = np.float32(0.5)
 ONE = np.float32(1.0)
 

@@ -16,64 +16,30 @@ atomically: the file is rendered to memory first, then renamed into place. Point
 vectors of the tokens, so distances reflect cosine similarity. matplotlib, plotly, scikit-learn
 and umap-learn (the ``plot`` extra) are imported only when needed.
 
-Deliberately left out: the projection maths (``tokvec.project``), drawing (``tokvec._draw``),
-label placement (``tokvec._labels``), the Embedding Projector export (``tokvec.projector``), and
-plot styling options beyond a title and a size.
+The package: ``scene`` (what a plot shows), ``views`` (the four plot kinds as scenes),
+``projection`` (PCA, t-SNE, UMAP), ``_draw`` (matplotlib and plotly), ``_labels`` (label placement).
+
+Deliberately left out: the Embedding Projector export (``tokvec.formats.projector``) and plot
+styling options beyond a title and a size.
 """
 
 from __future__ import annotations
 
-import html
 import os
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
-from .. import search
 from .._io import atomic_write
-from ..errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
+from ..errors import InvalidArgumentError
 from ..vectors import Vectors
-from .projection import Method, fit_pca, project
+from . import _draw
+from .projection import PCA, Method, Projection, fit_pca, project
+from .scene import PALETTE, Arrow, Scene
+from .views import analogy_scene, direction_scene, heatmap_scene, known_words, projection_scene, token_label
 
 Backend = Literal["matplotlib", "plotly"]
-Role = Literal["word", "neighbour", "token", "context", "answer", "target", "anchor"]
 SUFFIXES = {".png": "matplotlib", ".html": "plotly"}
-HOVER_NEIGHBOURS = 5
-HOVER_FULL_SEARCH = 500  # up to this many points, hover neighbours come from the whole vocabulary
-
-
-@dataclass(frozen=True)
-class Arrow:
-    """An arrow from ``start`` to ``end`` (plot coordinates), named in the legend."""
-
-    start: tuple[float, float]
-    end: tuple[float, float]
-    name: str
-    color: int  # palette index
-    dashed: bool = False
-
-
-@dataclass
-class Scene:
-    """Everything a plot shows, independent of the library that draws it."""
-
-    title: str
-    coords: np.ndarray  # (n, 2 or 3) point positions, or (0, 2) for a heatmap
-    labels: list[str]  # (n,) text shown next to each point
-    groups: list[str]  # (n,) legend entry of each point
-    roles: list[Role]  # (n,) how each point is drawn
-    axes: tuple[str, ...] = ()
-    hover: list[str] = field(default_factory=list)  # (n,) hover text (HTML only)
-    arrows: list[Arrow] = field(default_factory=list)
-    note: str = ""  # one line under the title: what the axes are
-    equal_aspect: bool = True
-    zero_lines: bool = False
-    max_labels: int = 60  # labels beyond the required ones (words, answers) are optional
-    matrix: np.ndarray | None = None  # (n, n) for a heatmap
 
 
 # -- public API ------------------------------------------------------------------------------------
@@ -100,13 +66,13 @@ def projection(
     ``UnknownTokenError``, or are left out with a ``TokvecWarning`` when ``skip_missing``.
     Returns the figure; with ``out`` (.png or .html) also writes it.
 
-    >>> v = Vectors(["cat", "kitten", "dog", "car"],
+    >>> v = Vectors(["cat", "kitten", "dog", "car"],                                 # doctest: +SKIP
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
     >>> fig = projection(v, ["cat", "dog", "car"], neighbours=1)   # doctest: +SKIP
     """
     backend = _backend_for(out, backend, dim)
-    scene = _projection_scene(v, words, neighbours=neighbours, top=top, method=method, dim=dim, seed=seed,
-                              skip_missing=skip_missing, hover=backend == "plotly")
+    scene = projection_scene(v, words, neighbours=neighbours, top=top, method=method, dim=dim, seed=seed,
+                             skip_missing=skip_missing, hover=backend == "plotly")
     return _finish(scene, title, out, backend)
 
 
@@ -133,8 +99,8 @@ def analogy(
     >>> fig = analogy(tokvec.load("glove"), "man", "king", "woman", out="analogy.png")  # doctest: +SKIP
     """
     backend = _backend_for(out, backend, 2)
-    scene = _analogy_scene(v, a, b, c, neighbours=neighbours, words=words, skip_missing=skip_missing,
-                           hover=backend == "plotly")
+    scene = analogy_scene(v, a, b, c, neighbours=neighbours, words=words, skip_missing=skip_missing,
+                          hover=backend == "plotly")
     return _finish(scene, title, out, backend)
 
 
@@ -152,7 +118,7 @@ def heatmap(
     >>> fig = heatmap(tokvec.load("glove"), ["cat", "dog", "car", "truck"])  # doctest: +SKIP
     """
     backend = _backend_for(out, backend, 2)
-    return _finish(_heatmap_scene(v, words, skip_missing=skip_missing), title, out, backend)
+    return _finish(heatmap_scene(v, words, skip_missing=skip_missing), title, out, backend)
 
 
 def directions(
@@ -173,7 +139,7 @@ def directions(
     ...                  y=("small", "big"))   # doctest: +SKIP
     """
     backend = _backend_for(out, backend, 2)
-    scene = _direction_scene(v, words, x, y, skip_missing=skip_missing, hover=backend == "plotly")
+    scene = direction_scene(v, words, x, y, skip_missing=skip_missing, hover=backend == "plotly")
     return _finish(scene, title, out, backend)
 
 
@@ -186,8 +152,6 @@ def save(figure: Any, out: str | os.PathLike[str]) -> Path:
     >>> save(fig, "heatmap.png")                   # doctest: +SKIP
     PosixPath('heatmap.png')
     """
-    from . import _draw
-
     path = Path(out)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -196,264 +160,6 @@ def save(figure: Any, out: str | os.PathLike[str]) -> Path:
     with atomic_write(path) as handle:
         handle.write(data)
     return path
-
-
-# -- choosing the points ---------------------------------------------------------------------------
-class _Points:
-    """Points collected for a scene: unit rows and how to show them."""
-
-    def __init__(self, v: Vectors):
-        self.v = v
-        self.rows: list[np.ndarray] = []
-        self.labels: list[str] = []
-        self.groups: list[str] = []
-        self.roles: list[Role] = []
-        self.ids: list[int | None] = []  # vocabulary row, None for words that are several pieces
-        self.seen: set[int] = set()
-
-    def add_word(self, word: str, group: str, role: Role) -> None:
-        self.rows.append(self.v.vector(word, norm=True))
-        i = _single_id(self.v, word)
-        self.ids.append(i)
-        if i is not None:
-            self.seen.add(i)
-        self.labels.append(word)
-        self.groups.append(group)
-        self.roles.append(role)
-
-    def add_id(self, i: int, group: str, role: Role) -> None:
-        self.rows.append(self.v.vector(int(i), norm=True))
-        self.ids.append(int(i))
-        self.seen.add(int(i))
-        self.labels.append(token_label(self.v, self.v.token(int(i))))
-        self.groups.append(group)
-        self.roles.append(role)
-
-    def matrix(self) -> np.ndarray:
-        return np.stack(self.rows).astype(np.float32) if self.rows else np.zeros((0, self.v.dim), np.float32)
-
-
-def token_label(v: Vectors, token: str) -> str:
-    """A token as a plot label: readable (``Ġking`` -> ``king``), never blank.
-
-    >>> token_label(Vectors(["a", " "], np.eye(2, dtype=np.float32)), " ")
-    "' '"
-    """
-    shown = v.display(token).strip()
-    return shown if shown else repr(token)
-
-
-def known_words(v: Vectors, words: Sequence[str], skip_missing: bool) -> list[str]:
-    """``words`` without repeats; an unknown word raises ``UnknownTokenError`` or, with
-    ``skip_missing``, is dropped with one ``TokvecWarning`` naming all dropped words.
-
-    >>> v = Vectors(["cat", "dog"], np.eye(2, dtype=np.float32))
-    >>> known_words(v, ["cat", "cat", "dog"], skip_missing=False)
-    ['cat', 'dog']
-    """
-    found: list[str] = []
-    missing: list[UnknownTokenError] = []
-    for word in dict.fromkeys(words):
-        try:
-            v.vector(word)
-        except UnknownTokenError as exc:
-            if not skip_missing:
-                hint = " To leave unknown words out, pass skip_missing=True (CLI: --skip-missing)."
-                exc.args = (str(exc) + hint,)
-                raise
-            missing.append(exc)
-        else:
-            found.append(word)
-    if missing:
-        described = "; ".join(
-            f"{e.token!r}" + (f" (did you mean: {', '.join(e.suggestions)}?)" if e.suggestions else "") for e in missing
-        )
-        warnings.warn(f"left out {len(missing)} word(s) not in the vocabulary: {described}", TokvecWarning,
-                      stacklevel=3)
-    return found
-
-
-def _projection_scene(v: Vectors, words: Sequence[str], *, neighbours: int, top: int, method: Method, dim: int,
-                      seed: int | None, skip_missing: bool, hover: bool) -> Scene:
-    if neighbours < 0 or top < 0:
-        raise InvalidArgumentError("neighbours and top must be >= 0")
-    words = known_words(v, words, skip_missing)
-    points = _Points(v)
-    for word in words:
-        points.add_word(word, word if neighbours else "words", "word")
-    if neighbours and words:
-        results = v.most_similar_batch(words, topn=neighbours + len(words))
-        for word, found in zip(words, results):
-            kept = 0
-            for token, *_ in found:
-                i = v.index(token)
-                if kept == neighbours:
-                    break
-                if i in points.seen:
-                    continue
-                points.add_id(i, word, "neighbour")
-                kept += 1
-    if top:
-        # word-vector files list tokens by frequency; a transformer vocabulary does not
-        frequent = f"{top:,} most frequent" if v.counts is not None or v.tokenizer is None else f"first {top:,}"
-        for i in _top_ids(v, top):
-            if int(i) not in points.seen:
-                points.add_id(int(i), f"{frequent} tokens", "token")
-    if len(points.rows) < 2:
-        raise InvalidArgumentError(
-            f"a projection needs at least 2 points, got {len(points.rows)}; give more words, --neighbours K or --top N"
-        )
-    rows = points.matrix()
-    proj = project(rows, method, dim, seed)
-    name = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[method]
-    what = " + ".join(filter(None, [
-        (f"{len(words)} words" if len(words) > 1 else f"{words[0]!r}") if words else "",
-        (f"{neighbours} nearest neighbours" + (" each" if len(words) > 1 else "")) if neighbours and words else "",
-        f"{frequent} tokens" if top else "",
-    ]))
-    return Scene(
-        title=f"{name} of {what}", coords=proj.coords, labels=points.labels, groups=points.groups,
-        roles=points.roles, axes=proj.axes, hover=_hover(v, rows, points) if hover else [],
-        note=f"{len(rows):,} unit vectors from {_source(v)}", equal_aspect=True,
-        max_labels=60 if len(rows) <= 200 else 40,
-    )
-
-
-def _analogy_scene(v: Vectors, a: str, b: str, c: str, *, neighbours: int, words: Sequence[str], skip_missing: bool,
-                   hover: bool) -> Scene:
-    best = v.analogy(a, b, c, topn=1)[0]  # raises UnknownTokenError for a missing a, b or c
-    d = best.token
-    d_label = token_label(v, d)
-    points = _Points(v)
-    first, second = f"{a}, {b}", f"{c}, {d_label}"
-    for word, group in ((a, first), (b, first), (c, second)):
-        points.add_word(word, group, "word")
-    points.add_id(v.index(d), second, "answer")
-    four = points.matrix()  # (4, dim) unit vectors of a, b, c, d
-    pca = fit_pca(four, 2)
-    if neighbours:
-        for found in v.most_similar_batch([a, b, c, d], topn=neighbours + 4):
-            kept = 0
-            for token, *_ in found:
-                i = v.index(token)
-                if kept == neighbours:
-                    break
-                if i not in points.seen:
-                    points.add_id(i, "nearest neighbours", "context")
-                    kept += 1
-    for word in known_words(v, words, skip_missing):
-        i = _single_id(v, word)
-        if i is None or i not in points.seen:
-            points.add_word(word, "other words", "neighbour")
-    target = four[1] - four[0] + four[2]  # b - a + c: where 3CosAdd looks (before normalising)
-    points.rows.append(target)
-    points.ids.append(None)
-    points.labels.append(f"{b} − {a} + {c}")
-    points.groups.append(second)
-    points.roles.append("target")
-    rows = points.matrix()
-    coords = pca.transform(rows)  # (n, 2)
-    xy = [tuple(map(float, p)) for p in coords[:4]]
-    arrows = [
-        Arrow(xy[0], xy[1], f"{a} → {b}", 0),
-        Arrow(xy[2], xy[3], f"{c} → {d_label}", 1),
-        Arrow(xy[2], tuple(map(float, coords[-1])), f"{c} + ({b} − {a})", 7, dashed=True),
-    ]
-    variance = float(pca.explained_variance_ratio.sum())
-    return Scene(
-        title=f"{a} : {b} :: {c} : {d_label}   (3CosAdd, cosine {best.score:.3f})",
-        coords=coords, labels=points.labels, groups=points.groups, roles=points.roles,
-        axes=("PC1 of the four words", "PC2 of the four words"), arrows=arrows,
-        hover=_hover(v, rows, points) if hover else [],
-        note=f"PCA plane of the unit vectors of {a}, {b}, {c}, {d_label} ({variance:.0%} of their variance)"
-        + (f"; grey: their {neighbours} nearest neighbours" if neighbours else ""),
-        equal_aspect=True,
-    )
-
-
-def _heatmap_scene(v: Vectors, words: Sequence[str], *, skip_missing: bool) -> Scene:
-    words = known_words(v, words, skip_missing)
-    if len(words) < 2:
-        raise InvalidArgumentError(f"a heatmap needs at least 2 known words, got {len(words)}")
-    points = _Points(v)
-    for word in words:
-        points.add_word(word, "words", "word")
-    rows = points.matrix().astype(np.float64)
-    matrix = np.clip(rows @ rows.T, -1.0, 1.0)  # (n, n) cosine similarities
-    return Scene(title=f"cosine similarity of {len(words)} words", coords=np.zeros((0, 2)), labels=points.labels,
-                 groups=points.groups, roles=points.roles, matrix=matrix, note=_source(v), equal_aspect=True)
-
-
-def _direction_scene(v: Vectors, words: Sequence[str], x: tuple[str, str], y: tuple[str, str], *,
-                     skip_missing: bool, hover: bool) -> Scene:
-    axes_dirs = []
-    for pair in (x, y):
-        if len(pair) != 2:
-            raise InvalidArgumentError(f"a direction is a pair of words (from, to), got {pair!r}")
-        start, end = pair
-        direction = v.vector(end, norm=True).astype(np.float64) - v.vector(start, norm=True)
-        length = np.linalg.norm(direction)
-        if length == 0:
-            raise InvalidArgumentError(f"{start!r} and {end!r} have the same direction; pick two different words")
-        axes_dirs.append(direction / length)
-    basis = np.stack(axes_dirs)  # (2, dim) unit directions
-    words = known_words(v, words, skip_missing)
-    if not words:
-        raise InvalidArgumentError("a direction plot needs at least one known word to place")
-    points = _Points(v)
-    for word in words:
-        points.add_word(word, "words", "word")
-    for word in dict.fromkeys([*x, *y]):
-        if word not in words:
-            points.add_word(word, "axis words", "anchor")
-    rows = points.matrix()
-    coords = rows.astype(np.float64) @ basis.T  # (n, dim) @ (dim, 2): cosine with each direction
-    angle = float(np.degrees(np.arccos(np.clip(basis[0] @ basis[1], -1, 1))))
-    return Scene(
-        title=f"{x[0]} → {x[1]}  vs  {y[0]} → {y[1]}", coords=coords, labels=points.labels, groups=points.groups,
-        roles=points.roles, axes=(f"cosine with {x[0]} → {x[1]}", f"cosine with {y[0]} → {y[1]}"),
-        hover=_hover(v, rows, points) if hover else [], equal_aspect=False, zero_lines=True,
-        note=f"directions are unit(to) − unit(from); they are {angle:.0f}° apart (90° = unrelated); {_source(v)}",
-    )
-
-
-def _single_id(v: Vectors, word: str) -> int | None:
-    """The row of ``word`` if it is one token (``king`` is ``Ġking`` in GPT-2), else None."""
-    pieces = v.pieces(word)
-    return v.index(pieces[0]) if len(pieces) == 1 else None
-
-
-def _top_ids(v: Vectors, n: int) -> np.ndarray:
-    n = min(int(n), len(v))
-    if v.counts is not None:
-        return np.argsort(-np.asarray(v.counts), kind="stable")[:n]
-    return np.arange(n)
-
-
-def _hover(v: Vectors, rows: np.ndarray, points: _Points) -> list[str]:
-    """For each point: its label and nearest tokens (whole vocabulary for small plots, else among the points)."""
-    n = len(rows)
-    k = HOVER_NEIGHBOURS
-    if n <= HOVER_FULL_SEARCH:
-        results = v.most_similar_batch(rows, topn=k + 1)
-        near = [[(token_label(v, t), s) for t, s, _ in found if v.vocab.get(t) != own][:k]
-                for found, own in zip(results, points.ids)]
-        where = "nearest"
-    else:
-        exclude = [[i] for i in range(n)]
-        ids, scores = search.top_k(rows, np.ones(n, np.float32), rows, k, exclude=exclude)  # (n, k) each
-        near = [[(points.labels[int(j)], float(s)) for j, s in zip(ids[i], scores[i])] for i in range(n)]
-        where = "nearest plotted"
-    return [  # plotly hover text is HTML: tokens such as <unk> must be escaped
-        f"<b>{html.escape(label)}</b> ({html.escape(group)})<br>{where}: "
-        + ", ".join(f"{html.escape(t)} {s:.2f}" for t, s in found)
-        for label, group, found in zip(points.labels, points.groups, near)
-    ]
-
-
-def _source(v: Vectors) -> str:
-    name = v.metadata.get("name") or (Path(v.source).name if v.source else "")
-    return f"{name} ({len(v):,} × {v.dim})" if name else f"{len(v):,} × {v.dim} vectors"
 
 
 # -- output -----------------------------------------------------------------------------------------
@@ -477,11 +183,13 @@ def _backend_for(out: str | os.PathLike[str] | None, backend: Backend | None, di
 
 
 def _finish(scene: Scene, title: str | None, out: str | os.PathLike[str] | None, backend: Backend) -> Any:
-    from . import _draw
-
     if title:
         scene.title = title
     figure = _draw.matplotlib_figure(scene) if backend == "matplotlib" else _draw.plotly_figure(scene)
     if out is not None:
         save(figure, out)
     return figure
+
+
+__all__ = ["PALETTE", "PCA", "Arrow", "Backend", "Method", "Projection", "Scene", "analogy", "directions", "fit_pca",
+           "heatmap", "known_words", "project", "projection", "save", "token_label"]

@@ -1,7 +1,7 @@
-"""Drawing a ``tokvec.plot.Scene``: a matplotlib figure (Agg, for PNG) or a plotly figure (HTML).
+"""Drawing a ``tokvec.plot.scene.Scene``: a matplotlib figure (Agg, for PNG) or a plotly figure (HTML).
 
 matplotlib is used through ``Figure`` and the Agg canvas directly, never through pyplot, so no
-global state or GUI backend is involved. Labels are placed by ``tokvec._labels`` after the layout
+global state or GUI backend is involved. Labels are placed by ``tokvec.plot._labels`` after the layout
 is fixed; labels that would pile up are left out (hover in the HTML version still shows them).
 plotly pages inline plotly.js (``include_plotlyjs=True``), so they work offline.
 
@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import html
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, MissingDependencyError
+from .._optional import require
+from ..errors import InvalidArgumentError
 from ._labels import place_labels
+from .scene import DARK, GREY, PALETTE, Scene
 
-if TYPE_CHECKING:
-    from . import Scene
-
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf"]  # matplotlib's tab10
-GREY = "#a0a0a0"
-DARK = "#444444"
 FIGSIZE = (9.0, 6.5)  # inches; at DPI this is 900 x 650 pixels
 DPI = 100
 REQUIRED_ROLES = ("word", "answer", "target", "anchor")
@@ -81,11 +76,8 @@ def labelled(scene: Scene, candidates: int = 1) -> np.ndarray:
 # -- matplotlib -------------------------------------------------------------------------------------
 def matplotlib_figure(scene: Scene) -> Any:
     """A matplotlib ``Figure`` (Agg canvas) of the scene."""
-    try:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-    except ImportError:
-        raise MissingDependencyError("matplotlib", "plot", "PNG plots") from None
+    Figure = require("matplotlib.figure", "plot", "PNG plots").Figure
+    FigureCanvasAgg = require("matplotlib.backends.backend_agg", "plot", "PNG plots").FigureCanvasAgg
     if scene.matrix is not None:
         n = len(scene.labels)
         side = float(min(max(3.0 + 0.45 * n, 6.0), 13.0))
@@ -108,8 +100,7 @@ def _mpl_header(fig: Any, scene: Scene) -> None:
 
 
 def _mpl_scatter(fig: Any, scene: Scene) -> None:
-    from matplotlib.lines import Line2D
-
+    Line2D = require("matplotlib.lines", "plot", "PNG plots").Line2D
     coords = np.asarray(scene.coords, dtype=np.float64)
     n = len(coords)
     colour = colours(scene)
@@ -247,10 +238,7 @@ def _mpl_heatmap(fig: Any, scene: Scene) -> None:
 # -- plotly -----------------------------------------------------------------------------------------
 def plotly_figure(scene: Scene) -> Any:
     """A plotly ``Figure`` of the scene: hover shows each token and its nearest neighbours."""
-    try:
-        import plotly.graph_objects as go
-    except ImportError:
-        raise MissingDependencyError("plotly", "plot", "interactive HTML plots") from None
+    go = require("plotly.graph_objects", "plot", "interactive HTML plots")
     title = html.escape(scene.title) + (f"<br><sup>{html.escape(scene.note)}</sup>" if scene.note else "")
     fig = go.Figure()
     fig.update_layout(template="plotly_white", title=dict(text=title, x=0.01), height=720,

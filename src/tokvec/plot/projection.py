@@ -5,7 +5,7 @@ set of points and applied to others (the analogy plot fits the plane of four wor
 their neighbours into it). t-SNE (scikit-learn) and UMAP (umap-learn) are imported only when
 chosen, with their usual defaults scaled down for small point sets.
 
-Deliberately left out: choosing which points to project (``tokvec.plot``), drawing, and
+Deliberately left out: choosing which points to project (``tokvec.plot.views``), drawing, and
 incremental or randomised PCA for matrices that do not fit in memory.
 """
 
@@ -17,7 +17,8 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, MissingDependencyError
+from .._optional import require
+from ..errors import InvalidArgumentError
 
 Method = Literal["pca", "tsne", "umap"]
 METHODS: tuple[str, ...] = ("pca", "tsne", "umap")
@@ -110,20 +111,14 @@ def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int 
 
 
 def _tsne(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
-    try:
-        from sklearn.manifold import TSNE
-    except ImportError:
-        raise MissingDependencyError("scikit-learn", "plot", "t-SNE projections") from None
+    TSNE = require("sklearn.manifold", "plot", "t-SNE projections", package="scikit-learn").TSNE
     perplexity = min(30.0, max(1.0, (len(x) - 1) / 3))
     tsne = TSNE(n_components=dim, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed)
     return tsne.fit_transform(x)
 
 
 def _umap(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
-    try:
-        import umap
-    except ImportError:
-        raise MissingDependencyError("umap-learn", "plot", "UMAP projections") from None
+    umap = require("umap", "plot", "UMAP projections", package="umap-learn")
     # spectral initialisation needs more points than components + 1
     init = "spectral" if len(x) > dim + 2 else "random"
     reducer = umap.UMAP(n_components=dim, n_neighbors=min(15, len(x) - 1), random_state=seed, init=init)

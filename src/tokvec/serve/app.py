@@ -8,6 +8,10 @@ Safety: the vectors are opened once, before the app starts; no request can name 
 other vectors; ``topn`` <= 1,000, words <= 100 characters, word lists <= 50, text <= 2,000
 characters. Unknown words are 404 with suggestions; bad parameters are 422.
 
+Results are ``NeighbourOut`` records (token, display form, score and vocabulary row: the JSON form
+of ``tokvec.vectors.Neighbour``); the map is ``tokvec.plot.projection.fit_pca`` of the vectors, with
+its sign convention.
+
 Deliberately left out: authentication (bind to loopback, the default) and writing anything.
 """
 
@@ -15,20 +19,22 @@ from __future__ import annotations
 
 import bisect
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, MissingDependencyError, TokvecError, UnknownTokenError
-from ..vectors import Vectors
+from .._optional import require
+from ..errors import InvalidArgumentError, TokvecError, UnknownTokenError
+from ..plot.projection import fit_pca
+from ..search import Method
+from ..vectors import Neighbour, Vectors
 
-try:
-    from fastapi import FastAPI, Query, Request
-    from fastapi.responses import FileResponse, JSONResponse
-    from fastapi.staticfiles import StaticFiles
-    from pydantic import BaseModel
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise MissingDependencyError("fastapi", "serve", "tokvec serve") from exc
+_fastapi = require("fastapi", "serve", "tokvec serve")
+FastAPI, Query, Request = _fastapi.FastAPI, _fastapi.Query, _fastapi.Request
+FileResponse = require("fastapi.responses", "serve", "tokvec serve").FileResponse
+JSONResponse = require("fastapi.responses", "serve", "tokvec serve").JSONResponse
+StaticFiles = require("fastapi.staticfiles", "serve", "tokvec serve").StaticFiles
+BaseModel = require("pydantic", "serve", "tokvec serve", package="fastapi").BaseModel
 
 STATIC = Path(__file__).parent / "static"
 MAX_TOPN = 1_000
@@ -40,16 +46,19 @@ Word = Annotated[str, Query(min_length=1, max_length=MAX_WORD)]
 TopN = Annotated[int, Query(ge=1, le=MAX_TOPN)]
 
 
-class Neighbour(BaseModel):
+class NeighbourOut(BaseModel):
+    """One ``tokvec.vectors.Neighbour`` as JSON, with the token's display form."""
+
     token: str
     display: str
     score: float
+    row: int
 
 
 class NeighboursOut(BaseModel):
     query: str
     method: str
-    results: list[Neighbour]
+    results: list[NeighbourOut]
     notes: list[str]
 
 
@@ -107,14 +116,14 @@ class ErrorOut(BaseModel):
 
 
 def pca_2d(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``x`` (n, d) projected on their first two principal components, and the variance share."""
-    centred = x.astype(np.float64) - x.mean(axis=0)
-    _, s, vt = np.linalg.svd(centred, full_matrices=False)
-    coords = centred @ vt[:2].T  # (n, 2)
-    if coords.shape[1] < 2:
-        coords = np.pad(coords, ((0, 0), (0, 2 - coords.shape[1])))
-    variance = s**2 / max(1e-12, float((s**2).sum()))
-    return coords, variance[:2]
+    """Rows of ``x`` (n, d) on their first two principal components (``fit_pca``), and the variance share.
+
+    Fewer than two points or dimensions give fewer components; the missing ones are zeros. Shapes (n, 2), (2,).
+    """
+    pca = fit_pca(x, min(2, *x.shape))
+    coords = pca.transform(x)  # (n, k), k <= 2
+    pad = 2 - coords.shape[1]
+    return np.pad(coords, ((0, 0), (0, pad))), np.pad(pca.explained_variance_ratio, (0, pad))
 
 
 class _Prefixes:
@@ -131,15 +140,29 @@ class _Prefixes:
         return sorted(self.ids[lo:hi].tolist())[:limit]
 
 
+def neighbours_out(vectors: Vectors, results: list[Neighbour]) -> list[NeighbourOut]:
+    """Search results as response records."""
+    return [NeighbourOut(token=n.token, display=vectors.display(n.token), score=n.score, row=n.row) for n in results]
+
+
 def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
     """The FastAPI app serving ``vectors`` (opened once, shared by every request)."""
     app = FastAPI(title="tokvec explorer", version="1", description=f"Token embeddings: {name}")
-    prefixes: dict[str, _Prefixes] = {}
+    _add_error_handlers(app)
+    _add_vocabulary_routes(app, vectors, name)
+    _add_search_routes(app, vectors)
+    _add_projection_route(app, vectors)
 
-    def completer() -> _Prefixes:
-        if "p" not in prefixes:
-            prefixes["p"] = _Prefixes(vectors.tokens)
-        return prefixes["p"]
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Unknown words are 404 with suggestions; any other tokvec error is a bad request (422)."""
 
     @app.exception_handler(UnknownTokenError)
     async def unknown(_: Request, exc: UnknownTokenError) -> JSONResponse:
@@ -149,11 +172,15 @@ def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
     async def bad(_: Request, exc: TokvecError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"error": str(exc), "suggestions": []})
 
-    def neighbours(results) -> list[Neighbour]:
-        return [Neighbour(token=t, display=vectors.display(t), score=s) for t, s, _ in results]
 
-    def notes(words: list[str]) -> list[str]:
-        return [n for n in (vectors.explain(w) for w in words) if n]
+def _add_vocabulary_routes(app: FastAPI, vectors: Vectors, name: str) -> None:
+    """``/api/info``, ``/api/complete`` and ``/api/tokens``."""
+    prefixes: dict[str, _Prefixes] = {}
+
+    def completer() -> _Prefixes:
+        if "p" not in prefixes:
+            prefixes["p"] = _Prefixes(vectors.tokens)
+        return prefixes["p"]
 
     @app.get("/api/info", response_model=InfoOut)
     def info() -> InfoOut:
@@ -162,32 +189,52 @@ def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
                        dtype=str(vectors.dtype), tokenizer=tokenizer,
                        sample=[vectors.display(vectors.token(i)) for i in range(min(10, len(vectors)))])
 
+    @app.get("/api/complete", response_model=CompleteOut)
+    def complete(prefix: Annotated[str, Query(min_length=1, max_length=MAX_WORD)],
+                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> CompleteOut:
+        ids = completer().complete(prefix, limit)
+        return CompleteOut(prefix=prefix, tokens=[vectors.token(i) for i in ids])
+
+    @app.get("/api/tokens", response_model=TokensOut, responses={422: {"model": ErrorOut}})
+    def tokens(text: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)]) -> TokensOut:
+        if vectors.tokenizer is None:
+            raise InvalidArgumentError(f"{name!r} is a word-vector set without a tokenizer; "
+                                       "serve a transformer (e.g. -v minilm) to tokenise text")
+        ids, raw = vectors.tokenizer.encode(text)
+        return TokensOut(text=text, tokens=[TokenOut(id=i, token=t, display=vectors.display(t))
+                                            for i, t in zip(ids, raw)])
+
+
+def _add_search_routes(app: FastAPI, vectors: Vectors) -> None:
+    """``/api/similar``, ``/api/analogy`` and ``/api/similarity``."""
+
+    def notes(words: list[str]) -> list[str]:
+        return [n for n in (vectors.explain(w) for w in words) if n]
+
     @app.get("/api/similar", response_model=NeighboursOut, responses={404: {"model": ErrorOut}})
     def similar(word: Word, topn: TopN = 10,
                 neg: Annotated[list[str], Query(max_length=MAX_WORDS)] = [],  # noqa: B006 - FastAPI idiom
-                method: Literal["cosadd", "cosmul"] = "cosadd") -> NeighboursOut:
+                method: Method = "cosadd") -> NeighboursOut:
         if any(len(w) > MAX_WORD or not w for w in neg):
             raise InvalidArgumentError(f"each neg word must have 1..{MAX_WORD} characters")
         search = vectors.most_similar if method == "cosadd" else vectors.most_similar_cosmul
         results = search(positive=[word], negative=neg, topn=topn)
-        return NeighboursOut(query=word, method=method, results=neighbours(results), notes=notes([word, *neg]))
+        return NeighboursOut(query=word, method=method, results=neighbours_out(vectors, results),
+                             notes=notes([word, *neg]))
 
     @app.get("/api/analogy", response_model=NeighboursOut, responses={404: {"model": ErrorOut}})
-    def analogy(a: Word, b: Word, c: Word, topn: TopN = 5,
-                method: Literal["cosadd", "cosmul"] = "cosadd") -> NeighboursOut:
+    def analogy(a: Word, b: Word, c: Word, topn: TopN = 5, method: Method = "cosadd") -> NeighboursOut:
         results = vectors.analogy(a, b, c, topn=topn, method=method)
-        return NeighboursOut(query=f"{b} - {a} + {c}", method=method, results=neighbours(results),
+        return NeighboursOut(query=f"{b} - {a} + {c}", method=method, results=neighbours_out(vectors, results),
                              notes=notes([a, b, c]))
 
     @app.get("/api/similarity", response_model=SimilarityOut, responses={404: {"model": ErrorOut}})
     def similarity(w1: Word, w2: Word) -> SimilarityOut:
         return SimilarityOut(w1=w1, w2=w2, similarity=vectors.similarity(w1, w2), distance=vectors.distance(w1, w2))
 
-    @app.get("/api/complete", response_model=CompleteOut)
-    def complete(prefix: Annotated[str, Query(min_length=1, max_length=MAX_WORD)],
-                 limit: Annotated[int, Query(ge=1, le=50)] = 10) -> CompleteOut:
-        ids = completer().complete(prefix, limit)
-        return CompleteOut(prefix=prefix, tokens=[vectors.token(i) for i in ids])
+
+def _add_projection_route(app: FastAPI, vectors: Vectors) -> None:
+    """``/api/projection``: a 2-D PCA map of words and their nearest neighbours."""
 
     @app.get("/api/projection", response_model=ProjectionOut, responses={404: {"model": ErrorOut}})
     def projection(words: Annotated[str, Query(min_length=1, max_length=MAX_WORDS * (MAX_WORD + 1))],
@@ -202,28 +249,12 @@ def create_app(vectors: Vectors, name: str = "vectors") -> FastAPI:
             rows.append(vectors.vector(word))
             labels.append((word, word, True))
             if neighbours_per_word:
-                for token, _, _ in vectors.most_similar(word, topn=neighbours_per_word):
-                    if token not in seen:
-                        seen.add(token)
-                        rows.append(vectors[token])
-                        labels.append((token, word, False))
+                for n in vectors.most_similar(word, topn=neighbours_per_word):
+                    if n.token not in seen:
+                        seen.add(n.token)
+                        rows.append(vectors[n.row])
+                        labels.append((n.token, word, False))
         coords, variance = pca_2d(np.stack(rows))
         points = [Point(token=t, display=vectors.display(t), x=float(x), y=float(y), group=g, query=q)
                   for (t, g, q), (x, y) in zip(labels, coords)]
         return ProjectionOut(method="pca", explained_variance=[float(v) for v in variance], points=points)
-
-    @app.get("/api/tokens", response_model=TokensOut, responses={422: {"model": ErrorOut}})
-    def tokens(text: Annotated[str, Query(min_length=1, max_length=MAX_TEXT)]) -> TokensOut:
-        if vectors.tokenizer is None:
-            raise InvalidArgumentError(f"{name!r} is a word-vector set without a tokenizer; "
-                                       "serve a transformer (e.g. -v minilm) to tokenise text")
-        ids, raw = vectors.tokenizer.encode(text)
-        return TokensOut(text=text, tokens=[TokenOut(id=i, token=t, display=vectors.display(t))
-                                            for i, t in zip(ids, raw)])
-
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
-
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    return app
