@@ -55,6 +55,14 @@ class InvalidArgumentError(TokvecError, ValueError):
     """An argument is out of range or inconsistent with the data."""
 
 
+class CorpusError(TokvecError, ValueError):
+    """A training corpus cannot be read or gives nothing to train on."""
+
+
+class CorpusTooSmallError(TokvecError, ValueError):
+    """The corpus cannot fill the requested training or validation windows."""
+
+
 class CheckpointError(TokvecError, ValueError):
     """A training checkpoint cannot be read or does not match the corpus or configuration given."""
 

@@ -2,8 +2,8 @@
 
 Binds 127.0.0.1 unless told otherwise (with a warning: the explorer has no authentication).
 
-Deliberately left out: the application (``tokvec.serve.app``); uvicorn, an optional extra, is
-imported only when the server starts.
+Deliberately left out: the application (``tokvec.serve.app``); it, fastapi and uvicorn (optional
+extras) are imported only when the server starts, so ``tokvec --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
+from .. import serve as explorer  # the application (and fastapi) load when the server starts
 from .._optional import require
-from ..serve.app import create_app
 from . import render
 from ._app import VectorsOpt, command, load_vectors
 
@@ -32,7 +32,7 @@ def serve(
     v = load_vectors(vectors)
     if host not in LOOPBACK:
         render.warnings([f"binding {host} exposes the explorer to your network; it has no authentication"])
-    config = uvicorn.Config(create_app(v, name=vectors), host=host, port=port, log_level="warning")
+    config = uvicorn.Config(explorer.create_app(v, name=vectors), host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
     render.line(f"tokvec explorer for {vectors} ({len(v):,} x {v.dim}) on http://{host}:{port}/  (Ctrl-C stops)")
     server.run()

@@ -27,17 +27,13 @@ from typing import Literal, Union
 import numpy as np
 
 from .._io import open_stream
-from ..errors import InvalidArgumentError, TokvecError
+from ..errors import CorpusError, InvalidArgumentError
 
 MAX_SENTENCE = 10_000
 """Longest sentence in tokens; longer lines are cut into pieces of this size (gensim's MAX_WORDS_IN_BATCH)."""
 
 CorpusSource = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
 """A path, a list of paths, or a re-iterable of token lists."""
-
-
-class CorpusError(TokvecError, ValueError):
-    """A corpus cannot be read or gives nothing to train on."""
 
 
 @dataclass

@@ -37,16 +37,12 @@ import numpy as np
 
 from ..._io import open_stream
 from ..._optional import require
-from ...errors import InvalidArgumentError, TokvecError
+from ...errors import CorpusTooSmallError, InvalidArgumentError, TokvecError
 from ...formats import hf
 from ...formats.registry import minilm_dir
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
-
-
-class CorpusTooSmallError(TokvecError, ValueError):
-    """The corpus cannot fill the requested windows."""
 
 
 def _tokenizers():
