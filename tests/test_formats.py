@@ -88,7 +88,7 @@ def test_native_file_is_valid_safetensors(tmp_path):
     assert set(tensors) == {"vectors", "norms", "vocab_utf8", "vocab_offsets", "counts"}
     with safe_open(str(path), framework="numpy") as f:
         meta = f.metadata()
-    assert meta["format"] == "tokvec" and meta["version"] == "1"
+    assert meta["format"] == "tokvec" and meta["version"] == "2"
     buffer, offsets = tensors["vocab_utf8"], tensors["vocab_offsets"]
     assert bytes(buffer[offsets[-2] : offsets[-1] - 1]).decode() == "9.5"
 
@@ -253,17 +253,46 @@ def test_text_and_binary_round_trip_awkward_tokens(tmp_path, tokens, data):
     np.testing.assert_array_equal(np.asarray(back.matrix), matrix)
 
 
-def test_native_unknown_future_version(tmp_path):
-    path = tokvec.save(_sample(), tmp_path / "v.tokvec")
+def _edit_metadata(path, out, **changes):
     raw = path.read_bytes()
     (size,) = struct.unpack("<Q", raw[:8])
     header = json.loads(raw[8 : 8 + size])
-    header["__metadata__"]["version"] = "7"
+    for key, value in changes.items():
+        if value is None:
+            header["__metadata__"].pop(key, None)
+        else:
+            header["__metadata__"][key] = value
     blob = json.dumps(header).encode()
     blob += b" " * (-len(blob) % 8)
-    (tmp_path / "future.tokvec").write_bytes(struct.pack("<Q", len(blob)) + blob + raw[8 + size :])
+    out.write_bytes(struct.pack("<Q", len(blob)) + blob + raw[8 + size :])
+    return out
+
+
+def test_native_unknown_future_version(tmp_path):
+    path = tokvec.save(_sample(), tmp_path / "v.tokvec")
+    _edit_metadata(path, tmp_path / "future.tokvec", version="7")
     with pytest.raises(tokvec.FormatError, match="version '7'.*Upgrade tokvec"):
         tokvec.load(tmp_path / "future.tokvec")
+
+
+def test_native_version_1_still_opens_and_convert_upgrades(tmp_path):
+    sample = _sample()
+    path = tokvec.save(sample, tmp_path / "v.tokvec")
+    old = _edit_metadata(path, tmp_path / "old.tokvec", version="1", features=None, requires=None, matrix=None)
+    back = tokvec.load(old)
+    assert back.tokens == sample.tokens and back.metadata["version"] == "1"
+    np.testing.assert_array_equal(np.asarray(back.matrix), np.asarray(sample.matrix))
+    upgraded = tokvec.save(back, tmp_path / "new.tokvec")
+    assert tokvec.load(upgraded).metadata["version"] == "2"
+
+
+def test_native_unknown_required_feature_refused_unknown_optional_ignored(tmp_path):
+    path = tokvec.save(_sample(), tmp_path / "v.tokvec")
+    _edit_metadata(path, tmp_path / "opt.tokvec", features="hologram")
+    assert tokvec.load(tmp_path / "opt.tokvec").tokens == _sample().tokens
+    _edit_metadata(path, tmp_path / "req.tokvec", features="hologram", requires="hologram")
+    with pytest.raises(tokvec.FormatError, match="needs a newer tokvec: it requires hologram"):
+        tokvec.load(tmp_path / "req.tokvec")
 
 
 def test_native_truncated(tmp_path):

@@ -30,7 +30,8 @@ from ._io import atomic_write
 from .errors import FormatError
 
 DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "F64": np.dtype("<f8"), "BF16": np.dtype("<u2"),
-          "I64": np.dtype("<i8"), "U8": np.dtype("u1")}
+          "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "I8": np.dtype("i1"),
+          "U8": np.dtype("u1")}
 CODES = {dt: code for code, dt in DTYPES.items() if code != "BF16"}
 MAX_HEADER = 100 * 2**20
 

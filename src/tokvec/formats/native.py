@@ -3,7 +3,9 @@
 Tensors: ``vectors`` (n x dim, F32 or F16), ``norms`` (F32, n), ``vocab_utf8`` (U8: every
 token followed by ``\\n``), ``vocab_offsets`` (I64, n+1: token i is
 ``vocab_utf8[offsets[i]:offsets[i+1]-1]``), optional ``counts`` (I64, n). Metadata:
-``{"format": "tokvec", "version": "1", "source": ..., ...}``.
+``{"format": "tokvec", "version": "2", "source": ..., "features": ..., "requires": ..., "matrix": ...}``.
+The whole layout, version 2's optional parts and what a reader checks are in ``docs/format.md``;
+version-1 files (no ``features``) still open.
 
 The container is ``tokvec._safetensors`` (streamed to disk without a second copy, opened by
 mapping it): opening reads only the header; tokens are decoded on first use. Tests check that
@@ -27,9 +29,11 @@ from . import hf
 from .base import Format
 
 EXTENSION = ".tokvec"
-NAME = EXTENSION[1:]  # the format is named after its extension
-VERSION = "1"
-SUPPORTED_VERSIONS = {"1"}
+NAME = "tokvec"
+VERSION = "2"  # docs/format.md: version 2 adds optional parts named in ``features``
+SUPPORTED_VERSIONS = {"1", "2"}
+# the optional parts of a version-2 file this tokvec understands (docs/format.md)
+KNOWN_FEATURES = frozenset({"index", "int8", "float16", "subwords"})
 _TENSORS = ("vectors", "norms", "vocab_utf8", "vocab_offsets", "counts")
 
 
@@ -50,6 +54,7 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
     if version not in SUPPORTED_VERSIONS:
         raise FormatError(f"{path} is tokvec format version {version!r}; this tokvec reads version(s) "
                           f"{', '.join(sorted(SUPPORTED_VERSIONS))}. Upgrade tokvec to open it")
+    _check_requires(path, meta)
     tensors = {}
     for name in _TENSORS:
         if name not in header.tensors:
@@ -66,6 +71,18 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
                      metadata=dict(meta), check_duplicates=False)  # written unique; checking would cost an index build
     hf.attach_tokenizer(result)
     return result.limit(limit) if limit is not None else result
+
+
+def features(meta: dict[str, str], key: str = "features") -> set[str]:
+    """The names listed in metadata ``key`` (``features`` or ``requires``) of a version-2 file."""
+    return {name.strip() for name in meta.get(key, "").split(",") if name.strip()}
+
+
+def _check_requires(path: Path, meta: dict[str, str]) -> None:
+    unknown = features(meta, "requires") - KNOWN_FEATURES
+    if unknown:
+        raise FormatError(f"{path} needs a newer tokvec: it requires {', '.join(sorted(unknown))}, which this "
+                          f"tokvec does not know. Upgrade tokvec to open it")
 
 
 def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
@@ -89,8 +106,12 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     entries.append(st.Entry("vocab_utf8", np.dtype("u1"), (int(buffer.shape[0]),),
                             [np.asarray(buffer, dtype=np.uint8).tobytes()]))
     meta = {k: str(v) for k, v in vectors.metadata.items()}
+    for key in ("features", "requires", "matrix"):
+        meta.pop(key, None)  # describe this file, not the one it came from
+    present: list[str] = []
     meta.update({"format": NAME, "version": VERSION, "source": vectors.source or meta.get("source", ""),
-                 "tokens": str(n), "dim": str(dim)})
+                 "tokens": str(n), "dim": str(dim), "features": ",".join(present), "requires": "",
+                 "matrix": "float16" if target_dtype == np.dtype("<f2") else "float32"})
     st.write(path, entries, meta)
 
 
