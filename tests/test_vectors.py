@@ -99,7 +99,9 @@ def test_unknown_token_case_variant_suggested(glove):
 
 def test_bad_arguments_are_clear(toy):
     with pytest.raises(tokvec.InvalidArgumentError, match="topn must be a positive integer"):
-        toy.most_similar("cat", topn=0)
+        toy.most_similar("cat", topn=-1)
+    with pytest.raises(tokvec.InvalidArgumentError, match="topn must be a positive integer"):
+        toy.most_similar("cat", topn=2.5)
     with pytest.raises(tokvec.InvalidArgumentError, match="at least one positive or negative"):
         toy.most_similar()
     with pytest.raises(tokvec.InvalidArgumentError, match="out of range"):

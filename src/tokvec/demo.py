@@ -26,10 +26,12 @@ import numpy as np
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from ._optional import require
 from .errors import MissingDependencyError
 from .formats import load
+from .printable import visible
 from .layers import Embedding, TokenAndPositionEmbedding, lookup_cost, sinusoidal_table
 from .layers import one_hot as make_one_hot
 from .train import Word2VecConfig, train
@@ -48,6 +50,12 @@ SECTIONS: dict[int, tuple[str, str]] = {
 DEMO_CORPUS = "wordnet-glosses.txt.gz"
 
 
+def _say(console: Console, *pieces: str | tuple[str, str]) -> None:
+    """Print one line of plain strings and ``(string, style)`` pairs: never parsed as markup or emoji
+    codes, whatever the console, every character visible."""
+    console.print(Text.assemble(*(visible(p) if isinstance(p, str) else (visible(p[0]), p[1]) for p in pieces)))
+
+
 def _vec(values: np.ndarray, n: int = 6) -> str:
     return "[" + ", ".join(f"{x:+.4f}" for x in values[:n]) + (", ...]" if len(values) > n else "]")
 
@@ -56,9 +64,9 @@ def one_hot(console: Console) -> None:
     words = ["cat", "kitten", "dog", "car"]
     ids = list(range(len(words)))
     vectors = make_one_hot(ids, len(words))
-    console.print("One-hot: each word gets its own axis. For a 4-word vocabulary:")
+    _say(console, "One-hot: each word gets its own axis. For a 4-word vocabulary:")
     for w, row in zip(words, vectors):
-        console.print(f"  {w:<7} {row.astype(int).tolist()}")
+        _say(console, f"  {w:<7} {row.astype(int).tolist()}")
     glove = load("glove")
     table = Table(title="cosine similarity", title_justify="left")
     table.add_column("pair")
@@ -68,20 +76,19 @@ def one_hot(console: Console) -> None:
         oh = float(vectors[words.index(a)] @ vectors[words.index(b)])
         table.add_row(f"{a} / {b}", f"{oh:.2f}", f"{glove.similarity(a, b):.3f}")
     console.print(table)
-    console.print("One-hot vectors are orthogonal: every pair scores 0, so they carry no meaning, and they are "
+    _say(console, "One-hot vectors are orthogonal: every pair scores 0, so they carry no meaning, and they are "
                   f"as long as the vocabulary ({len(glove):,} for GloVe). Dense embeddings put related words close.")
 
 
 def pretrained(console: Console) -> None:
     v = load("glove")
-    console.print(f"GloVe 6B: {len(v):,} tokens x {v.dim} dimensions, memory-mapped.")
-    console.print(f"v['king'] = {_vec(v['king'])}  ({v.dim} values)")
+    _say(console, f"GloVe 6B: {len(v):,} tokens x {v.dim} dimensions, memory-mapped.")
+    _say(console, f"v['king'] = {_vec(v['king'])}  ({v.dim} values)")
     answer = v.analogy("man", "king", "woman", topn=3)
-    console.print(f"king - man + woman = [bold green]{answer[0].token}[/bold green] "
-                  f"(cosine {answer[0].score:.3f}); next: "
-                  + ", ".join(f"{t} ({s:.3f})" for t, s, _ in answer[1:]))
+    _say(console, "king - man + woman = ", (answer[0].token, "bold green"),
+         f" (cosine {answer[0].score:.3f}); next: " + ", ".join(f"{t} ({s:.3f})" for t, s, _ in answer[1:]))
     other = v.analogy("france", "paris", "italy", topn=1)[0]
-    console.print(f"paris - france + italy = [bold]{other.token}[/bold]")
+    _say(console, "paris - france + italy = ", (other.token, "bold"))
     table = Table(title="similarity and distance of pairs", title_justify="left")
     table.add_column("pair")
     table.add_column("cosine similarity", justify="right")
@@ -89,37 +96,37 @@ def pretrained(console: Console) -> None:
     for a, b in [("cat", "kitten"), ("cat", "dog"), ("cat", "car"), ("king", "queen"), ("king", "cabbage")]:
         table.add_row(f"{a} / {b}", f"{v.similarity(a, b):.3f}", f"{v.distance(a, b):.3f}")
     console.print(table)
-    console.print("odd one out of breakfast, cereal, dinner, lunch: "
-                  f"[bold]{v.odd_one_out(['breakfast', 'cereal', 'dinner', 'lunch'])}[/bold]")
+    _say(console, "odd one out of breakfast, cereal, dinner, lunch: ",
+         (v.odd_one_out(["breakfast", "cereal", "dinner", "lunch"]), "bold"))
 
 
 def layer(console: Console) -> None:
     emb = Embedding(6, 3, seed=123)
     ids = [2, 3, 5, 1]
-    console.print("Embedding(6, 3, seed=123): a 6 x 3 weight matrix drawn from N(0, 1) "
+    _say(console, "Embedding(6, 3, seed=123): a 6 x 3 weight matrix drawn from N(0, 1) "
                   "(the same numbers torch.manual_seed(123); torch.nn.Embedding(6, 3) draws).")
-    console.print(np.array2string(emb.weight, precision=4, suppress_small=True))
-    console.print(f"lookup of ids {ids} picks rows {ids}:")
+    console.print(Text(np.array2string(emb.weight, precision=4, suppress_small=True)))
+    _say(console, f"lookup of ids {ids} picks rows {ids}:")
     out = emb(ids)
-    console.print(np.array2string(out, precision=4, suppress_small=True))
+    console.print(Text(np.array2string(out, precision=4, suppress_small=True)))
     try:
         torch = require("torch", "torch", "comparing with torch.nn.Embedding")
     except MissingDependencyError:
-        console.print("[dim](install tokvec[torch] to see torch's numbers next to these)[/dim]")
+        _say(console, ("(install tokvec[torch] to see torch's numbers next to these)", "dim"))
         return
     torch.manual_seed(123)
     reference = torch.nn.Embedding(6, 3)
     with torch.no_grad():
         theirs = reference(torch.tensor(ids)).numpy()
     same = np.array_equal(out.round(4), theirs.round(4))
-    console.print(f"torch.nn.Embedding(6, 3) after torch.manual_seed(123), same ids: "
-                  f"{'[green]identical[/green]' if same else '[red]different[/red]'} to 4 decimals "
-                  f"(max difference {np.abs(out - theirs).max():.1e})")
+    _say(console, "torch.nn.Embedding(6, 3) after torch.manual_seed(123), same ids: ",
+         ("identical", "green") if same else ("different", "red"),
+         f" to 4 decimals (max difference {np.abs(out - theirs).max():.1e})")
 
 
 def onehot_cost(console: Console) -> None:
     small = lookup_cost(6, 3, 4)
-    console.print(f"For 4 ids in a 6 x 3 table, one-hot x Linear does {small.onehot_flops} multiply-adds "
+    _say(console, f"For 4 ids in a 6 x 3 table, one-hot x Linear does {small.onehot_flops} multiply-adds "
                   "(each output value is a 6-term dot product with five zeros); a lookup copies 4 rows.")
     cost = lookup_cost(50_257, 768, 256, measure=True, repeat=2)
     table = Table(title="GPT-2 token table 50,257 x 768, 256 ids (measured here)", title_justify="left")
@@ -130,79 +137,78 @@ def onehot_cost(console: Console) -> None:
     table.add_row("bytes touched", f"{cost.lookup_bytes:,}", f"{cost.onehot_bytes:,}")
     table.add_row("time", f"{cost.lookup_seconds * 1e3:.3f} ms", f"{cost.onehot_seconds * 1e3:.1f} ms")
     console.print(table)
-    console.print(f"Same rows, exactly; the lookup is [bold]{cost.speedup:,.0f}x[/bold] faster. That is why "
-                  "frameworks implement nn.Embedding as indexing, not as a matrix product.")
+    _say(console, "Same rows, exactly; the lookup is ", (f"{cost.speedup:,.0f}x", "bold"),
+         " faster. That is why frameworks implement nn.Embedding as indexing, not as a matrix product.")
 
 
 def transformer(console: Console) -> None:
     try:
         v = load("minilm")
     except Exception as exc:  # the model package is optional
-        console.print(f"[yellow]skipped: {exc}[/yellow]")
+        _say(console, (f"skipped: {exc}", "yellow"))
         return
-    console.print(f"all-MiniLM-L6-v2's input layer: {len(v):,} WordPiece tokens x {v.dim} "
+    _say(console, f"all-MiniLM-L6-v2's input layer: {len(v):,} WordPiece tokens x {v.dim} "
                   f"(tensor {v.metadata.get('tensor')}). Token ids index its rows like any table.")
     for word in ("king", "paris", "happy"):
         near = v.most_similar(word, topn=5)
-        console.print(f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s, _ in near))
+        _say(console, f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s, _ in near))
     if v.tokenizer is not None:
         try:
             ids, pieces = v.tokenizer.encode("Embeddings turn tokens into vectors")
-            console.print(f"'Embeddings turn tokens into vectors' -> {pieces} -> ids {ids}")
+            _say(console, f"'Embeddings turn tokens into vectors' -> {pieces} -> ids {ids}")
             note = v.explain("embeddings")
             if note:
-                console.print(f"[dim]{note}[/dim]")
+                _say(console, (note, "dim"))
         except Exception as exc:
-            console.print(f"[dim](tokenizing needs tokvec[hf]: {exc})[/dim]")
+            _say(console, (f"(tokenizing needs tokvec[hf]: {exc})", "dim"))
 
 
 def positions(console: Console) -> None:
     layer = TokenAndPositionEmbedding(vocab_size=6, context_length=4, dim=3, seed=123)
     ids = np.array([[2, 3, 5, 1], [1, 1, 4, 0]])
     out = layer(ids)
-    console.print("A GPT adds a position vector to each token vector. Batch of ids (2, 4):")
-    console.print(f"{ids.tolist()} -> input embeddings of shape {out.shape} (batch, seq, dim)")
-    console.print("Token 1 appears at positions 3, 0 and 1; its input vectors differ because positions differ:")
+    _say(console, "A GPT adds a position vector to each token vector. Batch of ids (2, 4):")
+    _say(console, f"{ids.tolist()} -> input embeddings of shape {out.shape} (batch, seq, dim)")
+    _say(console, "Token 1 appears at positions 3, 0 and 1; its input vectors differ because positions differ:")
     for b, t in [(0, 3), (1, 0), (1, 1)]:
-        console.print(f"  batch {b}, position {t}: {_vec(out[b, t], 3)}")
-    console.print("Sinusoidal table (Attention Is All You Need), 4 positions x 6 dims:")
-    console.print(np.array2string(sinusoidal_table(4, 6), precision=4, suppress_small=True))
+        _say(console, f"  batch {b}, position {t}: {_vec(out[b, t], 3)}")
+    _say(console, "Sinusoidal table (Attention Is All You Need), 4 positions x 6 dims:")
+    console.print(Text(np.array2string(sinusoidal_table(4, 6), precision=4, suppress_small=True)))
 
 
 def learned(console: Console) -> None:
     corpus = resources.files("tokvec") / "data" / DEMO_CORPUS
     config = Word2VecConfig(model="skipgram", dim=50, epochs=5, min_count=3, threads=os.cpu_count() or 2, seed=1)
-    console.print("An embedding matrix starts random and is trained. word2vec skip-gram (dim 50, window 5, "
+    _say(console, "An embedding matrix starts random and is trained. word2vec skip-gram (dim 50, window 5, "
                   "5 negative samples, 5 epochs) on 300,003 words of WordNet glosses:")
     with resources.as_file(corpus) as path:
         result = train(path, config, progress=False)
     v = result.vectors
     before = Vectors(v.tokens, initial_weights(len(v), config.dim, config.seed)[0], check_duplicates=False)
-    console.print(f"{len(v):,} words kept; {result.words_per_second:,.0f} words/s; mean loss per epoch "
+    _say(console, f"{len(v):,} words kept; {result.words_per_second:,.0f} words/s; mean loss per epoch "
                   + " -> ".join(f"{x:.3f}" for x in result.epoch_loss))
     table = Table(title="5 nearest words: at random initialisation, and after training", title_justify="left")
     for column in ("word", "random init", "trained"):
         table.add_column(column)
     for word in ("three", "he", "red", "water", "king"):
-        table.add_row(word, ", ".join(n.token for n in before.most_similar(word, topn=5)),
-                      ", ".join(n.token for n in v.most_similar(word, topn=5)))
+        table.add_row(word, *(Text(visible(", ".join(n.token for n in w.most_similar(word, topn=5)))) for w in (before, v)))
     console.print(table)
-    console.print("A language model learns its token matrix the same way, as a side effect of predicting the "
+    _say(console, "A language model learns its token matrix the same way, as a side effect of predicting the "
                   "next token: `tokvec train-lm CORPUS -o RUN` snapshots it as it trains and `tokvec watch "
                   "RUN/snapshots` shows number words, pronouns and colours gathering (a few minutes on CPU).")
 
 
 def run(section: int | None = None, console: Console | None = None) -> float:
     """Run the demo (one section or all); returns the seconds it took."""
-    console = console or Console()
+    console = console or Console(markup=False, emoji=False, highlight=False)
     start = time.perf_counter()
     chosen = [section] if section else sorted(SECTIONS)
     for number in chosen:
         title, func_name = SECTIONS[number]
-        console.print(Panel.fit(f"[bold]{number}. {title}[/bold]"))
+        console.print(Panel.fit(Text(f"{number}. {title}", style="bold")))
         func: Callable[[Console], None] = globals()[func_name]
         func(console)
         console.print()
     seconds = time.perf_counter() - start
-    console.print(f"[dim]demo finished in {seconds:.1f} s[/dim]")
+    _say(console, (f"demo finished in {seconds:.1f} s", "dim"))
     return seconds

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .printable import brief
+
 
 class TokvecError(Exception):
     """Base class of every error tokvec raises on purpose."""
@@ -31,7 +33,7 @@ class UnknownTokenError(TokvecError, KeyError):
         self.token = token
         self.vocab_size = vocab_size
         self.suggestions = list(suggestions)
-        msg = f"{token!r} is not in the vocabulary ({vocab_size:,} tokens)."
+        msg = f"{brief(token)} is not in the vocabulary ({vocab_size:,} tokens)."
         if self.suggestions:
             msg += " Did you mean: " + ", ".join(self.suggestions) + "?"
         else:

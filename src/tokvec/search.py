@@ -26,8 +26,8 @@ from .errors import InvalidArgumentError
 
 DEFAULT_CHUNK_BYTES = 32 * 2**20
 
-Query = Union[str, np.ndarray]
-"""A token, or a raw vector of length ``dim``."""
+Query = Union[str, np.ndarray, tuple[Union[str, np.ndarray], float]]
+"""A token, or a raw vector of length ``dim``; in ``most_similar``, also a ``(token or vector, weight)`` pair."""
 
 
 def check_topn(topn: int) -> int:
@@ -46,13 +46,44 @@ def check_restrict(restrict: int | None) -> int | None:
     return int(restrict)
 
 
+def check_count(topn: int | None) -> int | None:
+    """gensim's ``topn`` conventions: None (every score), 0 (nothing) or a positive integer; else
+    ``InvalidArgumentError``."""
+    if topn is None or (isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0):
+        return None if topn is None else 0
+    return check_topn(topn)
+
+
 def as_list(items: Query | Sequence[Query] | None) -> list[Query]:
-    """One query or many as a list: a str or an array is one query, not a sequence of them."""
+    """One query or many as a list: a str or a 1-D array is one query, a 2-D array one query per row
+    (gensim's convention), anything else a sequence of queries."""
     if items is None:
         return []
-    if isinstance(items, (str, np.ndarray)):
+    if isinstance(items, str) or (isinstance(items, np.ndarray) and items.ndim == 1):
         return [items]
+    if isinstance(items, np.ndarray) and items.ndim == 2:
+        return list(items)
     return list(items)
+
+
+def weighted(positive: Query | Sequence[Query] | None, negative: Query | Sequence[Query] | None,
+             ) -> list[tuple[Query, float]]:
+    """The terms of a query with their weights: +1 for each positive, -1 for each negative; a
+    ``(key, weight)`` pair keeps its weight in ``positive`` and is subtracted in ``negative``.
+
+    >>> weighted(["king", ("woman", 0.5)], "man")
+    [('king', 1.0), ('woman', 0.5), ('man', -1.0)]
+    """
+    terms = []
+    for items, sign in ((positive, 1.0), (negative, -1.0)):
+        for item in as_list(items):
+            if isinstance(item, tuple):
+                if len(item) != 2 or not isinstance(item[1], (int, float, np.number)) or isinstance(item[1], bool):
+                    raise InvalidArgumentError(f"a weighted query term is a (key, weight) pair, got {item!r:.80}")
+                terms.append((item[0], sign * float(item[1])))
+            else:
+                terms.append((item, sign))
+    return terms
 
 
 class Neighbour(NamedTuple):

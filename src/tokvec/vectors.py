@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import search
+from . import pairs, search
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
@@ -50,6 +50,7 @@ class Vectors:
         metadata: dict[str, str] | None = None,
         tokenizer: Tokenizer | None = None,
         check_duplicates: bool = True,
+        lower: bool = False,
     ):
         if matrix.ndim != 2:
             raise InvalidArgumentError(f"matrix must be 2-D (tokens x dim), got shape {matrix.shape}")
@@ -71,6 +72,7 @@ class Vectors:
         self._norms = None if norms is None else np.asarray(norms, dtype=np.float32)
         self._inv_norms: np.ndarray | None = None
         self.tokenizer = tokenizer  # transformer vocabularies: splits words that are not one token
+        self.lower = lower  # a word not in the vocabulary falls back to its lower-case form
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -117,22 +119,25 @@ class Vectors:
         return self.vocab.token(i)
 
     def __getitem__(self, key: str | int | Sequence[str] | Sequence[int] | np.ndarray) -> np.ndarray:
-        """Rows by token or id: a str or int gives ``(dim,)``, a list or array gives ``(len, dim)``.
+        """Rows by word or id: a str or int gives ``(dim,)``, a list or array gives ``(len, dim)``.
 
-        Rows are returned as float32 copies, whatever the storage dtype.
+        Rows are returned as float32 copies, whatever the storage dtype. Words are read as ``vector``
+        reads them (lower-case fallback, the mean of a transformer's pieces).
         """
-        if isinstance(key, str):
-            return np.array(self.matrix[self.vocab.index(key)], dtype=np.float32)
-        if isinstance(key, (int, np.integer)):
-            return np.array(self.matrix[self._check_id(int(key))], dtype=np.float32)
-        ids = self._ids(key)
-        return np.asarray(self.matrix[ids], dtype=np.float32)
+        if isinstance(key, (str, int, np.integer)):
+            return self.vector(key)
+        try:
+            return np.asarray(self.matrix[self._ids(key)], dtype=np.float32)
+        except UnknownTokenError:
+            if self.tokenizer is None and not self.lower:
+                raise
+        return np.stack([self.vector(k) for k in key])
 
     def vector(self, token: str | int, norm: bool = False) -> np.ndarray:
         """One row as float32; ``norm=True`` scales it to unit length (a zero row stays zero).
 
-        With a transformer vocabulary, a word that is not one token is the mean of its pieces
-        (see ``pieces``).
+        A word not in the vocabulary is its lower-case form when ``lower`` is set, and with a
+        transformer vocabulary the mean of its pieces (see ``pieces``, ``explain``).
         """
         ids = self._word_ids(token) if isinstance(token, str) else [self._check_id(int(token))]
         return self._ids_vector(ids, norm)
@@ -149,16 +154,20 @@ class Vectors:
         """The tokens ``word`` stands for: itself if it is one token, else its tokenizer pieces."""
         return [self.vocab.token(i) for i in self._word_ids(word)]
 
+    def word_rows(self, word: str) -> list[int]:
+        """The rows ``word`` stands for (one, or its pieces); ``UnknownTokenError`` when none."""
+        return self._word_ids(word)
+
     def explain(self, word: str) -> str | None:
-        """A note when ``word`` is not a single token (queried as the mean of its pieces), else None."""
-        return explain(self.vocab, self.tokenizer, word)
+        """A note when ``word`` is not itself a token (its lower-case form, or the mean of its pieces), else None."""
+        return explain(self.vocab, self.tokenizer, word, self.lower)
 
     def display(self, token: str) -> str:
         """A token as a person should read it (``Ġking`` -> `` king`` for byte-level BPE)."""
         return self.tokenizer.display(token) if self.tokenizer is not None else token
 
     def _word_ids(self, word: str) -> list[int]:
-        return word_rows(self.vocab, self.tokenizer, word)
+        return word_rows(self.vocab, self.tokenizer, word, self.lower)
 
     def _check_id(self, i: int) -> int:
         return self.vocab.row(i)
@@ -186,31 +195,36 @@ class Vectors:
         self,
         positive: Query | Sequence[Query] = (),
         negative: Query | Sequence[Query] = (),
-        topn: int = 10,
+        topn: int | None = 10,
         restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
-    ) -> list[Neighbour]:
+    ) -> list[Neighbour] | np.ndarray:
         """Nearest tokens to the mean of unit-normalised ``positive`` minus ``negative`` (3CosAdd).
 
-        The query tokens themselves are never returned. ``restrict`` searches only the first
+        Terms are words, vectors, rows of a 2-D array or ``(word or vector, weight)`` pairs (a
+        pair's weight is subtracted in ``negative``). The query tokens themselves are never
+        returned. As in gensim, ``topn=None`` returns every row's score in row order (an array, the
+        query words included) and ``topn=0`` returns ``[]``. ``restrict`` searches only the first
         ``restrict`` rows (the most frequent tokens, in frequency-sorted files). ``index`` (from
         ``tokvec.ann.build``) searches approximately instead of scanning every row; same query,
         same exclusions, exact scores, only recall is approximate (not combinable with ``restrict``).
 
         >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
         """
-        positive, negative = search.as_list(positive), search.as_list(negative)
-        if not positive and not negative:
+        terms, count = search.weighted(positive, negative), search.check_count(topn)
+        if not terms:
             raise InvalidArgumentError("most_similar needs at least one positive or negative word")
-        query, exclude = self._mean_query(positive, negative)
-        return self._search(query[None, :], topn, restrict, [exclude], index)[0]
+        query, exclude = self._mean_query(terms)
+        if count is None:
+            return self.scores(query, restrict)
+        return self._search(query[None, :], count, restrict, [exclude], index)[0] if count else []
 
     def analogy(
         self,
         a: str,
         b: str,
         c: str,
-        topn: int = 1,
+        topn: int | None = 1,
         method: search.Method = "cosadd",
         restrict: int | None = None,
     ) -> list[Neighbour]:
@@ -226,42 +240,49 @@ class Vectors:
         self,
         positive: Query | Sequence[Query] = (),
         negative: Query | Sequence[Query] = (),
-        topn: int = 10,
+        topn: int | None = 10,
         restrict: int | None = None,
-    ) -> list[Neighbour]:
-        """3CosMul (Levy & Goldberg 2014, eq. 4): ``prod (1+cos(x,p))/2 / (prod (1+cos(x,n))/2 + 1e-6)``."""
+    ) -> list[Neighbour] | np.ndarray:
+        """3CosMul (Levy & Goldberg 2014, eq. 4): ``prod (1+cos(x,p))/2 / (prod (1+cos(x,n))/2 + 1e-6)``.
+
+        ``topn=None``: every row's score in row order; ``topn=0``: ``[]`` (see ``most_similar``).
+        """
         positive, negative = search.as_list(positive), search.as_list(negative)
+        count = search.check_count(topn)
         if not positive:
             raise InvalidArgumentError("most_similar_cosmul needs at least one positive word")
-        terms, exclude = [], []
-        for item in positive + negative:
-            terms.append(self._unit_query(item))
-            if isinstance(item, str):
-                exclude.extend(self._word_ids(item))
-        ids, scores = search.top_k(
-            self.matrix, self.inv_norms, np.stack(terms), search.check_topn(topn),
-            stop=search.check_restrict(restrict), exclude=[exclude], combine=search.cosmul(len(positive)),
-        )
-        return self._neighbours(ids[0], scores[0])
+        terms = np.stack([self._unit_query(item) for item in positive + negative])
+        exclude = [i for item in positive + negative if isinstance(item, str) for i in self._word_ids(item)]
+        combine = search.cosmul(len(positive))
+        if count is None:
+            return combine(np.stack([self.scores(term, restrict) for term in terms]))[0]
+        ids, scores = search.top_k(self.matrix, self.inv_norms, terms, max(count, 1),
+                                   stop=search.check_restrict(restrict), exclude=[exclude], combine=combine)
+        return self._neighbours(ids[0], scores[0]) if count else []
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict: int | None = None, index: search.ApproximateIndex | None = None
-    ) -> list[Neighbour]:
-        """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``index``: see ``most_similar``."""
-        return self._search(self._unit_query(vector)[None, :], topn, restrict, None, index)[0]
+        self, vector: np.ndarray, topn: int | None = 10, restrict: int | None = None,
+        index: search.ApproximateIndex | None = None,
+    ) -> list[Neighbour] | np.ndarray:
+        """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``topn``, ``index``: see ``most_similar``."""
+        query, count = self._unit_query(vector), search.check_count(topn)
+        if count is None:
+            return self.scores(query, restrict)
+        return self._search(query[None, :], count, restrict, None, index)[0] if count else []
 
     def most_similar_batch(
         self,
         queries: Sequence[str] | np.ndarray,
-        topn: int = 10,
+        topn: int | None = 10,
         restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
-    ) -> list[list[Neighbour]]:
+    ) -> list[list[Neighbour]] | list[np.ndarray]:
         """Neighbours of many tokens (or rows of a ``(q, dim)`` array) with one GEMM per chunk.
 
         Equivalent to ``[most_similar(t, topn=topn) for t in queries]``, many times faster;
         with ``index`` (see ``most_similar``), one approximate batched search.
         """
+        count = search.check_count(topn)
         if isinstance(queries, np.ndarray):
             if queries.ndim != 2 or queries.shape[1] != self.dim:
                 raise InvalidArgumentError(f"query array must have shape (q, {self.dim}), got {queries.shape}")
@@ -270,9 +291,9 @@ class Vectors:
         else:
             exclude = [self._word_ids(q) for q in queries]
             unit = np.stack([self._ids_vector(ids, True) for ids in exclude]) if exclude else np.zeros((0, self.dim))
-        if len(unit) == 0:
-            return []
-        return self._search(unit, topn, restrict, exclude, index)
+        if len(unit) == 0 or count is None:
+            return [self.scores(u, restrict) for u in unit]
+        return self._search(unit, count, restrict, exclude, index) if count else [[] for _ in unit]
 
     def _search(self, unit_queries: np.ndarray, topn: int, restrict: int | None,
                 exclude: list[list[int]] | None, index: search.ApproximateIndex | None = None) -> list[list[Neighbour]]:
@@ -301,50 +322,33 @@ class Vectors:
             raise InvalidArgumentError(f"a query vector must have {self.dim} values, got {vec.shape[0]}")
         return search.unit(vec)
 
-    def _mean_query(self, positive: list[Query], negative: list[Query]) -> tuple[np.ndarray, list[int]]:
-        """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` with weights +1/-1."""
-        items = positive + negative
-        weights = [1.0] * len(positive) + [-1.0] * len(negative)
-        exclude = [i for item in items if isinstance(item, str) for i in self._word_ids(item)]
-        return search.mean_direction(np.stack([self._unit_query(q) for q in items]), weights), exclude
+    def _mean_query(self, terms: list[tuple[Query, float]]) -> tuple[np.ndarray, list[int]]:
+        """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` of weighted terms."""
+        exclude = [i for item, _ in terms if isinstance(item, str) for i in self._word_ids(item)]
+        unit = np.stack([self._unit_query(item) for item, _ in terms])
+        return search.mean_direction(unit, [weight for _, weight in terms]), exclude
 
-    # -- pairs and sets ------------------------------------------------------------------------
+    # -- pairs and sets (``tokvec.pairs``) ------------------------------------------------------
     def similarity(self, a: str, b: str) -> float:
-        """Cosine similarity of two tokens, in [-1, 1]."""
-        return float(np.dot(self.vector(a, norm=True), self.vector(b, norm=True)))
+        """Cosine similarity of two words, in [-1, 1]; exactly 1.0 for a word and itself."""
+        return pairs.similarity(self, a, b)
 
     def cosine_distance(self, a: str, b: str) -> float:
-        """``1 - similarity(a, b)`` (what gensim calls ``distance``)."""
-        return 1.0 - self.similarity(a, b)
+        """``1 - similarity(a, b)`` (what gensim calls ``distance``); exactly 0.0 for a word and itself."""
+        return pairs.cosine_distance(self, a, b)
 
     def distance(self, a: str, b: str) -> float:
         """Euclidean distance ``||v[a] - v[b]||`` (the norm of the difference), computed in float64."""
-        diff = self.vector(a).astype(np.float64) - self.vector(b).astype(np.float64)
-        return float(np.linalg.norm(diff))
+        return pairs.distance(self, a, b)
 
     def odd_one_out(self, words: Sequence[str]) -> str:
-        """The word least similar to the mean of all of them (gensim's ``doesnt_match``).
-
-        >>> # v.odd_one_out(["breakfast", "cereal", "dinner", "lunch"])  -> "cereal"
-        """
-        words = search.as_list(words)
-        if len(words) < 2:
-            raise InvalidArgumentError("odd_one_out needs at least two words")
-        unit = np.stack([self.vector(w, norm=True) for w in words])  # (w, dim)
-        mean = unit.mean(axis=0)
-        norm = np.linalg.norm(mean)
-        mean = mean / norm if norm > 0 else mean
-        sims = unit @ mean  # (w,)
-        return min(zip(sims.tolist(), words))[1]
+        """The word least similar to the mean of all of them (gensim's ``doesnt_match``): 'cereal' of
+        breakfast, cereal, dinner, lunch."""
+        return pairs.odd_one_out(self, words)
 
     def rank(self, a: str, b: str) -> int:
         """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), ``a`` itself not counted."""
-        ia, ib = self.vocab.index(a), self.vocab.index(b)
-        sims = self.scores(self.vector(ia, norm=True))  # (n,)
-        dists = 1.0 - sims
-        closer = dists < dists[ib]
-        closer[ia] = False
-        return int(closer.sum()) + 1
+        return pairs.rank(self, a, b)
 
     def scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
         """Cosine similarity of a unit vector with every row (or the first ``restrict``): shape (n,)."""
@@ -371,7 +375,7 @@ class Vectors:
     def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None) -> Vectors:
         """The one way a derived ``Vectors`` is made: same source, metadata and tokenizer."""
         return Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
-                       tokenizer=self.tokenizer, check_duplicates=False)
+                       tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower)
 
     def astype(self, dtype: str | np.dtype) -> Vectors:
         """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""

@@ -114,14 +114,16 @@ VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", metavar="PATH|NAME",
                                          help="Vector file path or builtin name (glove).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of a table.")]
 TopnOpt = Annotated[int, typer.Option("--topn", "-n", min=1, help="How many results.")]
+LowerOpt = Annotated[bool, typer.Option(
+    "--lower", help="A word not in the vocabulary falls back to its lower-case form (a note says so).")]
 RestrictOpt = Annotated[
     int | None, typer.Option("--restrict", min=1, help="Search only the first N (most frequent) tokens.")
 ]
 
 
-def load_vectors(name: str) -> Vectors:
-    """The vectors a command works on: a path or a builtin name."""
-    return load(name)
+def load_vectors(name: str, lower: bool = False) -> Vectors:
+    """The vectors a command works on: a path or a builtin name; ``lower``: see ``LowerOpt``."""
+    return load(name, lower=lower)
 
 
 def _version_callback(value: bool) -> None:

@@ -18,17 +18,26 @@ import typer
 
 from .. import ann
 from ..errors import TokvecError
+from ..printable import clip
 from ..search import METHODS, Neighbour
 from ..vectors import Vectors
 from . import render
-from ._app import JsonOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors
+from ._app import JsonOpt, LowerOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors
 
 MethodOpt = Annotated[str, choices("--method", METHODS, "cosadd (mean of unit vectors, 3CosAdd) or cosmul (3CosMul).")]
 
 
 def _notes(v: Vectors, words: list[str]) -> list[str]:
-    """Lines saying how words that are not single tokens were queried."""
-    return [note for note in (v.explain(w) for w in words) if note]
+    """Lines saying how words that are not tokens were queried (lower-case form, mean of pieces)."""
+    return [note for note in dict.fromkeys(v.explain(w) for w in words) if note]
+
+
+def _clamped(v: Vectors, topn: int, notes: list[str]) -> int:
+    """``topn``, or the vocabulary size when it is larger (with a note)."""
+    if topn <= len(v):
+        return topn
+    notes.append(f"--topn {topn:,} is more than the {len(v):,} tokens; showing every one")
+    return len(v)
 
 
 def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
@@ -74,7 +83,8 @@ def info(
     if data["norms"]:
         n = data["norms"]
         rows.append(("norms", f"min {n['min']:.3f}  mean {n['mean']:.3f}  max {n['max']:.3f}"))
-    rows += [("first tokens", " ".join(data["sample_tokens"])), ("opened in", f"{opened * 1000:.1f} ms")]
+    rows += [("first tokens", " ".join(clip(t, render.TOKEN_WIDTH) for t in data["sample_tokens"])),
+             ("opened in", f"{opened * 1000:.1f} ms")]
     render.key_values(name, rows)
 
 
@@ -89,13 +99,15 @@ def similar(
     approximate: Annotated[bool, typer.Option(
         "--approximate", help="Search a faiss IVF index (extra: ann) instead of every row; the index is "
         "built on first use (recall@10 >= 0.95) and cached in $TOKVEC_HOME/ann.")] = False,
+    lower: LowerOpt = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
     """Nearest neighbours of WORDS (minus --neg words), query words excluded."""
-    v = load_vectors(vectors)
+    v = load_vectors(vectors, lower)
     negative = neg or []
     notes: list[str] = []
+    topn = _clamped(v, topn, notes)
     if method == "cosmul":
         if approximate:
             raise TokvecError("--approximate works with --method cosadd only (3CosMul is not a nearest-neighbour "
@@ -137,13 +149,16 @@ def analogy(
     topn: TopnOpt = 5,
     restrict: RestrictOpt = None,
     method: MethodOpt = "cosadd",
+    lower: LowerOpt = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
     """A is to B as C is to ?  (e.g. man king woman -> queen)."""
-    v = load_vectors(vectors)
+    v = load_vectors(vectors, lower)
+    notes: list[str] = []
+    topn = _clamped(v, topn, notes)
     results = v.analogy(a, b, c, topn=topn, method=method, restrict=restrict)  # type: ignore[arg-type]
-    notes = _notes(v, [a, b, c])
+    notes += _notes(v, [a, b, c])
     if as_json:
         render.emit_json({"a": a, "b": b, "c": c, "method": method, "results": render.neighbours_json(results),
                           "notes": notes})
@@ -153,13 +168,16 @@ def analogy(
 
 
 @command()
-def similarity(word1: str, word2: str, vectors: VectorsOpt = "glove", as_json: JsonOpt = False) -> None:
+def similarity(word1: str, word2: str, lower: LowerOpt = False, vectors: VectorsOpt = "glove",
+               as_json: JsonOpt = False) -> None:
     """Cosine similarity of two words."""
-    v = load_vectors(vectors)
+    v = load_vectors(vectors, lower)
     value = v.similarity(word1, word2)
+    notes = _notes(v, [word1, word2])
     if as_json:
-        render.emit_json({"word1": word1, "word2": word2, "similarity": value})
+        render.emit_json({"word1": word1, "word2": word2, "similarity": value, "notes": notes})
     else:
+        render.notes(notes)
         render.line(f"cosine similarity({word1}, {word2}) = ", (f"{value:.4f}", "bold"))
 
 
@@ -168,16 +186,19 @@ def distance(
     word1: str,
     word2: str,
     cosine: Annotated[bool, typer.Option("--cosine", help="Cosine distance (1 - similarity) instead.")] = False,
+    lower: LowerOpt = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
     """Euclidean distance (norm of the difference) of two words, or --cosine distance."""
-    v = load_vectors(vectors)
+    v = load_vectors(vectors, lower)
     value = v.cosine_distance(word1, word2) if cosine else v.distance(word1, word2)
     kind = "cosine" if cosine else "euclidean"
+    notes = _notes(v, [word1, word2])
     if as_json:
-        render.emit_json({"word1": word1, "word2": word2, "kind": kind, "distance": value})
+        render.emit_json({"word1": word1, "word2": word2, "kind": kind, "distance": value, "notes": notes})
     else:
+        render.notes(notes)
         label = "1 - cos" if cosine else "||a - b||"
         render.line(f"{kind} distance({word1}, {word2}) = {label} = ", (f"{value:.4f}", "bold"))
 
@@ -185,15 +206,18 @@ def distance(
 @command("odd-one-out")
 def odd_one_out(
     words: Annotated[list[str], typer.Argument(metavar="WORD", help="At least two words.")],
+    lower: LowerOpt = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
     """The word that fits least with the others."""
-    v = load_vectors(vectors)
+    v = load_vectors(vectors, lower)
     odd = v.odd_one_out(words)
+    notes = _notes(v, words)
     if as_json:
-        render.emit_json({"words": words, "odd_one_out": odd})
+        render.emit_json({"words": words, "odd_one_out": odd, "notes": notes})
     else:
+        render.notes(notes)
         render.line(f"odd one out of {' '.join(words)}: ", (odd, "bold"))
 
 
@@ -202,27 +226,47 @@ def lookup(
     keys: Annotated[list[str], typer.Argument(metavar="KEY", help="Tokens, or row ids with --ids.")],
     ids: Annotated[bool, typer.Option("--ids", help="Treat the arguments as row ids.")] = False,
     values: Annotated[int, typer.Option(help="How many leading values to print per row (0 = all).")] = 8,
+    lower: LowerOpt = False,
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
-    """Rows of the embedding matrix, by token or by id."""
-    v = load_vectors(vectors)
+    """Rows of the embedding matrix, by token or by id; a word that is not one token (a transformer
+    vocabulary) shows the mean of its pieces, with a note."""
+    v = load_vectors(vectors, lower)
     if ids:
         try:
-            rows = [int(k) for k in keys]
+            numbers = [int(k) for k in keys]
         except ValueError:
-            raise TokvecError(f"--ids needs integers, got {' '.join(keys)}") from None
+            raise TokvecError(f"--ids needs integers, got {render.shorten(' '.join(keys), 200)}") from None
+        entries = [_row_entry(v, v.vocab.row(n)) for n in numbers]
     else:
-        rows = [v.index(k) for k in keys]
-    matrix = v[np.array(rows, dtype=np.int64)]
+        entries = [_word_entry(v, k) for k in keys]
     if as_json:
-        render.emit_json([{"id": r, "token": v.token(r), "vector": matrix[i].tolist()} for i, r in enumerate(rows)])
+        render.emit_json([{"id": r, "token": t, "vector": vec.tolist(), **({} if r is not None else {"pieces": p})}
+                          for r, t, vec, p in entries])
         return
+    render.notes([] if ids else _notes(v, keys))
     shown = v.dim if values <= 0 else min(values, v.dim)
     render.table(f"rows of the {len(v):,} x {v.dim} matrix",
-                 [("id", render.RIGHT), ("token", render.BOLD), f"vector[:{shown}]" if shown < v.dim else "vector"],
-                 ([str(r), v.token(r), " ".join(f"{x:+.3f}" for x in matrix[i, :shown])
-                   + (" ..." if shown < v.dim else "")] for i, r in enumerate(rows)))
+                 [("id", render.RIGHT), ("token", render.TOKEN),
+                  (f"vector[:{shown}]" if shown < v.dim else "vector", render.NUMBERS)],
+                 (["-" if r is None else str(r), t, " ".join(f"{x:+.3f}" for x in vec[:shown])]
+                  for r, t, vec, _ in entries))
+
+
+Entry = tuple[int | None, str, np.ndarray, list[str]]
+"""One row shown by ``lookup``: id (None for the mean of pieces), token or word, vector, pieces."""
+
+
+def _row_entry(v: Vectors, row: int) -> Entry:
+    return row, v.token(row), v[row], [v.token(row)]
+
+
+def _word_entry(v: Vectors, word: str) -> Entry:
+    rows = v.word_rows(word)
+    if len(rows) == 1:
+        return _row_entry(v, rows[0])
+    return None, word, v.vector(word), [v.token(r) for r in rows]
 
 
 @command()
@@ -251,7 +295,7 @@ def tokens(
         return t if shown == t else f"{shown!r} ({t})"
 
     render.table(f"{len(ids)} tokens of {text!r} ({len(v):,} x {v.dim} token matrix)",
-                 [("#", render.DIM_RIGHT), ("token", render.BOLD), ("id", render.RIGHT),
-                  f"row[:{min(values, v.dim)}]"],
-                 ([str(k), label(t), str(i), " ".join(f"{x:+.3f}" for x in rows[k, :values]) + " ..."]
+                 [("#", render.DIM_RIGHT), ("token", render.TOKEN), ("id", render.RIGHT),
+                  (f"row[:{min(values, v.dim)}]", render.NUMBERS)],
+                 ([str(k), label(t), str(i), " ".join(f"{x:+.3f}" for x in rows[k, :values])]
                   for k, (i, t) in enumerate(zip(ids, raw))))

@@ -64,6 +64,7 @@ def load(
     mmap: bool = True,
     errors: Literal["strict", "replace", "ignore"] = "strict",
     nonfinite: Literal["error", "drop", "keep"] = "error",
+    lower: bool = False,
 ) -> Vectors:
     """Load vectors from a builtin name or a file of any supported format.
 
@@ -71,7 +72,8 @@ def load(
     ``limit`` keeps the first N tokens (read no further); ``dtype`` converts to float32/float16;
     ``mmap`` maps ``.tokvec`` files instead of reading them (other formats are parsed into memory);
     ``errors`` is the UTF-8 policy for tokens; ``nonfinite`` says what to do with rows containing
-    NaN or infinity.
+    NaN or infinity; ``lower`` makes a word that is not in the vocabulary fall back to its lower-case
+    form (torchtext's ``lower_case_backup``; ``Vectors.explain`` says when it did).
 
     >>> import tokvec
     >>> v = tokvec.load("glove")          # doctest: +SKIP
@@ -83,7 +85,9 @@ def load(
     if path.is_dir():  # a Hugging Face model directory: its token-embedding matrix
         vectors = hf.load_model_dir(path)
         vectors = vectors.limit(limit) if limit is not None else vectors
-        return vectors.astype(dtype) if dtype is not None else vectors
+        vectors = vectors.astype(dtype) if dtype is not None else vectors
+        vectors.lower = bool(lower)
+        return vectors
     header = None
     if format:
         fmt = lookup(format)
@@ -95,6 +99,7 @@ def load(
     vectors = _check_finite(vectors, nonfinite, path, fmt)
     if dtype is not None:
         vectors = vectors.astype(dtype)
+    vectors.lower = bool(lower)
     return vectors
 
 

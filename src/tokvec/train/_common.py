@@ -32,19 +32,20 @@ def require(ok: bool, message: str) -> None:
 class Bar:
     """A rich progress bar on stderr: ``before`` texts, a completed/total count if ``count``, the bar,
     ``after`` texts (``{task.fields[NAME]}`` refers to a field given at construction or in ``update``),
-    and the time remaining. A no-op when disabled, except that ``console`` can still print."""
+    and the time remaining. A no-op when disabled, except that ``console`` can still print. Nothing is
+    parsed as markup or emoji codes: the texts, the fields and what ``console`` prints show as they are."""
 
     def __init__(self, total: int, enabled: bool, *, before: tuple[str, ...] = (), after: tuple[str, ...] = (),
                  count: bool = False, **fields: object) -> None:
         from rich.console import Console
 
-        self.console = Console(stderr=True)
+        self.console = Console(stderr=True, markup=False, emoji=False, highlight=False)
         self.progress = None
         if enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            columns = [TextColumn(text) for text in before] + ([MofNCompleteColumn()] if count else [])
-            columns += [BarColumn(), *(TextColumn(text) for text in after), TimeRemainingColumn()]
+            columns = [TextColumn(text, markup=False) for text in before] + ([MofNCompleteColumn()] if count else [])
+            columns += [BarColumn(), *(TextColumn(text, markup=False) for text in after), TimeRemainingColumn()]
             self.progress = Progress(*columns, console=self.console, transient=False)
             self.task = self.progress.add_task("train", total=total, **fields)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..errors import UnknownTokenError
+from ..printable import brief
 from .table import Vocab
 
 
@@ -33,14 +34,17 @@ class Tokenizer(Protocol):
 
 
 
-def word_rows(vocab: Vocab, tokenizer: Tokenizer | None, word: str) -> list[int]:
-    """The rows ``word`` stands for: its own row, else one of the tokenizer's single-token spellings,
-    else the rows of its pieces; ``UnknownTokenError`` with suggestions when none is found.
+def word_rows(vocab: Vocab, tokenizer: Tokenizer | None, word: str, lower: bool = False) -> list[int]:
+    """The rows ``word`` stands for: its own row, else (``lower``) the row of its lower-case form, else
+    one of the tokenizer's single-token spellings, else the rows of its pieces; ``UnknownTokenError``
+    with suggestions when none is found.
 
-    >>> word_rows(Vocab(["the", "cat"]), None, "cat")
-    [1]
+    >>> word_rows(Vocab(["the", "cat"]), None, "cat"), word_rows(Vocab(["the", "cat"]), None, "Cat", lower=True)
+    ([1], [1])
     """
     i = vocab.get(word)
+    if i is None and lower and isinstance(word, str):
+        i = vocab.get(word.lower())
     if i is not None:
         return [i]
     if tokenizer is not None:
@@ -55,13 +59,16 @@ def word_rows(vocab: Vocab, tokenizer: Tokenizer | None, word: str) -> list[int]
     raise UnknownTokenError(str(word), len(vocab), vocab.suggest(str(word)))
 
 
-def explain(vocab: Vocab, tokenizer: Tokenizer | None, word: str) -> str | None:
-    """A note when ``word`` is not a single token (queried as the mean of its pieces), else None."""
-    rows = word_rows(vocab, tokenizer, word)
-    if len(rows) == 1 and vocab.get(word) is not None:
+def explain(vocab: Vocab, tokenizer: Tokenizer | None, word: str, lower: bool = False) -> str | None:
+    """A note when ``word`` is not itself a token (its lower-case form, or queried as the mean of its
+    pieces), else None."""
+    rows = word_rows(vocab, tokenizer, word, lower)
+    if vocab.get(word) is not None:
         return None
+    if lower and len(rows) == 1 and vocab.get(word.lower()) == rows[0]:
+        return f"{brief(word)} is not in the vocabulary; used its lower-case form {brief(word.lower())} (lower)"
     display = tokenizer.display if tokenizer is not None else str
     shown = ", ".join(repr(display(vocab.token(i))) for i in rows)
     if len(rows) == 1:
-        return f"{word!r} is the token {shown}"
-    return f"{word!r} is not a single token; queried as the mean of its {len(rows)} pieces: {shown}"
+        return f"{brief(word)} is the token {shown}"
+    return f"{brief(word)} is not a single token; queried as the mean of its {len(rows)} pieces: {shown}"

@@ -1,0 +1,78 @@
+"""Questions about two words or a few: cosine similarity, the two distances, rank, odd one out.
+
+Each takes a ``Vectors`` (its methods of the same names delegate here) and reads a word as every
+``Vectors`` call does: its own row, else its lower-case form (``lower=True``), else the mean of a
+transformer tokenizer's pieces. A word compared with itself is exact: ``similarity(w, w) == 1.0``,
+``cosine_distance(w, w) == 0.0`` and ``distance(w, w) == 0.0`` (same rows, no rounding); a
+similarity is never outside [-1, 1].
+
+Deliberately left out: neighbour searches (``Vectors.most_similar``, ``tokvec.search``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import search
+from .errors import InvalidArgumentError
+
+Word = str | int
+"""A word (resolved as ``Vectors.vector`` does) or a row id."""
+
+
+def _rows(v: Any, word: Word) -> list[int]:
+    return v.word_rows(word) if isinstance(word, str) else [v.vocab.row(int(word))]
+
+
+def similarity(v: Any, a: Word, b: Word) -> float:
+    """Cosine similarity of two words, in [-1, 1]; exactly 1.0 for the same word (0.0 for a zero row)."""
+    unit_a = v.vector(a, norm=True)
+    if _rows(v, a) == _rows(v, b):
+        return 1.0 if np.any(unit_a) else 0.0
+    return float(np.clip(np.dot(unit_a, v.vector(b, norm=True)), -1.0, 1.0))
+
+
+def cosine_distance(v: Any, a: Word, b: Word) -> float:
+    """``1 - similarity(a, b)`` (what gensim calls ``distance``), exactly 0.0 for the same word."""
+    return 1.0 - similarity(v, a, b)
+
+
+def distance(v: Any, a: Word, b: Word) -> float:
+    """Euclidean distance ``||v[a] - v[b]||`` computed in float64; exactly 0.0 for the same word."""
+    if _rows(v, a) == _rows(v, b):
+        return 0.0
+    diff = v.vector(a).astype(np.float64) - v.vector(b).astype(np.float64)
+    return float(np.linalg.norm(diff))
+
+
+def odd_one_out(v: Any, words: Sequence[str]) -> str:
+    """The word least similar to the mean of the unit vectors of all of them (gensim's ``doesnt_match``)."""
+    words = search.as_list(words)
+    if len(words) < 2:
+        raise InvalidArgumentError("odd_one_out needs at least two words")
+    unit = np.stack([v.vector(w, norm=True) for w in words])  # (w, dim)
+    mean = unit.mean(axis=0)
+    norm = np.linalg.norm(mean)
+    mean = mean / norm if norm > 0 else mean
+    sims = unit @ mean  # (w,)
+    return min(zip(sims.tolist(), words))[1]
+
+
+def rank(v: Any, a: Word, b: Word) -> int:
+    """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), the rows of ``a`` not counted.
+
+    A ``b`` that is several pieces is ranked by its similarity to ``a`` among the rows.
+    """
+    rows_a, rows_b = _rows(v, a), _rows(v, b)
+    sims = v.scores(v.vector(a, norm=True))  # (n,)
+    dists = 1.0 - sims
+    target = dists[rows_b[0]] if len(rows_b) == 1 else np.float32(1.0) - np.float32(similarity(v, a, b))
+    closer = dists < target
+    closer[rows_a] = False
+    return int(closer.sum()) + 1
+
+
+__all__ = ["Word", "cosine_distance", "distance", "odd_one_out", "rank", "similarity"]
