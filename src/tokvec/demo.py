@@ -31,9 +31,9 @@ from rich.text import Text
 from ._optional import require
 from .errors import MissingDependencyError
 from .formats import load
-from .printable import visible
 from .layers import Embedding, TokenAndPositionEmbedding, lookup_cost, sinusoidal_table
 from .layers import one_hot as make_one_hot
+from .printable import visible
 from .train import Word2VecConfig, train
 from .train.word2vec import initial_weights
 from .vectors import Vectors

@@ -4,7 +4,7 @@ Every command that reads vectors takes ``-v/--vectors PATH|NAME`` (default ``glo
 prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and exit code 1; no
 tracebacks for bad input.
 
-Commands live in one module per group (``tokvec.cli.query``, ``.convert``, ``.evaluate``, ``.plot``,
+Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
 ``.train``, ``.train_lm``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
 to its module and :func:`main` imports only the module of the command it runs (all of them for
 ``--help``, no command or an unknown one; none for ``--version``), so ``tokvec similar`` never imports torch or matplotlib.
@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "odd-one-out": "tokvec.cli.query",
     "lookup": "tokvec.cli.query",
     "tokens": "tokvec.cli.query",
+    "shell": "tokvec.cli.shell",
     "convert": "tokvec.cli.convert",
     "import-model": "tokvec.cli.convert",
     "export-projector": "tokvec.cli.convert",

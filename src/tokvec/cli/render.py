@@ -58,6 +58,11 @@ def emit_json(payload: object) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
+def emit_json_line(payload: object) -> None:
+    """One compact JSON object on one line (a stream of answers, one per input line)."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+
+
 def notes(messages: Iterable[str], style: str = "dim") -> None:
     for message in messages:
         line((f"note: {message}", style))
