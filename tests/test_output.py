@@ -165,3 +165,30 @@ def test_progress_lines_are_never_markup(capsys):
         bar.console.print("[blue]saved :fire:")
     err = capsys.readouterr().err
     assert "[red]x :x:" in err and "[blue]saved :fire:" in err and "🔥" not in err
+
+
+def test_watch_tables_are_verbatim(capsys, tmp_path):
+    tokens = ["a", "b", "[red]x", ":x:", ESC, RLM, "[unused5]", "c", "d", "e"]
+    rng = np.random.default_rng(2)
+    for step in (0, 100):
+        metadata = {"trainer": "tokvec tiny GPT", "step": str(step), "train_loss": "nan", "val_loss": "",
+                    "tokens_seen": "0"}
+        vectors = tokvec.Vectors(tokens, rng.normal(size=(len(tokens), 4)).astype(np.float32),
+                                 counts=np.arange(len(tokens), 0, -1) * 10, metadata=metadata)
+        tokvec.save(vectors, tmp_path / f"step-{step:07d}.tokvec")
+    args = ["watch", str(tmp_path), "-w", "[red]x", "-w", ":x:", "-w", ESC, "-k", "3", "--probe", "8"]
+    code, out, err = run(capsys, *args)
+    assert code == 0, err
+    data = json.loads(run(capsys, *args, "--json")[1])
+    strings: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            strings.add(node)
+        for child in node.values() if isinstance(node, dict) else node if isinstance(node, list) else ():
+            walk(child)
+
+    walk(data)
+    seen = {t for t in tokens if t in strings}
+    assert {"[red]x", ":x:", ESC} <= seen
+    assert_verbatim(out, seen)
