@@ -312,7 +312,8 @@ class Vectors:
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
     def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
-        return [Neighbour(self.vocab.token(int(i)), float(s), int(i)) for i, s in zip(ids, scores)]
+        token = self.vocab.tokens.__getitem__ if len(ids) > 1_000 else self.vocab.token  # many: decode all at once
+        return [Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist())]
 
     def _unit_query(self, item: Query) -> np.ndarray:
         if isinstance(item, str):

@@ -41,7 +41,8 @@ def _clamped(v: Vectors, topn: int, notes: list[str]) -> int:
 
 
 def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
-    return [n._replace(token=v.display(n.token)) for n in results]
+    """Results with tokens as a person reads them (``Ġking`` -> `` king``); word vectors: as they are."""
+    return results if v.tokenizer is None else [n._replace(token=v.display(n.token)) for n in results]
 
 
 @command()

@@ -180,7 +180,7 @@ def _mpl_labels(fig: Any, ax: Any, coords: np.ndarray, scene: Scene) -> None:
     texts = []
     for i in order:
         role = scene.roles[i]
-        text = ax.text(coords[i, 0], coords[i, 1], scene.labels[i], ha="center", va="center", zorder=5,
+        text = ax.text(coords[i, 0], coords[i, 1], scene.labels[i], ha="center", va="center", zorder=5, parse_math=False,
                        fontsize=9.5 if role in REQUIRED_ROLES else 8,
                        fontweight="bold" if role in ("word", "answer") else "normal",
                        color="#555555" if role == "context" else "#111111",

@@ -93,7 +93,8 @@ def _draw_projection(ax: Any, report: WatchReport, snapshot: Snapshot) -> None:
         xy = pca.transform(vectors)  # (n_g, 2)
         ax.scatter(xy[:, 0], xy[:, 1], s=22, color=colours[name], label=name)
         for token, (x, y) in zip(report.groups[name], xy):
-            ax.annotate(token, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7, color=colours[name])
+            ax.annotate(token, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7, color=colours[name],
+                        parse_math=False)  # a token such as $x$ is a label, not TeX
     ratio = pca.explained_variance_ratio
     ax.set_xlabel(f"PC1 ({ratio[0]:.0%})", fontsize=8)
     ax.set_ylabel(f"PC2 ({ratio[1]:.0%})", fontsize=8)
