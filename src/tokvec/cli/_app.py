@@ -22,7 +22,7 @@ from .. import __version__
 from ..errors import TokvecError
 from ..formats import load
 from ..vectors import Vectors
-from . import render
+from . import _quick, render
 
 _TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
                "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
@@ -51,17 +51,18 @@ def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
 
 
 class Command(TyperCommand):
-    """A Typer command with plain value names in its help (see ``_plain_metavars``)."""
+    """A Typer command with plain value names in its help (see ``_plain_metavars``) whose plain values
+    are coerced without pydantic (``tokvec.cli._quick``)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_metavars(super().get_params(ctx), ctx)
+        return _quick.install(_plain_metavars(super().get_params(ctx), ctx))
 
 
 class Group(TyperGroup):
     """The ``tokvec`` group, with plain value names in its help."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_metavars(super().get_params(ctx), ctx)
+        return _quick.install(_plain_metavars(super().get_params(ctx), ctx))
 
 
 app = typer.Typer(
