@@ -68,3 +68,43 @@ def test_bad_values_still_get_typers_messages(capsys):
     assert "Invalid value for '--topn'" in capsys.readouterr().err
     assert main(["similar", "king", "--topn", "0"]) == 2
     assert "greater than or equal to" in capsys.readouterr().err
+
+
+def _run(code: str, *args: str) -> str:
+    import os
+
+    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True).stdout
+
+
+def test_the_listing_needs_no_command_group_and_equals_the_whole_apps():
+    lazy = _run("import sys; from tokvec.cli import main\n"
+                "try: main(['--help'])\n"
+                "except SystemExit: pass\n"
+                "print(sorted(m for m in sys.modules if m.startswith('tokvec.cli.')))\n"
+                "print([m for m in ('numpy', 'pydantic', 'numba', 'tokvec.formats') if m in sys.modules])")
+    whole = _run("from tokvec.cli import app, main\n"  # every group imported: the real commands' help
+                 "try: main(['--help'])\n"
+                 "except SystemExit: pass\n")
+    *listing, groups, heavy = lazy.rstrip("\n").split("\n")
+    assert "\n".join(listing).rstrip("\n") == whole.rstrip("\n") and "similar" in whole
+    assert groups == "['tokvec.cli._app', 'tokvec.cli._quick', 'tokvec.cli.render']" and heavy == "[]"
+
+
+def test_every_command_has_its_summary():
+    import inspect
+
+    import typer
+
+    from tokvec.cli import COMMANDS, SUMMARIES, app
+
+    commands = typer.main.get_command(app).commands
+    assert list(SUMMARIES) == list(COMMANDS)
+    for name, summary in SUMMARIES.items():
+        assert summary == inspect.cleandoc(commands[name].help).split("\n\n")[0].replace("\n", " ").strip()
+
+
+def test_import_tokvec_is_light_and_names_load_on_use():
+    out = _run("import sys, tokvec; print([m for m in ('numpy', 'tokvec.formats') if m in sys.modules]);"
+               "tokvec.load; tokvec.formats.registry; print(sorted(set(tokvec.__all__) - set(dir(tokvec))))")
+    assert out.split("\n")[:2] == ["[]", "[]"]

@@ -199,3 +199,16 @@ def test_cached_builtin_carries_the_index(glove, tokvec_home):
     assert list(tokvec_home.glob(f"glove-*.{registry.CACHE_LAYOUT}.tokvec"))
     assert "index" in glove.metadata["features"].split(",")
     assert glove.vocab._table is not None and not glove.vocab._built and glove.index("king") == glove.vocab.get("king")
+
+
+def test_builtin_versions_are_read_without_importlib_metadata():
+    from importlib import metadata
+
+    from tokvec.formats import registry
+
+    for builtin in registry.BUILTINS.values():
+        try:
+            expected = metadata.version(builtin.package)
+        except metadata.PackageNotFoundError:
+            expected = "unknown"
+        assert registry.installed_version(builtin) == expected

@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..search import Neighbour
+if TYPE_CHECKING:  # NumPy-free, so `tokvec --help` never imports NumPy
+    from ..search import Neighbour
 
 console = Console(emoji=False, highlight=False)
 
