@@ -85,7 +85,7 @@ def test_native_file_is_valid_safetensors(tmp_path):
     path = tokvec.save(v, tmp_path / "v.tokvec")
     tensors = load_file(str(path))
     np.testing.assert_array_equal(tensors["vectors"], v.matrix)
-    assert set(tensors) == {"vectors", "norms", "vocab_utf8", "vocab_offsets", "counts"}
+    assert set(tensors) == {"vectors", "norms", "vocab_utf8", "vocab_offsets", "counts", "index.table"}
     with safe_open(str(path), framework="numpy") as f:
         meta = f.metadata()
     assert meta["format"] == "tokvec" and meta["version"] == "2"

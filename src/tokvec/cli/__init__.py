@@ -6,8 +6,10 @@ tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
 ``.train``, ``.train_lm``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
-to its module and :func:`main` imports only the module of the command it runs (all of them for
-``--help``, no command or an unknown one; none for ``--version``), so ``tokvec similar`` never imports torch or matplotlib.
+to its module and :func:`main` imports only the module of the command it runs (all of them for an
+unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
+:data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
+own), so ``tokvec similar`` never imports torch or matplotlib and ``tokvec --help`` not even NumPy.
 ``tokvec.cli.app`` is the whole Typer app (every group imported), for testing and documentation.
 
 Deliberately left out: the app frame and error policy (``tokvec.cli._app``), the output
@@ -44,18 +46,47 @@ COMMANDS: dict[str, str] = {
     "demo": "tokvec.cli.demo",
 }
 
+# each command's first help paragraph, for `tokvec --help` without importing the groups
+# (tests/test_cli_startup.py checks that the listing equals the one of the whole app)
+SUMMARIES: dict[str, str] = {
+    "info": "Size, dim, dtype, format, norms and sample tokens of a vector set.",
+    "similar": "Nearest neighbours of WORDS (minus --neg words), query words excluded.",
+    "analogy": "A is to B as C is to ?  (e.g. man king woman -> queen).",
+    "similarity": "Cosine similarity of two words.",
+    "distance": "Euclidean distance (norm of the difference) of two words, or --cosine distance.",
+    "odd-one-out": "The word that fits least with the others.",
+    "lookup": "Rows of the embedding matrix, by token or by id.",
+    "tokens": "Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows.",
+    "convert": "Convert between formats (tokvec, word2vec binary/text, fastText .vec, GloVe).",
+    "import-model": "Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector "
+                    "file.",
+    "export-projector": "Files for the TensorFlow Embedding Projector (projector.tensorflow.org or TensorBoard), no "
+                        "TensorFlow needed.",
+    "eval": "Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets.",
+    "plot": "Plot words: a projection (PCA/t-SNE/UMAP), --analogy arrows, a --heatmap or a --direction plot.",
+    "train": "Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint.",
+    "train-lm": "Train a tiny GPT and snapshot its token embeddings as they learn; Ctrl-C saves a checkpoint.",
+    "watch": "Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per "
+             "snapshot.",
+    "serve": "A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api.",
+    "demo": "A guided tour of token embeddings on real data (offline, under 30 s).",
+}
+
 
 def _command_of(argv: list[str]) -> str | None:
     """The command ``argv`` names (the first word that is not an option), or None."""
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
+_app.SUMMARIES.update((name, SUMMARIES[name]) for name in COMMANDS if name in SUMMARIES)
+
+
 def load_commands(argv: list[str] | None = None) -> None:
-    """Register the commands ``argv`` needs: its command's group, or every group."""
+    """Register the commands ``argv`` needs: its command's group, or every group (``[]``: every group)."""
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
-    if command is None and "--version" in args and "--help" not in args:
-        return  # the version needs no command
+    if args and command is None and ("--help" not in args or set(COMMANDS) <= set(SUMMARIES)):
+        return  # the version and the listing need no command group
     modules = [COMMANDS[command]] if command in COMMANDS else list(dict.fromkeys(COMMANDS.values()))
     for module in modules:
         importlib.import_module(module)
@@ -63,7 +94,9 @@ def load_commands(argv: list[str] | None = None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
-    load_commands(argv)
+    args = sys.argv[1:] if argv is None else argv
+    if args or set(COMMANDS) - set(SUMMARIES):
+        load_commands(args)  # no arguments at all print the listing: no group needed
     return _app.invoke(argv)
 
 
@@ -79,4 +112,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["COMMANDS", "app", "load_commands", "main", "run"]
+__all__ = ["COMMANDS", "SUMMARIES", "app", "load_commands", "main", "run"]

@@ -12,17 +12,19 @@ only the group it needs) and any output (``tokvec.cli.render``).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any, get_args, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_type_hints
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .. import __version__
 from ..errors import TokvecError
-from ..formats import load
-from ..vectors import Vectors
-from . import render
+from . import _quick, render
+
+if TYPE_CHECKING:
+    from ..vectors import Vectors
 
 _TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
                "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
@@ -51,17 +53,31 @@ def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
 
 
 class Command(TyperCommand):
-    """A Typer command with plain value names in its help (see ``_plain_metavars``)."""
+    """A Typer command with plain value names in its help (see ``_plain_metavars``) whose plain values
+    are coerced without pydantic (``tokvec.cli._quick``)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_metavars(super().get_params(ctx), ctx)
+        return _quick.install(_plain_metavars(super().get_params(ctx), ctx))
+
+
+SUMMARIES: dict[str, str] = {}  # command -> its help's first paragraph (``tokvec.cli`` fills it)
 
 
 class Group(TyperGroup):
-    """The ``tokvec`` group, with plain value names in its help."""
+    """The ``tokvec`` group, with plain value names in its help. Its listing (``tokvec --help``) names
+    every command of :data:`SUMMARIES` in that order, also those whose group was not imported."""
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _plain_metavars(super().get_params(ctx), ctx)
+        return _quick.install(_plain_metavars(super().get_params(ctx), ctx))
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(dict.fromkeys([*SUMMARIES, *super().list_commands(ctx)]))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        found = super().get_command(ctx, cmd_name)
+        if found is None and cmd_name in SUMMARIES:  # listed only: running a command imports its group first
+            found = Command(name=cmd_name, help=SUMMARIES[cmd_name])
+        return found
 
 
 app = typer.Typer(
@@ -122,8 +138,8 @@ RestrictOpt = Annotated[
 
 
 def load_vectors(name: str, lower: bool = False) -> Vectors:
-    """The vectors a command works on: a path or a builtin name; ``lower``: see ``LowerOpt``."""
-    return load(name, lower=lower)
+    """The vectors a command works on: a path or a builtin name; ``lower``: see ``LowerOpt`` (the formats load on this first use)."""
+    return importlib.import_module("tokvec.formats").load(name, lower=lower)
 
 
 def _version_callback(value: bool) -> None:

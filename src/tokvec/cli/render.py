@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -27,7 +28,9 @@ from rich.table import Table
 from rich.text import Text
 
 from ..printable import ELLIPSIS, clip, visible
-from ..search import Neighbour
+
+if TYPE_CHECKING:  # NumPy-free, so `tokvec --help` never imports NumPy
+    from ..search import Neighbour
 
 console = Console(markup=False, emoji=False, highlight=False)
 TOKEN_WIDTH = 40

@@ -2,7 +2,8 @@
 
 Tensors: ``vectors`` (n x dim, F32 or F16), ``norms`` (F32, n), ``vocab_utf8`` (U8: every
 token followed by ``\\n``), ``vocab_offsets`` (I64, n+1: token i is
-``vocab_utf8[offsets[i]:offsets[i+1]-1]``), optional ``counts`` (I64, n). Metadata:
+``vocab_utf8[offsets[i]:offsets[i+1]-1]``), optional ``counts`` (I64, n), and ``index.table``
+(I64, feature ``index``: the token -> row hash table, so opening never rebuilds it). Metadata:
 ``{"format": "tokvec", "version": "2", "source": ..., "features": ..., "requires": ..., "matrix": ...}``.
 The whole layout, version 2's optional parts and what a reader checks are in ``docs/format.md``;
 version-1 files (no ``features``) still open.
@@ -24,7 +25,7 @@ import numpy as np
 from .. import _safetensors as st
 from ..errors import FormatError
 from ..vectors import Vectors
-from ..vocab import Vocab
+from ..vocab import INDEX_HASH, Vocab
 from . import hf
 from .base import Format
 
@@ -66,11 +67,20 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
     n = vectors.shape[0]
     if offsets.shape != (n + 1,) or tensors["norms"].shape != (n,):
         raise FormatError(f"{path}: vocab_offsets/norms do not match {n:,} vectors; the file is corrupted")
-    vocab = Vocab.from_packed(tensors["vocab_utf8"], offsets, tensors.get("counts"))
+    vocab = Vocab.from_packed(tensors["vocab_utf8"], offsets, tensors.get("counts"),
+                              table=_stored_index(header, mmap), where=str(path))
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
                      metadata=dict(meta), check_duplicates=False)  # written unique; checking would cost an index build
     hf.attach_tokenizer(result)
     return result.limit(limit) if limit is not None else result
+
+
+def _stored_index(header: st.Header, mmap: bool) -> np.ndarray | None:
+    """The stored token index (feature ``index``) if the file has one whose hash this tokvec knows."""
+    meta = header.metadata
+    if "index" not in features(meta) or meta.get("index.hash") != INDEX_HASH or "index.table" not in header.tensors:
+        return None  # version 1, or an index we do not know: the vocabulary builds its own
+    return st.tensor(header, "index.table", mmap=mmap)
 
 
 def features(meta: dict[str, str], key: str = "features") -> set[str]:
@@ -103,12 +113,15 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     ]
     if vectors.counts is not None:
         entries.append(st.Entry("counts", np.dtype("<i8"), (n,), [np.asarray(vectors.counts, dtype="<i8").tobytes()]))
+    table = vectors.vocab.hash_table()  # the stored index: opening never rebuilds it
+    entries.append(st.Entry("index.table", np.dtype("<i8"), table.shape, [np.asarray(table, dtype="<i8").tobytes()]))
     entries.append(st.Entry("vocab_utf8", np.dtype("u1"), (int(buffer.shape[0]),),
                             [np.asarray(buffer, dtype=np.uint8).tobytes()]))
     meta = {k: str(v) for k, v in vectors.metadata.items()}
-    for key in ("features", "requires", "matrix"):
+    for key in ("features", "requires", "matrix", "index.hash"):
         meta.pop(key, None)  # describe this file, not the one it came from
-    present: list[str] = []
+    present: list[str] = ["index"]
+    meta["index.hash"] = INDEX_HASH
     meta.update({"format": NAME, "version": VERSION, "source": vectors.source or meta.get("source", ""),
                  "tokens": str(n), "dim": str(dim), "features": ",".join(present), "requires": "",
                  "matrix": "float16" if target_dtype == np.dtype("<f2") else "float32"})

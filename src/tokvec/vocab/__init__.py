@@ -14,9 +14,10 @@ Deliberately left out: tokenisation itself (``formats/hf.py``) and mutation: a V
 
 from __future__ import annotations
 
+from .table import INDEX_HASH as INDEX_HASH
 from .table import Vocab as Vocab
 from .tokenizer import Tokenizer as Tokenizer
 from .tokenizer import explain as explain
 from .tokenizer import word_rows as word_rows
 
-__all__ = ["Tokenizer", "Vocab", "explain", "word_rows"]
+__all__ = ["INDEX_HASH", "Tokenizer", "Vocab", "explain", "word_rows"]

@@ -2,9 +2,11 @@
 
 Tokens are held as one packed UTF-8 buffer (every token followed by ``\\n``) plus ``n+1``
 offsets, exactly as ``.tokvec`` stores them, so a memory-mapped file needs no decoding at open.
-Token -> id lookups go through a hash index built in one numba pass on first use
-(``_index``); Python strings are only made for the tokens you ask for (or all of them
-when ``tokens`` is read). Ids are row numbers.
+Token -> id lookups go through a hash index (``_index``): the one a ``.tokvec`` file stores
+(``from_packed(..., table=...)``), else one built in one numba pass on first use. A lookup
+probes it in plain Python, so finding a word in a stored index never imports numba. Python
+strings are only made for the tokens you ask for (or all of them when ``tokens`` is read).
+Ids are row numbers.
 
 Deliberately left out: tokenisation (see ``formats/hf.py``) and mutation: a Vocab is fixed once built.
 """
@@ -20,6 +22,7 @@ import numpy as np
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning, UnknownTokenError
 from . import _index as _token_index
 
+INDEX_HASH = _token_index.HASH  # what a stored table's ``index.hash`` must say for ``from_packed(table=...)``
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
 
 
@@ -42,14 +45,24 @@ class Vocab:
 
     @classmethod
     def from_packed(
-        cls, buffer: np.ndarray, offsets: np.ndarray, counts: np.ndarray | None = None
+        cls, buffer: np.ndarray, offsets: np.ndarray, counts: np.ndarray | None = None, *,
+        table: np.ndarray | None = None, where: str = "the vocabulary",
     ) -> Vocab:
         """Build from a UTF-8 buffer where token ``i`` is ``buffer[offsets[i]:offsets[i+1]-1]``.
 
-        ``offsets`` has ``n+1`` entries. Nothing is decoded or indexed until needed.
+        ``offsets`` has ``n+1`` entries. Nothing is decoded or indexed until needed. ``table`` is a
+        stored hash index of these (unique) tokens (``docs/format.md``, feature ``index``): it is
+        checked in one vectorised pass (a bad one is a ``FormatError`` naming ``where``) and used
+        instead of building one.
         """
         self = cls.__new__(cls)
         self._init(np.asarray(buffer, dtype=np.uint8), np.asarray(offsets, dtype=np.int64), counts)
+        if table is not None:
+            problem = _token_index.check(table, self._size)
+            if problem:
+                raise FormatError(f"{where}: tensor 'index.table' {problem}; the file is corrupted: "
+                                  "rebuild it with `tokvec convert`")
+            self._table = table
         return self
 
     def _init(self, buffer: np.ndarray, offsets: np.ndarray, counts) -> None:
@@ -57,7 +70,8 @@ class Vocab:
         self._offsets = offsets
         self._size = len(offsets) - 1
         self._tokens: list[str] | None = None
-        self._table: np.ndarray | None = None
+        self._table: np.ndarray | None = None  # may index a longer vocabulary (``head`` shares it)
+        self._built = False  # True when ``_table`` was built here for exactly these tokens
         self._duplicates: np.ndarray | None = None
         self.counts = _check_counts(counts, self._size)
 
@@ -94,16 +108,22 @@ class Vocab:
         off = self._offsets
         return bytes(self._buffer[off[i] : off[i + 1] - 1]).decode("utf-8")
 
-    def _index_table(self) -> np.ndarray:
-        if self._table is None:
-            self._table, self._duplicates = _token_index.build(self._buffer, self._offsets)
-        return self._table
+    def _build_index(self) -> np.ndarray:
+        table, self._duplicates = _token_index.build(self._buffer, self._offsets)
+        self._table, self._built = table, True
+        return table
+
+    def hash_table(self) -> np.ndarray:
+        """The token -> row hash table of exactly these tokens, as ``.tokvec`` stores it
+        (``docs/format.md``, feature ``index``): the one built here, else built now (numba)."""
+        return self._table if self._built else self._build_index()
 
     def get(self, token: str, default: int | None = None) -> int | None:
         """The id of ``token`` (its first occurrence), or ``default`` if absent."""
         if not isinstance(token, str):
             return default
-        i = _token_index.find(self._buffer, self._offsets, self._index_table(), token.encode("utf-8", "surrogatepass"))
+        table = self._table if self._table is not None else self._build_index()
+        i = _token_index.probe(self._buffer, self._offsets, table, token.encode("utf-8", "surrogatepass"), self._size)
         return default if i < 0 else i
 
     def index(self, token: str) -> int:
@@ -115,7 +135,11 @@ class Vocab:
 
     def duplicates(self) -> np.ndarray:
         """Boolean mask of rows whose token already occurred earlier (shape (n,))."""
-        self._index_table()
+        if self._duplicates is None:
+            stored = self._table
+            self._build_index()
+            if stored is not None:  # keep the stored (or shared) table: it answers the same
+                self._table, self._built = stored, False
         return self._duplicates
 
     def suggest(self, token: str, n: int = 3) -> list[str]:
@@ -143,6 +167,12 @@ class Vocab:
         vocab = Vocab.from_packed(self._buffer[: self._offsets[n]], self._offsets[: n + 1], counts)
         if self._tokens is not None:
             vocab._tokens = self._tokens[:n]
+        if n == self._size:
+            vocab._table, vocab._built = self._table, self._built
+        elif self._table is not None:  # a first occurrence below n is still one: share the table
+            vocab._table = self._table
+        if self._duplicates is not None:
+            vocab._duplicates = self._duplicates[:n]
         return vocab
 
     def deduplicated(self, where: str = "") -> tuple[Vocab, np.ndarray]:
