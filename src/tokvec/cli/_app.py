@@ -22,7 +22,7 @@ from .. import __version__
 from ..errors import TokvecError
 from ..formats import load
 from ..vectors import Vectors
-from . import render
+from . import _failures, render
 
 _TYPE_NAMES = {"int": "INTEGER", "int range": "INTEGER", "float": "FLOAT", "float range": "FLOAT", "str": "TEXT",
                "bool": "BOOLEAN", "Path": "PATH", "path": "PATH", "file": "FILE", "directory": "DIRECTORY"}
@@ -51,10 +51,17 @@ def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
 
 
 class Command(TyperCommand):
-    """A Typer command with plain value names in its help (see ``_plain_metavars``)."""
+    """A Typer command with plain value names in its help (see ``_plain_metavars``); system and stream
+    errors become one ``TokvecError`` line (``_failures``), never a traceback or click's bare ``Aborted!``."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _plain_metavars(super().get_params(ctx), ctx)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _failures.HANDLED as exc:
+            raise TokvecError(_failures.describe(exc)) from None
 
 
 class Group(TyperGroup):
