@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hostile import small_vectors, tokvec_file, with_header, with_tensor
 
 import tokvec
+from hostile import small_vectors, tokvec_file, with_header, with_tensor
 from tokvec import FormatError, Vocab
 
 
@@ -76,7 +76,7 @@ def test_bad_utf8_in_the_vocabulary_names_the_file_and_token(tmp_path):
     v = tokvec.load(path)  # the bytes are decoded on first use, not at open
     assert v.token(0) == "tok0"
     with pytest.raises(FormatError, match=f"{path}: token 3 of the vocabulary is not valid UTF-8"):
-        v.tokens
+        _ = v.tokens
     with pytest.raises(FormatError, match="token 3 of the vocabulary is not valid UTF-8"):
         v.token(3)
 
