@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _header_checks
 from ._io import atomic_write
 from .errors import FormatError
 
@@ -52,7 +53,7 @@ def looks_like(head: bytes) -> bool:
     if len(head) < 9:
         return False
     (size,) = struct.unpack("<Q", head[:8])
-    return 2 <= size <= MAX_HEADER and head[8:9] == b"{"
+    return 2 <= size <= MAX_HEADER and head[8:9] in (b"{", b"[")  # "[": a damaged header, refused
 
 
 def read_header(path: Path, head: bytes = b"") -> Header:
@@ -72,11 +73,12 @@ def read_header(path: Path, head: bytes = b"") -> Header:
             text = f.read(length)
     try:
         parsed = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{path}: the safetensors header is not valid JSON ({exc}); the file is "
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, huge integers
+        raise FormatError(f"{path}: the safetensors header is not valid JSON ({_exc_line(exc)}); the file is "
                           "corrupted or truncated: rebuild it with `tokvec convert`") from None
-    metadata = parsed.pop("__metadata__", None) or {}
-    return Header(Path(path), parsed, metadata, 8 + length, Path(path).stat().st_size)
+    size = Path(path).stat().st_size
+    tensors, metadata = _header_checks.check(Path(path), parsed, 8 + length, size)  # entries are safe to map
+    return Header(Path(path), tensors, metadata, 8 + length, size)
 
 
 def tensor(header: Header, name: str, *, mmap: bool = True) -> np.ndarray:
@@ -106,6 +108,10 @@ def tensor(header: Header, name: str, *, mmap: bool = True) -> np.ndarray:
     if mmap:
         return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape)
     return np.fromfile(path, dtype=dtype, count=count, offset=offset).reshape(shape)
+
+
+def _exc_line(exc: Exception) -> str:
+    return str(exc)[:120] if not isinstance(exc, RecursionError) else "nested too deeply"
 
 
 @dataclass(frozen=True)

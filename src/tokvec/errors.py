@@ -65,6 +65,10 @@ class CorpusTooSmallError(TokvecError, ValueError):
     """The corpus cannot fill the requested training or validation windows."""
 
 
+class TrainingDivergedError(TokvecError, ArithmeticError):
+    """Training produced a NaN or infinite loss or weight; the model is not written."""
+
+
 class CheckpointError(TokvecError, ValueError):
     """A training checkpoint cannot be read or does not match the corpus or configuration given."""
 

@@ -21,7 +21,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .. import __version__
 from ..errors import TokvecError
-from . import _quick, render
+from . import _failures, _quick, render
 
 if TYPE_CHECKING:
     from ..vectors import Vectors
@@ -54,10 +54,17 @@ def _plain_metavars(params: list[Any], ctx: Any) -> list[Any]:
 
 class Command(TyperCommand):
     """A Typer command with plain value names in its help (see ``_plain_metavars``) whose plain values
-    are coerced without pydantic (``tokvec.cli._quick``)."""
+    are coerced without pydantic (``tokvec.cli._quick``); system and stream errors become one
+    ``TokvecError`` line (``_failures``), never a traceback or click's bare ``Aborted!``."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _quick.install(_plain_metavars(super().get_params(ctx), ctx))
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _failures.HANDLED as exc:
+            raise TokvecError(_failures.describe(exc)) from None
 
 
 SUMMARIES: dict[str, str] = {}  # command -> its help's first paragraph (``tokvec.cli`` fills it)

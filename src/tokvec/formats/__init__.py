@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._io import atomic_write
+from .._io import atomic_write, reading, temp_prefix
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError
 from ..vectors import Vectors
 from . import detect, hf, native, registry
@@ -89,11 +89,12 @@ def load(
         vectors.lower = bool(lower)
         return vectors
     header = None
-    if format:
-        fmt = lookup(format)
-    elif fmt is None:
-        fmt, header = detect.identify(path)
-    vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
+    with reading(path):  # a truncated .gz or a corrupt stream is a FormatError naming the file
+        if format:
+            fmt = lookup(format)
+        elif fmt is None:
+            fmt, header = detect.identify(path)
+        vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
     vectors.metadata.setdefault("format", fmt.name)
     vectors.metadata["loaded_format"] = fmt.name
     vectors = _check_finite(vectors, nonfinite, path, fmt)
@@ -147,7 +148,8 @@ def save(
     if fmt.mapped:
         raise InvalidArgumentError(f"{fmt.extensions[0]} files are memory-mapped and cannot be gzip-compressed; "
                                    "drop '.gz'")
-    with tempfile.TemporaryDirectory(dir=path.parent if str(path.parent) else ".") as tmp:
+    directory = path.parent if str(path.parent) else Path(".")
+    with tempfile.TemporaryDirectory(prefix=temp_prefix(path), suffix=".tmp", dir=directory) as tmp:
         plain = Path(tmp) / path.with_suffix("").name
         fmt.write(vectors, plain, dtype=dtype)
         with atomic_write(path) as out, open(plain, "rb") as src, gzip.GzipFile(fileobj=out, mode="wb") as z:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _budget
 from .._io import decompressor, open_stream
 from ..errors import FormatError
 from ..vocab import Vocab
@@ -32,8 +33,14 @@ def read_buffer(path: Path) -> np.ndarray:
         finally:
             os.close(fd)
         return np.frombuffer(mapped, dtype=np.uint8)
+    limit, parts, total = _budget.budget(), [], 0
     with open_stream(path) as f:
-        return np.frombuffer(f.read(), dtype=np.uint8)
+        while chunk := f.read(1 << 24):
+            total += len(chunk)
+            _budget.check(total if total <= limit else limit + 1, f"{path}: decompressing it",
+                          "it may be a decompression bomb. Decompress it yourself if you trust it")
+            parts.append(chunk)
+    return np.frombuffer(b"".join(parts), dtype=np.uint8)
 
 
 def decode_packed(

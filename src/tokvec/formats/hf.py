@@ -48,8 +48,15 @@ def _weight_files(model_dir: Path) -> list[Path]:
     for index_name in ("model.safetensors.index.json", "pytorch_model.bin.index.json"):
         index = model_dir / index_name
         if index.exists():
-            weight_map = json.loads(index.read_text())["weight_map"]
-            return [model_dir / name for name in dict.fromkeys(weight_map.values())]
+            weight_map = read_json(index).get("weight_map")
+            if not isinstance(weight_map, dict) or not all(isinstance(f, str) for f in weight_map.values()):
+                raise FormatError(f"{index} has no \"weight_map\" object of tensor name -> file name; the index is "
+                                  "damaged: re-download the model")
+            files = [model_dir / name for name in dict.fromkeys(weight_map.values())]
+            outside = [f for f in files if f.resolve().parent != model_dir.resolve()]
+            if outside:
+                raise FormatError(f"{index} names {outside[0].name!r} outside the model directory; refusing to read it")
+            return files
     found = sorted(model_dir.glob("*.safetensors")) or sorted(model_dir.glob("pytorch_model*.bin"))
     if not found:
         raise FormatError(
@@ -105,7 +112,16 @@ _TORCH_CACHE: dict[Path, dict] = {}
 def _torch_state(file: Path) -> dict:
     if file not in _TORCH_CACHE:
         torch = require("torch", "torch", f"reading PyTorch weights ({file.name})")
-        _TORCH_CACHE[file] = torch.load(file, map_location="cpu", weights_only=True)
+        try:  # weights_only: nothing in the file is executed; never retried without it
+            state = torch.load(file, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises many kinds (UnpicklingError, RuntimeError, EOFError) for such files
+            first = (str(exc).strip().splitlines() or [""])[0][:120]
+            raise FormatError(f"{file} is not a readable PyTorch weights file ({type(exc).__name__}: {first}); "
+                              "tokvec loads only tensors from it (weights_only). Re-download it, or use the "
+                              "model's model.safetensors") from None
+        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+            raise FormatError(f"{file} holds no state dict of tensors; give the model's pytorch_model.bin")
+        _TORCH_CACHE[file] = state
     return _TORCH_CACHE[file]
 
 
@@ -212,21 +228,58 @@ def tokenizer_kind(spec: dict) -> str:
     return "plain"
 
 
-def read_vocab(model_dir: Path) -> tuple[list[str], str]:
-    """Raw token strings by id, and the tokenizer kind, from tokenizer.json / vocab.txt / vocab.json."""
+def read_json(path: Path) -> dict:
+    """A JSON object from ``path``; anything else (garbage, bad UTF-8, an array) is a ``FormatError``."""
+    try:
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, huge numbers
+        raise FormatError(f"{path} is not valid JSON ({str(exc)[:100] or 'nested too deeply'}); the file is damaged: "
+                          "re-download the model") from None
+    if not isinstance(value, dict):
+        raise FormatError(f"{path} holds a JSON {type(value).__name__}, not an object; the file is damaged: "
+                          "re-download the model")
+    return value
+
+
+def _ids(path: Path, pairs) -> dict[int, str]:
+    """``{id: token}`` from ``(token, id)`` pairs; ids must be non-negative integers, tokens strings."""
+    by_id = {}
+    for token, i in pairs:
+        if not isinstance(token, str) or not isinstance(i, int) or isinstance(i, bool) or i < 0:
+            raise FormatError(f"{path}: the entry {token!r}: {i!r} is not a token string and a non-negative integer "
+                              "id; the file is damaged: re-download the model")
+        by_id[i] = token
+    return by_id
+
+
+def _tokenizer_ids(path: Path, spec: dict) -> dict[int, str]:
+    """``{id: token}`` of a parsed tokenizer.json: its model's vocab (a dict, or Unigram's list) and added tokens."""
+    model = spec.get("model", {})
+    vocab = model.get("vocab", {}) if isinstance(model, dict) else None
+    added = spec.get("added_tokens") or []
+    if isinstance(vocab, list):  # Unigram: [[token, score], ...]
+        pairs = [(e[0] if isinstance(e, list) and e else e, i) for i, e in enumerate(vocab)]
+    elif isinstance(vocab, dict):
+        pairs = list(vocab.items())
+    else:
+        raise FormatError(f"{path}: model.vocab is neither an object nor a list; the file is damaged")
+    if not isinstance(added, list) or not all(isinstance(a, dict) for a in added):
+        raise FormatError(f"{path}: added_tokens is not a list of objects; the file is damaged")
+    return _ids(path, pairs + [(a.get("content"), a.get("id")) for a in added])
+
+
+def read_vocab(model_dir: Path, rows: int | None = None) -> tuple[list[str], str]:
+    """Raw token strings by id, and the tokenizer kind, from tokenizer.json / vocab.txt / vocab.json.
+
+    Ids must be below ``rows`` (the embedding matrix's row count) when it is given; without it an id
+    far beyond the number of tokens is refused, so a damaged file cannot make a huge list.
+    """
     tokenizer_json = model_dir / "tokenizer.json"
     by_id: dict[int, str] = {}
     kind = "plain"
     if tokenizer_json.exists():
-        spec = json.loads(tokenizer_json.read_text(encoding="utf-8"))
-        model = spec.get("model", {})
-        vocab = model.get("vocab", {})
-        if isinstance(vocab, dict):
-            by_id = {int(i): t for t, i in vocab.items()}
-        else:  # Unigram: [[token, score], ...]
-            by_id = {i: entry[0] for i, entry in enumerate(vocab)}
-        for added in spec.get("added_tokens", []):
-            by_id[int(added["id"])] = added["content"]
+        spec = read_json(tokenizer_json)
+        by_id = _tokenizer_ids(tokenizer_json, spec)
         kind = tokenizer_kind(spec)
     elif (model_dir / "vocab.txt").exists():
         lines = (model_dir / "vocab.txt").read_text(encoding="utf-8").split("\n")
@@ -235,12 +288,16 @@ def read_vocab(model_dir: Path) -> tuple[list[str], str]:
         by_id = dict(enumerate(lines))
         kind = "wordpiece"
     elif (model_dir / "vocab.json").exists():
-        by_id = {int(i): t for t, i in json.loads((model_dir / "vocab.json").read_text(encoding="utf-8")).items()}
+        by_id = _ids(model_dir / "vocab.json", read_json(model_dir / "vocab.json").items())
         kind = "byte-bpe" if (model_dir / "merges.txt").exists() else "plain"
     else:
         raise FormatError(f"{model_dir} has no tokenizer.json, vocab.txt or vocab.json, so rows cannot be "
                           "named; add the tokenizer files of the model")
     size = max(by_id) + 1 if by_id else 0
+    if size > rows if rows is not None else size > 2 * len(by_id) + 2**20:  # refuse before building the list
+        raise FormatError(f"{model_dir}: the tokenizer has {size:,} tokens (ids up to {size - 1:,}) but "
+                          + (f"the embedding matrix has only {rows:,} rows; the tokenizer does not belong to these "
+                             "weights" if rows is not None else f"names only {len(by_id):,}; it is damaged"))
     tokens = [by_id.get(i, f"<|unnamed row {i}|>") for i in range(size)]
     return tokens, kind
 
@@ -269,14 +326,11 @@ def load_model_dir(model_dir: str | Path) -> Vectors:
     matrix = _read_tensor(*names[name], name)
     if matrix.ndim != 2:
         raise FormatError(f"{model_dir}: tensor {name!r} has shape {matrix.shape}, expected (vocab, dim)")
-    tokens, kind = read_vocab(model_dir)
-    if len(tokens) > matrix.shape[0]:
-        raise FormatError(f"{model_dir}: the tokenizer has {len(tokens):,} tokens but {name!r} has only "
-                          f"{matrix.shape[0]:,} rows; the tokenizer does not belong to these weights")
+    tokens, kind = read_vocab(model_dir, rows=matrix.shape[0])
     tokens += [f"<|unnamed row {i}|>" for i in range(len(tokens), matrix.shape[0])]
     config = {}
     if (model_dir / "config.json").exists():
-        config = json.loads((model_dir / "config.json").read_text())
+        config = read_json(model_dir / "config.json")
     position = _pick(names, POSITION_TENSORS)
     metadata = {
         "model_type": str(config.get("model_type", "")),

@@ -26,7 +26,7 @@ from .. import _safetensors as st
 from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import INDEX_HASH, Vocab
-from . import hf
+from . import _validate, hf
 from .base import Format
 
 EXTENSION = ".tokvec"
@@ -56,19 +56,11 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
         raise FormatError(f"{path} is tokvec format version {version!r}; this tokvec reads version(s) "
                           f"{', '.join(sorted(SUPPORTED_VERSIONS))}. Upgrade tokvec to open it")
     _check_requires(path, meta)
-    tensors = {}
-    for name in _TENSORS:
-        if name not in header.tensors:
-            if name == "counts":
-                continue
-            raise FormatError(f"{path}: tensor {name!r} is missing; rebuild the file with `tokvec convert`")
-        tensors[name] = st.tensor(header, name, mmap=mmap)
+    _validate.check_tensors(path, header)  # dtypes and shapes; the container checked offsets and sizes
+    tensors = {name: st.tensor(header, name, mmap=mmap) for name in _TENSORS if name in header.tensors}
     vectors, offsets = tensors["vectors"], tensors["vocab_offsets"]
-    n = vectors.shape[0]
-    if offsets.shape != (n + 1,) or tensors["norms"].shape != (n,):
-        raise FormatError(f"{path}: vocab_offsets/norms do not match {n:,} vectors; the file is corrupted")
     vocab = Vocab.from_packed(tensors["vocab_utf8"], offsets, tensors.get("counts"),
-                              table=_stored_index(header, mmap), where=str(path))
+                              table=_stored_index(header, mmap), where=f"{path}: ")
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
                      metadata=dict(meta), check_duplicates=False)  # written unique; checking would cost an index build
     hf.attach_tokenizer(result)

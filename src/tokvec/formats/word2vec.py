@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .. import _budget
 from .._io import atomic_write
 from ..errors import FormatError
 from ..vectors import Vectors
@@ -95,7 +96,10 @@ def read_binary(path: Path, header: Header | None = None, *, limit: int | None =
         header = Header(*parse_header(bytes(buf[:newline]), path), newline + 1)
     count, dim = header.count, header.dim
     wanted = count if limit is None else min(count, limit)
-    vectors, packed, offsets, starts, end, status = _scan.scan(buf, header.length, wanted, dim)
+    _budget.check(wanted * (4 * dim + 32), f"{path}: the header's {count:,} vectors of dim {dim:,}")
+    # a record takes at least 4 * dim + 1 bytes: never allocate for more records than the file can hold
+    room = max(0, len(buf) - header.length) // (4 * dim + 1) + 1
+    vectors, packed, offsets, starts, end, status = _scan.scan(buf, header.length, min(wanted, room), dim)
     found = len(vectors)
     if status == _scan.TRUNCATED:
         raise FormatError(
@@ -104,6 +108,8 @@ def read_binary(path: Path, header: Header | None = None, *, limit: int | None =
             f"incomplete (the file has {len(buf):,} bytes). Re-download the file, or pass "
             f"limit={found} to load the {found:,} complete records"
         )
+    if status == _scan.OK and found < wanted:  # stopped by the room cap: the file ends early
+        status = _scan.TRUNCATED
     if status == _scan.LONG_TOKEN:
         raise FormatError(
             f"{path}: no space within {_scan.MAX_TOKEN_BYTES:,} bytes after byte offset {end:,} "
@@ -239,9 +245,9 @@ class TextReader:
 
     def _parse_slowly(self, batch: list[tuple[int, int, bytes, bytes]]) -> tuple[np.ndarray, list[bytes]]:
         dim = self.dim
-        out = np.empty((len(batch), dim), np.float32)
+        out = []  # rows are appended once they hold dim values: a header's absurd dim allocates nothing
         tokens = []
-        for r, (lineno, _, token, values) in enumerate(batch):
+        for lineno, _, token, values in batch:
             fields = (token + b" " + values).split()  # any whitespace separates fields here
             token, parts = (fields[0], fields[1:]) if fields else (token, [])
             if len(parts) > dim and not is_number(parts[0]):
@@ -256,7 +262,7 @@ class TextReader:
                     "of values: fix or delete this line"
                 )
             try:
-                out[r] = np.array(parts, dtype=np.float32)
+                out.append(np.array(parts, dtype=np.float32))
             except ValueError:
                 bad = next(p for p in parts if not is_number(p))
                 raise FormatError(
@@ -264,7 +270,7 @@ class TextReader:
                     "number; values must be decimal floats"
                 ) from None
             tokens.append(token)
-        return out, tokens
+        return np.array(out, np.float32).reshape(len(batch), dim), tokens
 
 
 def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name: str = "word2vec text",

@@ -25,24 +25,26 @@ import json
 import math
 import os
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from .._io import atomic_write
-from ..errors import CheckpointError, InvalidArgumentError, TokvecError
+from ..errors import CheckpointError, CorpusError, InvalidArgumentError, TokvecError, TrainingDivergedError
 from ..vectors import Vectors
 from . import _reference
 from ._common import Bar, Interrupt, is_int, require
 from ._reference import Job, Outputs, noise_buckets
+from .checkpoints import (
+    State,
+    check_state,
+    corpus_digest,
+    load_checkpoint,
+    save_checkpoint,
+)
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 from .tables import chunk_boundaries, chunk_seeds, initial_weights, noise_table, sample_ints
-
-CHECKPOINT_FORMAT = "tokvec-word2vec-checkpoint"
-CHECKPOINT_VERSION = 1
 
 __all__ = ["TrainResult", "Word2VecConfig", "chunk_boundaries", "chunk_seeds", "initial_weights", "noise_table",
            "sample_ints", "save_checkpoint", "train"]
@@ -128,67 +130,6 @@ class TrainResult:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# checkpoints
-
-
-@dataclass
-class _State:
-    syn0: np.ndarray  # (V, dim) float32
-    syn1: np.ndarray  # (V, dim) float32
-    epoch: int = 0
-    next_chunk: int = 0
-    loss_sums: list[float] = dataclasses.field(default_factory=list)
-    update_counts: list[int] = dataclasses.field(default_factory=list)
-
-
-def _corpus_digest(corpus: EncodedCorpus) -> int:
-    crc = zlib.crc32(np.ascontiguousarray(corpus.sentence_starts).view(np.uint8))
-    step = 1 << 24
-    for i in range(0, corpus.n_tokens, step):
-        crc = zlib.crc32(np.ascontiguousarray(corpus.ids[i:i + step]).view(np.uint8), crc)
-    return crc
-
-
-def save_checkpoint(path: str | os.PathLike, config: Word2VecConfig, corpus: EncodedCorpus, state: _State) -> Path:
-    """Write a checkpoint atomically (``np.savez`` to a temporary file, then rename)."""
-    packed = "\n".join(corpus.tokens).encode("utf-8")
-    path = Path(path)
-    with atomic_write(path) as f:
-        np.savez(
-            f, format=np.array(CHECKPOINT_FORMAT), version=np.array(CHECKPOINT_VERSION),
-            config=np.array(config.to_json()), vocab_utf8=np.frombuffer(packed, np.uint8),
-            counts=corpus.counts, syn0=state.syn0, syn1=state.syn1,
-            epoch=np.array(state.epoch), next_chunk=np.array(state.next_chunk),
-            loss_sums=np.array(state.loss_sums, np.float64), update_counts=np.array(state.update_counts, np.int64),
-            n_tokens=np.array(corpus.n_tokens), corpus_crc=np.array(_corpus_digest(corpus)),
-        )
-    return path
-
-
-def _load_checkpoint(path: str | os.PathLike) -> tuple[Word2VecConfig, list[str], np.ndarray, _State, int, int]:
-    path = Path(path)
-    if not path.exists():
-        raise CheckpointError(f"no such checkpoint: {path}. Check the path given to --resume")
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            if str(z["format"]) != CHECKPOINT_FORMAT:
-                raise CheckpointError(f"{path} is not a tokvec word2vec checkpoint")
-            if int(z["version"]) != CHECKPOINT_VERSION:
-                raise CheckpointError(f"{path} is checkpoint version {int(z['version'])}; this tokvec reads "
-                                      f"version {CHECKPOINT_VERSION}. Resume with the tokvec that wrote it")
-            config = Word2VecConfig.from_json(str(z["config"]))
-            text = z["vocab_utf8"].tobytes().decode("utf-8")
-            tokens = text.split("\n") if text or len(z["counts"]) else []
-            state = _State(z["syn0"].copy(), z["syn1"].copy(), int(z["epoch"]), int(z["next_chunk"]),
-                           [float(x) for x in z["loss_sums"]], [int(x) for x in z["update_counts"]])
-            return config, tokens, z["counts"].copy(), state, int(z["n_tokens"]), int(z["corpus_crc"])
-    except (OSError, KeyError, ValueError, zlib.error) as exc:
-        if isinstance(exc, TokvecError):
-            raise
-        raise CheckpointError(f"cannot read checkpoint {path}: {exc}. It may be truncated; use an earlier one") from None
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # the driver
 
 
@@ -213,7 +154,7 @@ def train(
     chunks as if Ctrl-C had been pressed. ``backend="reference"`` runs the slow NumPy twin (tests).
 
     >>> from tokvec.train.word2vec import train, Word2VecConfig
-    >>> r = train([["a", "b", "c"]] * 50, Word2VecConfig(dim=8, min_count=1, threads=1), progress=False)
+    >>> r = train([["a", "b", "c"]] * 50, Word2VecConfig(dim=8, min_count=1, threads=1, sample=0), progress=False)
     >>> r.vectors.matrix.shape, len(r.epoch_loss)
     ((3, 8), 5)
     """
@@ -246,31 +187,46 @@ def _backend(name: str):
     raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {name!r}")
 
 
-def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str) -> tuple[Word2VecConfig, EncodedCorpus, _State]:
+def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str) -> tuple[Word2VecConfig, EncodedCorpus, State]:
     data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors)
     syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
-    return config, data, _State(syn0, syn1)
+    return config, data, State(syn0, syn1)
+
+
+def _saved_config(path, text: str) -> Word2VecConfig:
+    try:
+        return Word2VecConfig.from_json(text)
+    except (ValueError, TypeError) as exc:  # TokvecErrors (out-of-range settings) pass through
+        if isinstance(exc, TokvecError):
+            raise
+        raise CheckpointError(f"{path} holds no readable configuration ({exc}); use an earlier checkpoint") from None
 
 
 def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike,
-            errors: str) -> tuple[Word2VecConfig, EncodedCorpus, _State]:
-    saved, tokens, counts, state, n_tokens, crc = _load_checkpoint(resume)
+            errors: str) -> tuple[Word2VecConfig, EncodedCorpus, State]:
+    saved_json, tokens, counts, state, n_tokens, crc = load_checkpoint(resume)
+    saved = _saved_config(resume, saved_json)
+    check_state(Path(resume), saved.dim, saved.epochs, tokens, counts, state, n_tokens)
     if config is not None and dataclasses.replace(config, threads=saved.threads) != saved:
         raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
                               "resume with the same settings (only threads may change)")
     config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
     data = encode_corpus(corpus, vocab=tokens, errors=errors)
-    if data.n_tokens != n_tokens or _corpus_digest(data) != crc:
+    if data.n_tokens != n_tokens or corpus_digest(data) != crc:
         raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
                               f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
     data.counts = counts
+    n_chunks = len(chunk_boundaries(data.sentence_starts, config.chunk_words)) - 1
+    if state.next_chunk > n_chunks:
+        raise CheckpointError(f"{resume} is damaged: its chunk index {state.next_chunk} is past the corpus's "
+                              f"{n_chunks} chunks. Use an earlier checkpoint or start a new run")
     return config, data, state
 
 
 class _Driver:
     """One training run: the kernels' job, its per-chunk outputs, the clock and the checkpoint timer."""
 
-    def __init__(self, kernels, config: Word2VecConfig, data: EncodedCorpus, state: _State, checkpoint,
+    def __init__(self, kernels, config: Word2VecConfig, data: EncodedCorpus, state: State, checkpoint,
                  checkpoint_every: float | None, stop_after: int | None) -> None:
         self.kernels, self.config, self.data, self.state = kernels, config, data, state
         self.checkpoint, self.checkpoint_every, self.stop_after = checkpoint, checkpoint_every, stop_after
@@ -313,12 +269,30 @@ class _Driver:
                 _save_on_interrupt(self.checkpoint, config, self.data, state, bar)
                 raise KeyboardInterrupt
             self.run_group(job, bar)
+            self.check_finite(epoch, weights=False)
             if self.checkpoint_every is not None and \
                     time.monotonic() - self.last_checkpoint >= 60 * self.checkpoint_every:
                 save_checkpoint(self.checkpoint, config, self.data, state)
                 self.last_checkpoint = time.monotonic()
+        self.check_finite(epoch, weights=True)
         state.epoch += 1
         state.next_chunk = 0
+
+    def check_finite(self, epoch: int, *, weights: bool) -> None:
+        """Stop (before anything is written) when the loss or, at the end of an epoch, a weight is NaN or infinite,
+        or when a whole epoch made no update (nothing to learn: the model would be its random start)."""
+        state = self.state
+        loss_bad = not math.isfinite(state.loss_sums[epoch])
+        if loss_bad or (weights and not (np.isfinite(state.syn0).all() and np.isfinite(state.syn1).all())):
+            what = f"the loss became {state.loss_sums[epoch]}" if loss_bad else "the weights hold NaN or infinity"
+            raise TrainingDivergedError(
+                f"training diverged in epoch {epoch + 1}: {what}, so no model is written. Lower alpha "
+                f"(now {self.config.alpha}) or check the corpus (is it text?)")
+        if weights and self.n_chunks and state.update_counts[epoch] == 0:
+            raise CorpusError(
+                f"epoch {epoch + 1} made no updates: the corpus gives no (word, context) pairs to learn from "
+                f"({len(self.data.tokens):,} distinct token(s) kept, {self.data.n_tokens:,} in all); so no model is "
+                "written. Use a bigger text corpus, a lower min_count, or less subsampling (sample=0 turns it off)")
 
     def run_group(self, job: Job, bar: Bar) -> None:
         """Train the next group of chunks, add up their results in chunk order and move the bar."""
@@ -328,7 +302,12 @@ class _Driver:
         if self.stop_after is not None:
             c_hi = min(c_hi, c_lo + self.stop_after - self.chunks_run)
         started = time.perf_counter()
-        self.kernels.run_chunks(config.threads, job, state.syn0, state.syn1, c_lo, c_hi, self.out)
+        try:
+            self.kernels.run_chunks(config.threads, job, state.syn0, state.syn1, c_lo, c_hi, self.out)
+        except ArithmeticError as exc:  # numba raises ZeroDivisionError where NumPy would give inf or NaN
+            raise TrainingDivergedError(f"training diverged in epoch {epoch + 1} ({type(exc).__name__}), so no "
+                                        f"model is written. Lower alpha (now {config.alpha}) or check the corpus") \
+                from None
         self.train_seconds += time.perf_counter() - started
         for c in range(c_lo, c_hi):  # in chunk order, so sums do not depend on the threads
             state.loss_sums[epoch] += float(self.out.loss[c])

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning, UnknownTokenError
 from . import _index as _token_index
+from . import _packed
 
 INDEX_HASH = _token_index.HASH  # what a stored table's ``index.hash`` must say for ``from_packed(table=...)``
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
@@ -45,22 +46,30 @@ class Vocab:
 
     @classmethod
     def from_packed(
-        cls, buffer: np.ndarray, offsets: np.ndarray, counts: np.ndarray | None = None, *,
-        table: np.ndarray | None = None, where: str = "the vocabulary",
+        cls, buffer: np.ndarray, offsets: np.ndarray, counts: np.ndarray | None = None, *, where: str = "",
+        checked: bool = False, table: np.ndarray | None = None,
     ) -> Vocab:
         """Build from a UTF-8 buffer where token ``i`` is ``buffer[offsets[i]:offsets[i+1]-1]``.
 
-        ``offsets`` has ``n+1`` entries. Nothing is decoded or indexed until needed. ``table`` is a
-        stored hash index of these (unique) tokens (``docs/format.md``, feature ``index``): it is
-        checked in one vectorised pass (a bad one is a ``FormatError`` naming ``where``) and used
-        instead of building one.
+        ``offsets`` has ``n+1`` entries, ``0`` first, strictly increasing, ``len(buffer)`` last, and
+        every token is followed by ``\\n``; anything else raises ``FormatError`` (its message starts
+        with ``where``) unless ``checked`` says the caller has already verified it. Nothing is
+        decoded or indexed until needed. ``table`` is a stored hash index of these (unique) tokens
+        (``docs/format.md``, feature ``index``): it is checked in one vectorised pass and used instead
+        of building one.
         """
+        buffer, offsets = np.asarray(buffer, dtype=np.uint8), np.asarray(offsets, dtype=np.int64)
+        found = None if checked else _packed.problem(buffer, offsets)
+        if found:
+            raise FormatError(f"{where}{found}; the vocabulary is damaged: rebuild the file with `tokvec convert` "
+                              "from its source")
         self = cls.__new__(cls)
-        self._init(np.asarray(buffer, dtype=np.uint8), np.asarray(offsets, dtype=np.int64), counts)
+        self._init(buffer, offsets, counts)
+        self._where = where
         if table is not None:
             problem = _token_index.check(table, self._size)
             if problem:
-                raise FormatError(f"{where}: tensor 'index.table' {problem}; the file is corrupted: "
+                raise FormatError(f"{where}tensor 'index.table' {problem}; the file is corrupted: "
                                   "rebuild it with `tokvec convert`")
             self._table = table
         return self
@@ -73,6 +82,7 @@ class Vocab:
         self._table: np.ndarray | None = None  # may index a longer vocabulary (``head`` shares it)
         self._built = False  # True when ``_table`` was built here for exactly these tokens
         self._duplicates: np.ndarray | None = None
+        self._where = ""  # names the file in errors about its bytes
         self.counts = _check_counts(counts, self._size)
 
     # -- size and membership -------------------------------------------------------------------
@@ -94,7 +104,7 @@ class Vocab:
     def tokens(self) -> list[str]:
         """All tokens in id order (decoded on first use)."""
         if self._tokens is None:
-            self._tokens = _unpack(self._buffer, self._offsets)
+            self._tokens = _unpack(self._buffer, self._offsets, self._where)
         return self._tokens
 
     def token(self, i: int) -> str:
@@ -106,7 +116,7 @@ class Vocab:
         if self._tokens is not None:
             return self._tokens[i]
         off = self._offsets
-        return bytes(self._buffer[off[i] : off[i + 1] - 1]).decode("utf-8")
+        return _decode(bytes(self._buffer[off[i] : off[i + 1] - 1]), i, self._where)
 
     def _build_index(self) -> np.ndarray:
         table, self._duplicates = _token_index.build(self._buffer, self._offsets)
@@ -164,7 +174,7 @@ class Vocab:
     def head(self, n: int) -> Vocab:
         """A new Vocab of the first ``n`` tokens."""
         counts = None if self.counts is None else self.counts[:n]
-        vocab = Vocab.from_packed(self._buffer[: self._offsets[n]], self._offsets[: n + 1], counts)
+        vocab = Vocab.from_packed(self._buffer[: self._offsets[n]], self._offsets[: n + 1], counts, checked=True)
         if self._tokens is not None:
             vocab._tokens = self._tokens[:n]
         if n == self._size:
@@ -219,17 +229,33 @@ class Vocab:
         return self._buffer[start : self._offsets[-1]], self._offsets - start
 
 
-def _unpack(buffer: np.ndarray, offsets: np.ndarray) -> list[str]:
+def _unpack(buffer: np.ndarray, offsets: np.ndarray, where: str = "") -> list[str]:
     n = len(offsets) - 1
     if n == 0:
         return []
     raw = buffer[offsets[0] : offsets[-1]].tobytes()
     if raw.count(b"\n") == n:  # fast path: no token contains the separator
-        tokens = raw[:-1].decode("utf-8").split("\n")
+        try:
+            tokens = raw[:-1].decode("utf-8").split("\n")
+        except UnicodeDecodeError as exc:
+            i = int(np.searchsorted(offsets, int(offsets[0]) + exc.start, side="right")) - 1
+            raise _bad_utf8(i, exc, where) from None
         if len(tokens) == n:
             return tokens
     base = int(offsets[0])
-    return [raw[offsets[i] - base : offsets[i + 1] - base - 1].decode("utf-8") for i in range(n)]
+    return [_decode(raw[offsets[i] - base : offsets[i + 1] - base - 1], i, where) for i in range(n)]
+
+
+def _decode(raw: bytes, i: int, where: str = "") -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _bad_utf8(i, exc, where) from None
+
+
+def _bad_utf8(i: int, exc: UnicodeDecodeError, where: str) -> FormatError:
+    return FormatError(f"{where}token {i:,} of the vocabulary is not valid UTF-8 ({exc.reason}); the file is damaged: "
+                       "rebuild it with `tokvec convert` from its source, or re-copy it")
 
 
 def _check_counts(counts: np.ndarray | Sequence[int] | None, n: int) -> np.ndarray | None:

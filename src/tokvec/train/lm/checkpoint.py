@@ -29,7 +29,7 @@ torch = require("torch", "lm", "training the tiny GPT")
 nn = torch.nn
 
 __all__ = ["CHECKPOINT_FORMAT", "CHECKPOINT_KEYS", "CHECKPOINT_VERSION", "TRAINER", "checkpoint_state",
-           "embedding_vectors", "format_loss", "load_checkpoint", "save_checkpoint", "snapshot_metadata",
+           "embedding_vectors", "format_loss", "load_checkpoint", "load_states", "save_checkpoint", "snapshot_metadata",
            "snapshot_name", "weights_digest"]
 
 CHECKPOINT_FORMAT = "tokvec-lm-checkpoint"
@@ -107,4 +107,17 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     if missing:
         raise CheckpointError(f"{path} lacks {', '.join(missing)}: it was written by a development version of "
                               "tokvec; start a new run")
+    state["path"] = str(path)
     return state
+
+
+def load_states(model: nn.Module, optimizer: Any, saved: dict[str, Any]) -> None:
+    """Load a checkpoint's model and optimiser states; one that does not fit the model is a ``CheckpointError``."""
+    try:
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+    except (RuntimeError, KeyError, ValueError, TypeError) as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:160]
+        raise CheckpointError(f"{saved.get('path', 'the checkpoint')} does not fit this model ({type(exc).__name__}: "
+                              f"{first}); it is damaged or from another run: use an earlier checkpoint or start "
+                              "a new run") from None

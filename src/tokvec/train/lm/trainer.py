@@ -38,6 +38,7 @@ from .checkpoint import (
     checkpoint_state,
     embedding_vectors,
     load_checkpoint,
+    load_states,
     save_checkpoint,
     snapshot_metadata,
     snapshot_name,
@@ -262,8 +263,7 @@ class _Trainer:
         self.checkpoint: Path | None = None
 
     def restore(self, saved: dict) -> None:
-        self.model.load_state_dict(saved["model"])
-        self.optimizer.load_state_dict(saved["optimizer"])
+        load_states(self.model, self.optimizer, saved)  # a damaged state is a CheckpointError
         self.step, self.history, self.train_seconds = int(saved["step"]), list(saved["history"]), float(saved["seconds"])
         self.tokens_seen = int(saved["tokens_seen"])
         if self.dist.main:  # the saved sums are over all ranks: count them once

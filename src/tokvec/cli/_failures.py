@@ -1,0 +1,49 @@
+"""The one place the command line turns what Python raises for damaged input or a failing system into a line.
+
+Readers raise ``TokvecError`` for what they recognise; what is left reaches :func:`describe`: an
+``OSError`` (permission denied, disk full, a missing or bad directory: the line names the file, the
+system's reason and what to do; an existing output file is never touched, since writes are atomic),
+a damaged compressed stream (``EOFError``, ``zlib``/``gzip``/``bz2``/``lzma`` errors), a damaged zip
+(``BadZipFile``), and ``MemoryError``. ``Command.invoke`` (``cli._app``) re-raises them as
+``TokvecError``, which becomes ``error: ...`` and exit code 1, never a traceback.
+
+Deliberately left out: programming errors (a ``TypeError`` in tokvec is a bug and keeps its traceback).
+"""
+
+from __future__ import annotations
+
+import errno
+import zipfile
+
+from .._io import DECOMPRESSION_ERRORS
+
+HANDLED = (OSError, MemoryError, zipfile.BadZipFile, *DECOMPRESSION_ERRORS)
+
+_ADVICE = {
+    errno.EACCES: "check the file's permissions (or write somewhere you may)",
+    errno.EPERM: "check the file's permissions (or write somewhere you may)",
+    errno.ENOSPC: "free some disk space and run it again; an existing output file was left as it was",
+    errno.EDQUOT: "free some disk space and run it again; an existing output file was left as it was",
+    errno.ENOENT: "check the path",
+    errno.ENOTDIR: "a part of the path is a file, not a directory: check the path",
+    errno.EISDIR: "it is a directory: give a file path",
+    errno.EROFS: "the file system is read-only: write somewhere else",
+    errno.EEXIST: "a file is in the way of a directory: check the path",
+}
+
+
+def describe(exc: BaseException) -> str:
+    """One line saying what failed, on which file, and what to do."""
+    if isinstance(exc, MemoryError):
+        return ("ran out of memory; use a smaller input (--limit N where the command has it) or a machine with "
+                "more memory")
+    if isinstance(exc, zipfile.BadZipFile):
+        return f"a file is not a readable zip archive ({exc}): it is probably truncated; use an earlier copy"
+    if isinstance(exc, DECOMPRESSION_ERRORS) or (isinstance(exc, OSError) and exc.errno is None):
+        detail = (str(exc).strip().splitlines() or [""])[0][:120]
+        return (f"a compressed input is damaged or truncated ({type(exc).__name__}: {detail}); "
+                "download or copy it again")
+    name = exc.filename if exc.filename is not None else "a file"
+    reason = exc.strerror or str(exc)
+    advice = _ADVICE.get(exc.errno, "check the path and try again")
+    return f"{name}: {reason}; {advice}"

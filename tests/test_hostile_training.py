@@ -1,0 +1,95 @@
+"""Damaged checkpoints and runs that learn nothing stop with one clear error, and write no model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tokvec.cli import main
+from tokvec.errors import TrainingDivergedError
+from tokvec.train import CheckpointError, CorpusError, Word2VecConfig, train
+
+TOY = [s.split() for s in ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"]] * 6
+CFG = Word2VecConfig(model="skipgram", dim=8, min_count=1, threads=1, chunk_words=7, epochs=2, seed=3, sample=0)
+
+
+@pytest.fixture()
+def checkpoint(tmp_path):
+    ckpt = tmp_path / "run.ckpt.npz"
+    with pytest.raises(KeyboardInterrupt):
+        train(TOY, CFG, progress=False, checkpoint=ckpt, stop_after=3)
+    return ckpt
+
+
+def _rewrite(path, **changes):
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays.update(changes)
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+    return arrays
+
+
+def test_the_fixture_checkpoint_resumes(checkpoint):
+    assert len(train(TOY, None, progress=False, resume=checkpoint).epoch_loss) == 2
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.9, 0.999])
+def test_truncated_checkpoint(checkpoint, cut, capsys):
+    raw = checkpoint.read_bytes()
+    checkpoint.write_bytes(raw[: int(len(raw) * cut)])
+    with pytest.raises(CheckpointError, match="cannot read checkpoint .* It may be truncated"):
+        train(TOY, None, progress=False, resume=checkpoint)
+
+
+def test_checkpoint_with_too_few_rows(checkpoint):
+    arrays = _rewrite(checkpoint)
+    _rewrite(checkpoint, syn0=arrays["syn0"][:-1])
+    with pytest.raises(CheckpointError, match=r"is damaged: syn0 is \(\d+, 8\) float32, expected"):
+        train(TOY, None, progress=False, resume=checkpoint)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("next_chunk", 10**6, "chunk index 1000000 is past the corpus's"), ("next_chunk", -1, "negative"),
+    ("epoch", 7, "epoch 7 is outside 0..2"), ("counts", np.zeros(1, np.int64), "counts are"),
+    ("config", np.array("[1]"), "configuration"), ("vocab_utf8", np.frombuffer(b"\xff\xfe", np.uint8), "cannot read"),
+])
+def test_checkpoint_fields_out_of_range(checkpoint, field, value, message):
+    _rewrite(checkpoint, **{field: value})
+    with pytest.raises(CheckpointError, match=message):
+        train(TOY, None, progress=False, resume=checkpoint)
+
+
+def test_checkpoint_with_infinite_weights_is_refused(checkpoint):
+    arrays = _rewrite(checkpoint)
+    _rewrite(checkpoint, syn1=np.full_like(arrays["syn1"], np.inf))
+    with pytest.raises(CheckpointError, match="weights hold NaN or infinity"):
+        train(TOY, None, progress=False, resume=checkpoint)
+
+
+def test_a_nan_loss_stops_training_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from tokvec.train import _reference
+
+    real = _reference.train_chunk
+    calls = []
+
+    def diverging(job, syn0, syn1, c):
+        loss, updates, words = real(job, syn0, syn1, c)
+        calls.append(c)
+        return (float("nan") if len(calls) > 4 else loss), updates, words
+
+    monkeypatch.setattr(_reference, "train_chunk", diverging)
+    with pytest.raises(TrainingDivergedError, match="training diverged in epoch 1: the loss became nan"):
+        train(TOY, CFG, progress=False, backend="reference")
+    assert len(calls) < 10  # stopped at the group that diverged
+
+
+def test_a_corpus_with_nothing_to_learn_is_an_error(tmp_path, capsys):
+    with pytest.raises(CorpusError, match="made no updates"):
+        train([["lonely"]] * 30, Word2VecConfig(dim=4, min_count=1, threads=1), progress=False)
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(bytes(range(256)) * 40)
+    out = tmp_path / "g.tokvec"
+    assert main(["train", str(garbage), "-o", str(out), "--min-count", "5", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and not out.exists()
