@@ -125,7 +125,7 @@ def test_wrong_table_shapes_are_a_format_error(slots, message):
     v = _sample()
     buffer, offsets = v.vocab.packed()
     with pytest.raises(tokvec.FormatError, match=f"f.tokvec: tensor 'index.table' has {slots} slots.*{message}"):
-        Vocab.from_packed(buffer, offsets, table=np.full(slots, -1, np.int64), where="f.tokvec")
+        Vocab.from_packed(buffer, offsets, table=np.full(slots, -1, np.int64), where="f.tokvec: ")
 
 
 def _strip_index(path, out, **meta):

@@ -260,7 +260,12 @@ def load(path: str | Path, v: Vectors) -> Index:
     path = Path(path)
     if not path.is_file():
         raise FormatError(f"no such index file: {path}; build one with tokvec.ann.build(v) and save it")
-    header = st.read_header(path)
+    try:
+        header = st.read_header(path)
+    except FormatError as exc:  # the container's advice names `tokvec convert`, which does not make indexes
+        if " is truncated" not in str(exc):
+            raise
+        raise FormatError(f"{path} is truncated; delete it and rebuild the index") from None
     meta = header.metadata
     if meta.get("format") != FORMAT:
         raise FormatError(f"{path} is not a tokvec ANN index (metadata format={meta.get('format')!r}); "

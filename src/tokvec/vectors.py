@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import pairs, search
+from . import bounded, compact, pairs, search
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
@@ -28,8 +28,9 @@ from .vocab import Tokenizer, Vocab, explain, word_rows
 class Vectors:
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
-    ``matrix`` may be float32 or float16, in memory or a read-only memory map. Norms are computed
-    once (or read from a ``.tokvec`` file) and kept.
+    ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
+    memory map. Norms are computed once (or read from a ``.tokvec`` file) and kept. ``scan_copy``
+    (``tokvec.compact``) makes every search scan int8/float16 rows, then rescore exactly.
 
     >>> v = Vectors(["cat", "kitten", "dog", "car"],
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
@@ -51,10 +52,11 @@ class Vectors:
         tokenizer: Tokenizer | None = None,
         check_duplicates: bool = True,
         lower: bool = False,
+        scan_copy: compact.Compact | None = None,
     ):
         if matrix.ndim != 2:
             raise InvalidArgumentError(f"matrix must be 2-D (tokens x dim), got shape {matrix.shape}")
-        if matrix.dtype not in (np.float32, np.float16):
+        if matrix.dtype not in (np.float32, np.float16, np.int8):
             matrix = np.asarray(matrix, dtype=np.float32)
         vocab = tokens if isinstance(tokens, Vocab) else Vocab(tokens, counts)
         if len(vocab) != matrix.shape[0]:
@@ -65,6 +67,7 @@ class Vectors:
         if check_duplicates and vocab.duplicates().any():
             vocab, kept = vocab.deduplicated(f" in {source}" if source else "")
             matrix, norms = matrix[kept], None if norms is None else norms[kept]
+            scan_copy = None if scan_copy is None else scan_copy.take(kept)
         self.vocab = vocab
         self.matrix = matrix
         self.source = source
@@ -73,6 +76,7 @@ class Vectors:
         self._inv_norms: np.ndarray | None = None
         self.tokenizer = tokenizer  # transformer vocabularies: splits words that are not one token
         self.lower = lower  # a word not in the vocabulary falls back to its lower-case form
+        self.compact = scan_copy  # int8/float16 rows that searches scan before rescoring (tokvec.compact)
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -85,7 +89,7 @@ class Vectors:
 
     @property
     def dtype(self) -> np.dtype:
-        """Storage dtype (float32 or float16); queries always compute in float32."""
+        """Storage dtype (float32, float16, or int8 for an int8-only file); queries compute in float32."""
         return self.matrix.dtype
 
     @property
@@ -256,8 +260,8 @@ class Vectors:
         combine = search.cosmul(len(positive))
         if count is None:
             return combine(np.stack([self.scores(term, restrict) for term in terms]))[0]
-        ids, scores = search.top_k(self.matrix, self.inv_norms, terms, max(count, 1),
-                                   stop=search.check_restrict(restrict), exclude=[exclude], combine=combine)
+        ids, scores = bounded.top_k(self, terms, max(count, 1), stop=search.check_restrict(restrict),
+                                    exclude=[exclude], combine=combine)
         return self._neighbours(ids[0], scores[0]) if count else []
 
     def similar_by_vector(
@@ -305,9 +309,8 @@ class Vectors:
                 )
             ids, scores = index.top_k(self, unit_queries, search.check_topn(topn), exclude)
             return [self._neighbours(i[i >= 0], s[i >= 0]) for i, s in zip(ids, scores)]
-        ids, scores = search.top_k(
-            self.matrix, self.inv_norms, unit_queries, search.check_topn(topn),
-            stop=search.check_restrict(restrict), exclude=exclude,
+        ids, scores = bounded.top_k(
+            self, unit_queries, search.check_topn(topn), stop=search.check_restrict(restrict), exclude=exclude,
         )
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
@@ -349,7 +352,9 @@ class Vectors:
 
     def rank(self, a: str, b: str) -> int:
         """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), ``a`` itself not counted."""
-        return pairs.rank(self, a, b)
+        if self.compact is None or a not in self.vocab or b not in self.vocab:
+            return pairs.rank(self, a, b)  # also words made of pieces, or found lower-cased
+        return bounded.rank(self, self.vocab.index(a), self.vocab.index(b))
 
     def scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
         """Cosine similarity of a unit vector with every row (or the first ``restrict``): shape (n,)."""
@@ -360,7 +365,8 @@ class Vectors:
     def limit(self, n: int) -> Vectors:
         """The first ``n`` tokens (a view, no copy of the matrix)."""
         n = max(0, min(int(n), len(self)))
-        return self._derive(self.vocab.head(n), self.matrix[:n], None if self._norms is None else self._norms[:n])
+        return self._derive(self.vocab.head(n), self.matrix[:n], None if self._norms is None else self._norms[:n],
+                            None if self.compact is None else self.compact.head(n))
 
     def select(self, rows: Sequence[int] | np.ndarray) -> Vectors:
         """The given rows, in that order (a copy); counts, norms, metadata and tokenizer are kept.
@@ -371,28 +377,18 @@ class Vectors:
         """
         rows = self._ids(rows)
         norms = None if self._norms is None else self._norms[rows]
-        return self._derive(self.vocab.select(rows), np.asarray(self.matrix[rows]), norms)
+        return self._derive(self.vocab.select(rows), np.asarray(self.matrix[rows]), norms,
+                            None if self.compact is None else self.compact.take(rows))
 
-    def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None) -> Vectors:
+    def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None,
+                scan_copy: compact.Compact | None = None) -> Vectors:
         """The one way a derived ``Vectors`` is made: same source, metadata and tokenizer."""
         return Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
-                       tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower)
+                       tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower, scan_copy=scan_copy)
 
-    def astype(self, dtype: str | np.dtype) -> Vectors:
-        """A copy stored as ``float32`` or ``float16``; values beyond float16's range raise."""
-        dtype = np.dtype(dtype)
-        if dtype not in (np.float32, np.float16):
-            raise InvalidArgumentError(f"dtype must be float32 or float16, got {dtype}")
-        if dtype == self.dtype:
-            return self
-        matrix, bad = search.convert(self.matrix, dtype)
-        if bad is not None:
-            raise InvalidArgumentError(
-                f"the vector of {self.token(bad)!r} (row {bad:,}) has values beyond {dtype}'s range "
-                f"(+-{float(np.finfo(dtype).max):g}); converting would turn them into infinity. "
-                "Keep float32, or rescale first"
-            )
-        return self._derive(self.vocab, matrix, None)
+    def astype(self, dtype: str | np.dtype, keep_float32: bool | None = None) -> Vectors:
+        """A copy as ``float32``, ``float16`` or ``int8`` (an int8 scan copy beside float32 rows): ``compact.astype``."""
+        return compact.astype(self, dtype, keep_float32)
 
 
 __all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]

@@ -57,6 +57,7 @@ SUMMARIES: dict[str, str] = {
     "odd-one-out": "The word that fits least with the others.",
     "lookup": "Rows of the embedding matrix, by token or by id.",
     "tokens": "Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows.",
+    "shell": "Load once, then answer each line: a word, king + woman - man, man : king :: woman, sim cat dog.",
     "convert": "Convert between formats (tokvec, word2vec binary/text, fastText .vec, GloVe).",
     "import-model": "Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector "
                     "file.",

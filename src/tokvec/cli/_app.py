@@ -130,7 +130,7 @@ def choices(option: str, values: Sequence[str], help: str, *names: str) -> Any:
     return typer.Option(*(names or (option,)), help=help, metavar=one_of(values), callback=choice(option, values))
 
 
-DTYPES = ("float32", "float16")
+DTYPES = ("float32", "float16", "int8")
 
 
 VectorsOpt = Annotated[str, typer.Option("--vectors", "-v", metavar="PATH|NAME",

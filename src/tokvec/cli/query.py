@@ -231,8 +231,9 @@ def lookup(
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,
 ) -> None:
-    """Rows of the embedding matrix, by token or by id; a word that is not one token (a transformer
-    vocabulary) shows the mean of its pieces, with a note."""
+    """Rows of the embedding matrix, by token or by id.
+
+    A word that is not one token (a transformer vocabulary) shows the mean of its pieces, with a note."""
     v = load_vectors(vectors, lower)
     if ids:
         try:

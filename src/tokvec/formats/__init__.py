@@ -131,9 +131,13 @@ def save(
     *,
     format: str | None = None,
     dtype: str | None = None,
+    keep_float32: bool | None = None,
 ) -> Path:
     """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
 
+    ``dtype`` is float32, float16 or (``.tokvec`` only) int8; ``keep_float32`` (``.tokvec`` only,
+    see ``Vectors.astype``) keeps float32 rows beside an int8/float16 scan copy: int8 keeps them
+    unless told otherwise, float16 drops them unless told otherwise.
     A ``.gz`` suffix after the extension compresses text and binary formats with gzip.
     Returns the path written.
     """
@@ -142,6 +146,12 @@ def save(
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
                                    f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+    if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:
+        if fmt is not native.FORMAT:
+            raise InvalidArgumentError(f"int8 rows and float32-plus-scan-copy files are .tokvec features; {fmt.name} "
+                                       "stores plain float rows. Write a .tokvec file, or drop --dtype int8 / keep-float32")
+        if dtype is not None or keep_float32 is not None:
+            vectors, dtype = vectors.astype(dtype or vectors.dtype, keep_float32), None
     if path.suffix != ".gz":
         fmt.write(vectors, path, dtype=dtype)
         return path

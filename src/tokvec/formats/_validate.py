@@ -26,7 +26,10 @@ FIX = "rebuild it with `tokvec convert` from its source"
 def check_tensors(path: Path, header: st.Header) -> None:
     """Raise ``FormatError`` unless the tensors of a ``.tokvec`` file have the dtypes and shapes they need."""
     entries = header.tensors
-    for name, dtypes in DTYPES.items():
+    rows = "int8.codes" if header.metadata.get("matrix") == "none" else "vectors"  # int8-only: the codes
+    required = {**DTYPES, "vectors": ("I8",)} if rows != "vectors" else DTYPES
+    for name, dtypes in required.items():
+        name = rows if name == "vectors" else name
         if name not in entries:
             if name == "counts":
                 continue
@@ -34,9 +37,9 @@ def check_tensors(path: Path, header: st.Header) -> None:
         if entries[name]["dtype"] not in dtypes:
             raise FormatError(f"{path}: tensor {name!r} has dtype {entries[name]['dtype']}, expected "
                               f"{' or '.join(dtypes)}; {FIX}")
-    shape = entries["vectors"]["shape"]
+    shape = entries[rows]["shape"]
     if len(shape) != 2:
-        raise FormatError(f"{path}: tensor 'vectors' has shape {tuple(shape)}, expected (tokens, dim); {FIX}")
+        raise FormatError(f"{path}: tensor {rows!r} has shape {tuple(shape)}, expected (tokens, dim); {FIX}")
     n = shape[0]
     expected = {"norms": [n], "vocab_offsets": [n + 1], "counts": [n], "vocab_utf8": None}
     for name, want in expected.items():

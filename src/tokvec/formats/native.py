@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _safetensors as st
+from .. import compact
 from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import INDEX_HASH, Vocab
@@ -58,11 +59,11 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
     _check_requires(path, meta)
     _validate.check_tensors(path, header)  # dtypes and shapes; the container checked offsets and sizes
     tensors = {name: st.tensor(header, name, mmap=mmap) for name in _TENSORS if name in header.tensors}
-    vectors, offsets = tensors["vectors"], tensors["vocab_offsets"]
-    vocab = Vocab.from_packed(tensors["vocab_utf8"], offsets, tensors.get("counts"),
+    vectors, scan = _matrix(path, header, tensors, mmap)
+    vocab = Vocab.from_packed(tensors["vocab_utf8"], tensors["vocab_offsets"], tensors.get("counts"),
                               table=_stored_index(header, mmap), where=f"{path}: ")
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
-                     metadata=dict(meta), check_duplicates=False)  # written unique; checking would cost an index build
+                     metadata=dict(meta), check_duplicates=False, scan_copy=scan)  # written unique; checking would cost an index build
     hf.attach_tokenizer(result)
     return result.limit(limit) if limit is not None else result
 
@@ -88,10 +89,16 @@ def _check_requires(path: Path, meta: dict[str, str]) -> None:
 
 
 def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
-    """Write ``vectors`` as ``.tokvec`` (atomically), optionally converting to float16/float32."""
+    """Write ``vectors`` as ``.tokvec`` (atomically), optionally converting to float16/float32/int8.
+
+    ``dtype="int8"`` adds an int8 scan copy beside the float32 rows (``Vectors.astype``); a
+    ``Vectors`` that already carries a scan copy (or is int8 codes only) is written with it.
+    """
+    if dtype is not None and str(dtype) == "int8":
+        vectors, dtype = vectors.astype("int8"), None
     target_dtype = np.dtype(dtype or vectors.dtype).newbyteorder("<")
-    if target_dtype not in (np.dtype("<f4"), np.dtype("<f2")):
-        raise FormatError(f"a .tokvec file stores float32 or float16, not {dtype}")
+    if target_dtype not in (np.dtype("<f4"), np.dtype("<f2"), np.dtype("i1")):
+        raise FormatError(f"a .tokvec file stores float32, float16 or int8, not {dtype}")
     if target_dtype != vectors.dtype:
         vectors = vectors.astype(target_dtype.newbyteorder("="))  # range-checked; norms of the stored values
     n, dim = len(vectors), vectors.dim
@@ -99,7 +106,7 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     step = max(1, (32 * 2**20) // max(1, dim * 4))
     rows = (np.ascontiguousarray(vectors.matrix[s : s + step], dtype=target_dtype).tobytes() for s in range(0, n, step))
     entries = [
-        st.Entry("vectors", target_dtype, (n, dim), rows),
+        *([st.Entry("vectors", target_dtype, (n, dim), rows)] if target_dtype != np.dtype("i1") else []),
         st.Entry("norms", np.dtype("<f4"), (n,), [np.asarray(vectors.norms, dtype="<f4").tobytes()]),
         st.Entry("vocab_offsets", np.dtype("<i8"), (n + 1,), [np.asarray(offsets, dtype="<i8").tobytes()]),
     ]
@@ -117,7 +124,69 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     meta.update({"format": NAME, "version": VERSION, "source": vectors.source or meta.get("source", ""),
                  "tokens": str(n), "dim": str(dim), "features": ",".join(present), "requires": "",
                  "matrix": "float16" if target_dtype == np.dtype("<f2") else "float32"})
+    _add_compact(vectors, entries, meta)
     st.write(path, entries, meta)
+
+
+def _matrix(path: Path, header: st.Header, tensors: dict[str, np.ndarray],
+            mmap: bool) -> tuple[np.ndarray, compact.Compact | None]:
+    """The exact rows (the int8 codes when ``matrix`` is ``none``) and the scan copy, checked against them."""
+    meta = header.metadata
+    present = features(meta)
+    scan = None
+    for kind, names in (("int8", ("int8.codes", "int8.scales", "int8.errors")),
+                        ("float16", ("float16.unit", None, "float16.errors"))):
+        if kind not in present or scan is not None:
+            continue
+        missing = [name for name in names if name is not None and name not in header.tensors]
+        if missing:
+            raise FormatError(f"{path}: feature {kind} is listed but tensor {missing[0]!r} is missing; "
+                              "rebuild the file with `tokvec convert`")
+        rows = st.tensor(header, names[0], mmap=mmap)
+        errors = st.tensor(header, names[2], mmap=mmap)
+        scales = st.tensor(header, names[1], mmap=mmap) if names[1] else np.ones(len(rows), np.float32)
+        if rows.ndim != 2 or scales.shape != (rows.shape[0],) or errors.shape != (rows.shape[0],):
+            raise FormatError(f"{path}: the {kind} tensors do not agree in shape; rebuild the file with `tokvec convert`")
+        scan = compact.Compact(kind, rows, np.asarray(scales), np.asarray(errors))
+    if meta.get("matrix") == "none":
+        if scan is None or scan.kind != "int8":
+            raise FormatError(f"{path}: matrix is 'none' but there are no int8 codes; rebuild the file with `tokvec convert`")
+        return scan.rows, scan
+    vectors = tensors["vectors"]
+    if scan is not None:
+        if scan.rows.shape != vectors.shape:
+            raise FormatError(f"{path}: {scan.kind} rows have shape {scan.rows.shape}, the vectors "
+                              f"{vectors.shape}; rebuild the file with `tokvec convert`")
+        if compact.check(vectors, scan.rows) != meta.get(f"{scan.kind}.check"):
+            raise FormatError(
+                f"{path}: the {scan.kind} block does not match its {vectors.dtype} rows ({scan.kind}.check "
+                f"{meta.get(f'{scan.kind}.check')!r} differs); searches would be wrong. Rebuild it with "
+                f"`tokvec convert {path} OUT --dtype {scan.kind}`")
+    return vectors, scan
+
+
+def _add_compact(vectors: Vectors, entries: list[st.Entry], meta: dict[str, str]) -> None:
+    """The ``int8``/``float16`` feature tensors and metadata of ``vectors``' scan copy, if it has one."""
+    scan = vectors.compact
+    for key in [k for k in meta if k.startswith(("int8.", "float16."))]:
+        if key != "int8.recall@10" or vectors.dtype != np.int8:
+            meta.pop(key)  # a recall or check of the file this came from, not of this one
+    if vectors.dtype == np.int8:
+        meta.update({"matrix": "none", "requires": "int8"})
+    elif scan is None or vectors.dtype != np.float32:
+        return
+    n, dim = scan.rows.shape
+    prefix = scan.kind
+    step = max(1, (32 * 2**20) // max(1, dim * scan.rows.itemsize))
+    rows = scan.rows.dtype.newbyteorder("<") if scan.rows.dtype != np.int8 else np.dtype("i1")
+    chunks = (np.ascontiguousarray(scan.rows[s : s + step], dtype=rows).tobytes() for s in range(0, n, step))
+    entries.append(st.Entry(f"{prefix}.codes" if prefix == "int8" else f"{prefix}.unit", rows, (n, dim), chunks))
+    if prefix == "int8":
+        entries.append(st.Entry("int8.scales", np.dtype("<f4"), (n,), [np.asarray(scan.scales, "<f4").tobytes()]))
+    entries.append(st.Entry(f"{prefix}.errors", np.dtype("<f4"), (n,), [np.asarray(scan.errors, "<f4").tobytes()]))
+    meta["features"] = ",".join(sorted(features(meta) | {prefix}))
+    if vectors.dtype == np.float32:
+        meta[f"{prefix}.check"] = compact.check(np.asarray(vectors.matrix, np.float32), scan.rows)
 
 
 FORMAT = Format(NAME, "tokvec's own file: safetensors, memory-mapped, any token", sniff, read, write,

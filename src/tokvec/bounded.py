@@ -1,0 +1,249 @@
+"""Exact search through a compact scan copy: bound every row, rescore the few that can still win.
+
+For a unit query q and a scan copy (``tokvec.compact``) the approximate score ``a_i`` of row i is
+within ``b_i = |q| * errors[i] + slack`` of the exact float32 cosine (``slack`` covers float32
+rounding of both sums: ``(2 dim + 16) * 2**-24``, well above what a ``dim``-term sum can drift).
+One pass keeps, per query, a heap of the ``k + |exclude|`` largest lower bounds ``a_i - b_i`` (its
+root is the threshold) and every row whose upper bound ``a_i + b_i`` reaches the threshold. A row
+that never did scores below the k-th best exact score, so rescoring the candidates from the exact
+rows (``search.top_k`` on them: same arithmetic, same tie-break by lower id, same exclusions) gives
+exactly float32 search's answer. 3CosMul combines the per-term bounds by interval arithmetic.
+
+One query scans int8 codes (a quarter of float32's bytes) or float16 rows (a half) with numba
+kernels (``_compact_kernels``; NumPy twins here: ``scores_reference``, ``select_reference``).
+Batches (many queries at once) are bound by arithmetic, not bandwidth: they run one float32 GEMM
+per chunk over the exact rows and the same selection kernel with zero bounds.
+
+Deliberately left out: building scan copies (``tokvec.compact``) and approximate indexes (``tokvec.ann``).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import compact, search
+
+SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
+MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
+BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
+_ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _kernels():
+    from . import _compact_kernels as k  # numba is imported only when a compact search first runs
+
+    return k
+
+
+def slack(dim: int) -> float:
+    """Float32 rounding allowance of one approximate score and one exact score of a ``dim``-vector."""
+    return float((2 * dim + 16) * 2.0**-24)
+
+
+def scan_copy(v: Any) -> compact.Compact | None:
+    """What a scan of ``v`` reads: its matrix if float16/int8, else its attached copy (or None: float32)."""
+    if v.matrix.dtype in (np.float16, np.int8):
+        copy = _ROW_COPIES.get(v)
+        if copy is None or copy.rows is not v.matrix:
+            copy = compact.of_rows(v.matrix, v.inv_norms, v.norms)
+            _ROW_COPIES[v] = copy
+        return copy
+    return v.compact
+
+
+def top_k(v: Any, queries: np.ndarray, k: int, *, stop: int | None = None,
+          exclude: Sequence[Sequence[int]] | None = None,
+          combine: search.Combine | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``search.top_k(v.matrix, v.inv_norms, ...)``'s exact answer, through ``v``'s scan copy if it has one.
+
+    Shapes as ``search.top_k``: queries (m, dim) unit rows -> ids (q, k) int64, scores (q, k) float32.
+    """
+    queries = np.ascontiguousarray(queries, dtype=np.float32)
+    n = len(v) if stop is None else max(0, min(int(stop), len(v)))
+    copy = scan_copy(v)
+    if n == 0 or (copy is None and (len(queries) == 1 or combine is not None)):
+        return search.top_k(v.matrix, v.inv_norms, queries, k, stop=n, exclude=exclude, combine=combine)
+    if combine is None and len(queries) > 1:
+        return _batch(v, queries, k, n, exclude)
+    return _bounded(v, copy, queries, k, n, exclude, combine)
+
+
+def scan(copy: compact.Compact, queries: np.ndarray, start: int, end: int, compiled: bool = True) -> np.ndarray:
+    """Approximate scores of rows ``[start, end)`` for every query: shape (m, end - start) float32."""
+    out = np.empty((len(queries), end - start), np.float32)
+    if not compiled:
+        return scores_reference(copy, queries, start, end)
+    kernels = _kernels()
+    if copy.rows.dtype == np.int8:
+        kernel, rows = kernels.int8_scores, copy.rows
+    else:
+        kernel, rows = kernels.half_scores, copy.rows.view(np.uint16)
+    for q, query in enumerate(queries):
+        kernel(rows, copy.scales, query, start, end, out[q])
+    return out
+
+
+def scores_reference(copy: compact.Compact, queries: np.ndarray, start: int, end: int) -> np.ndarray:
+    """NumPy twin of the scan kernels: ``scales * (rows . q)`` in float64, as float32."""
+    rows = np.asarray(copy.rows[start:end], dtype=np.float64)
+    return ((np.asarray(queries, np.float64) @ rows.T) * copy.scales[start:end]).astype(np.float32)
+
+
+def select_reference(approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float,
+                     heaps: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Plain twin of ``_compact_kernels.select``: per query (candidate rows, their upper bounds); updates ``heaps``."""
+    out = []
+    for q in range(approx.shape[0]):
+        rows, uppers = [], []
+        for r in range(approx.shape[1]):
+            bound = np.float32(qnorms[q] * errors[r] + slack_)
+            upper, lower = approx[q, r] + bound, approx[q, r] - bound
+            if upper >= heaps[q].min():
+                rows.append(r)
+                uppers.append(upper)
+                if lower > heaps[q].min():
+                    heaps[q, np.argmin(heaps[q])] = lower
+        out.append((np.array(rows, np.int64), np.array(uppers, np.float32)))
+    return out
+
+
+class _Candidates:
+    """Per query: the heap of best lower bounds and the candidate rows gathered chunk by chunk."""
+
+    def __init__(self, m: int, keep: int, chunk_rows: int):
+        self.heaps = np.full((m, keep), -np.inf, np.float32)
+        self.rows = np.empty((m, chunk_rows), np.int32)
+        self.uppers = np.empty((m, chunk_rows), np.float32)
+        self.counts = np.zeros(m, np.int64)
+        self.found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(m)]
+
+    def add(self, approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float, start: int) -> None:
+        rows = approx.shape[1]
+        _kernels().select(approx, errors, qnorms, np.float32(slack_), self.heaps,
+                          self.rows[:, :rows], self.uppers[:, :rows], self.counts)
+        for q, count in enumerate(self.counts):
+            if count:
+                ups = self.uppers[q, :count]
+                keep = ups >= self.heaps[q, 0]
+                self.found[q].append((self.rows[q, :count][keep] + np.int64(start), ups[keep].copy()))
+
+    def result(self, q: int) -> np.ndarray:
+        """Sorted candidate rows of query ``q`` still reaching its final threshold."""
+        if not self.found[q]:
+            return np.empty(0, np.int64)
+        rows = np.concatenate([r for r, _ in self.found[q]])
+        ups = np.concatenate([u for _, u in self.found[q]])
+        return np.sort(rows[ups >= self.heaps[q, 0]])
+
+
+def _keep(k: int, exclude: Sequence[Sequence[int]] | None) -> int:
+    return k + (max((len(e) for e in exclude), default=0) if exclude else 0)
+
+
+def _bounded(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
+             exclude: Sequence[Sequence[int]] | None, combine: search.Combine | None) -> tuple[np.ndarray, np.ndarray]:
+    """One query (or the terms of one 3CosMul query): scan, select, rescore the candidates exactly."""
+    m, dim = queries.shape
+    qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
+    step = SINGLE_CHUNK_ROWS if m == 1 else max(256, MULTI_CHUNK_BYTES // max(1, dim * copy.rows.itemsize))
+    step = min(step, n)
+    q_out = m if combine is None else 1
+    cands = _Candidates(q_out, _keep(k, exclude), step)
+    for start in range(0, n, step):
+        end = min(start + step, n)
+        approx = scan(copy, queries, start, end)
+        if combine is None:
+            cands.add(approx, copy.errors[start:end], qnorms, slack(dim), start)
+        else:
+            bounds = qnorms[:, None] * copy.errors[start:end] + np.float32(slack(dim))
+            mid, half = _combined_bounds(approx, bounds, combine)
+            cands.add(mid, half, np.ones(1, np.float32), 0.0, start)
+    return _rescore(v, queries, k, exclude, combine, [cands.result(q) for q in range(q_out)])
+
+
+def _combined_bounds(approx: np.ndarray, bounds: np.ndarray, combine: search.Combine) -> tuple[np.ndarray, np.ndarray]:
+    """Midpoint (1, rows) and half-width (rows,) of an interval holding ``combine`` of any cosines within
+    ``approx -+ bounds`` (3CosMul is monotone in each term: the ends of its range come from the interval
+    ends; the corners are tried, which is exact for 2-3 terms and safe for any)."""
+    lows, highs = approx - bounds, approx + bounds
+    m = approx.shape[0]
+    corners = []
+    for mask in range(2 ** m) if m <= 4 else (0, 2 ** m - 1):
+        pick = np.array([(mask >> t) & 1 for t in range(m)], bool)[:, None]
+        corners.append(combine(np.where(pick, highs, lows))[0])
+    stack = np.stack(corners)
+    low, high = stack.min(axis=0), stack.max(axis=0)
+    pad = np.abs(stack).max(axis=0) * np.float32(1e-5) + np.float32(1e-6)  # float32 rounding of the combine
+    low, high = low - pad, high + pad
+    bad = ~np.isfinite(low) | ~np.isfinite(high)  # NaN/inf terms: always rescore
+    mid = np.where(bad, 0, (low + high) / 2).astype(np.float32)
+    half = np.where(bad, np.inf, (high - low) / 2).astype(np.float32)
+    return mid[None, :], half
+
+
+def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int]] | None,
+             combine: search.Combine | None, candidates: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``search.top_k`` on each query's candidate rows, mapped back to row ids."""
+    ids, scores = [], []
+    for q, rows in enumerate(candidates):
+        terms = queries if combine is not None else queries[q : q + 1]
+        excl = exclude[q] if exclude is not None else ()
+        local_excl = [np.flatnonzero(np.isin(rows, np.asarray(excl, np.int64))).tolist()]
+        sub_ids, sub_scores = search.top_k(np.asarray(v.matrix[rows]), v.inv_norms[rows], terms, k,
+                                           exclude=local_excl, combine=combine)
+        ids.append(rows[sub_ids[0]])
+        scores.append(sub_scores[0])
+    keep = min(len(i) for i in ids)
+    return np.stack([i[:keep] for i in ids]).astype(np.int64), np.stack([s[:keep] for s in scores])
+
+
+def _batch(v: Any, queries: np.ndarray, k: int, n: int,
+           exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Many queries: one float32 GEMM per chunk of exact rows, the selection kernel with zero bounds."""
+    m, dim = queries.shape
+    step = min(n, max(256, BATCH_CHUNK_BYTES // (4 * max(m, dim))))
+    cands = _Candidates(m, _keep(k, exclude), step)
+    zeros = np.zeros(step, np.float32)
+    ones = np.ones(m, np.float32)
+    for start in range(0, n, step):
+        end = min(start + step, n)
+        block = np.asarray(v.matrix[start:end], dtype=np.float32)  # (rows, dim)
+        sims = queries @ block.T  # (m, rows)
+        sims *= v.inv_norms[start:end]
+        if exclude is not None:
+            for q, ids in enumerate(exclude):
+                for i in ids:
+                    if start <= i < end:
+                        sims[q, i - start] = np.nan  # never selected, like the -inf of search.top_k
+        cands.add(sims, zeros[: end - start], ones, 0.0, start)
+    return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
+
+
+def rank(v: Any, a: int, b: int) -> int:
+    """``Vectors.rank`` by rows: 1 + rows (not ``a``) strictly closer to ``a`` than ``b`` is, in float32
+    cosine distance; through the scan copy, only rows whose bounds straddle ``b``'s score are rescored."""
+    query = v.vector(a, norm=True)
+    copy = scan_copy(v)
+    if copy is None:
+        dists = np.float32(1) - v.scores(query)
+        closer = dists < dists[b]
+        closer[a] = False
+        return int(closer.sum()) + 1
+    dist_b = np.float32(1) - search.cosine_scores(np.asarray(v.matrix[[b]]), v.inv_norms[[b]], query, 1)[0]
+    qnorm = np.float32(np.linalg.norm(query.astype(np.float64)) * (1 + 1e-6))
+    margin = np.float32(1e-6)  # wider than float32's rounding of 1 - score
+    count, step = 0, SINGLE_CHUNK_ROWS
+    for start in range(0, len(v), step):
+        end = min(start + step, len(v))
+        approx = scan(copy, query[None, :], start, end)[0]
+        bound = qnorm * copy.errors[start:end] + np.float32(slack(v.dim))
+        sure = (np.float32(1) - (approx - bound)) < dist_b - margin
+        maybe = np.flatnonzero(~sure & ((np.float32(1) - (approx + bound)) <= dist_b + margin)) + start
+        exact = search.cosine_scores(np.asarray(v.matrix[maybe]), v.inv_norms[maybe], query, len(maybe))
+        closer = maybe[(np.float32(1) - exact) < dist_b]
+        count += int(sure.sum()) - int(start <= a < end and sure[a - start]) + int((closer != a).sum())
+    return count + 1
