@@ -8,9 +8,9 @@ import struct
 
 import numpy as np
 import pytest
-from oracles import assert_same_neighbours, gensim_kv
 
 import tokvec
+from oracles import assert_same_neighbours, gensim_kv
 from tokvec import bounded, compact, search
 from tokvec.errors import FormatError
 
