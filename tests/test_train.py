@@ -160,9 +160,27 @@ def test_corpus_from_files_matches_token_lists(tmp_path):
 def test_long_lines_are_cut_and_big_corpora_spill_to_disk(tmp_path):
     path = tmp_path / "long.txt"
     path.write_text(" ".join(["x", "y"] * 10_001) + "\n")
-    corpus = encode_corpus(path, min_count=1, spill_tokens=100)
+    corpus = encode_corpus(path, min_count=1, memory_mb=100 / 2**20, directory=tmp_path)
     assert np.diff(corpus.sentence_starts).tolist() == [10_000, 10_000, 2]
     assert isinstance(corpus.ids, np.memmap) and corpus.ids[:4].tolist() == [0, 1, 0, 1]
+    assert not isinstance(corpus.sentence_starts, np.memmap)  # 4 starts fit in 100 bytes
+    assert [p.parent.parent for p in tmp_path.glob("tokvec-corpus-*/*")] == [tmp_path]
+    again = encode_corpus(path, vocab=corpus.tokens, memory_mb=0, directory=tmp_path)
+    assert isinstance(again.sentence_starts, np.memmap) and again.counts.tolist() == [10_001, 10_001]
+    with pytest.raises(CorpusError, match="corpus directory .*nowhere does not exist.*--corpus-dir"):
+        encode_corpus(path, min_count=1, memory_mb=0, directory=tmp_path / "nowhere")
+    with pytest.raises(InvalidArgumentError, match="memory budget must be >= 0"):
+        encode_corpus(path, memory_mb=-1)
+
+
+def test_a_memory_mapped_corpus_trains_exactly_like_one_in_ram(tmp_path):
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(s) for s in TOY * 20) + "\n")
+    config = Word2VecConfig(dim=8, min_count=1, threads=1, epochs=2)
+    in_ram = train(str(path), config, progress=False)
+    mapped = train(str(path), config, progress=False, corpus_memory_mb=0, corpus_dir=tmp_path)
+    assert np.array_equal(in_ram.vectors.matrix, mapped.vectors.matrix)
+    assert in_ram.epoch_loss == mapped.epoch_loss
 
 
 def test_max_vocab_keeps_most_frequent():

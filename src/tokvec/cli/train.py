@@ -53,6 +53,10 @@ def train(
                                            help=f"Output format: {', '.join(FORMATS)} (default: from the extension).")] = None,
     errors: Annotated[str, typer.Option(metavar=one_of(literal_values(train_word2vec, "errors")),
                                         help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
+    corpus_ram: Annotated[float, typer.Option(metavar="MIB", help="Keep the encoded corpus in RAM up to MIB MiB; "
+                                              "beyond, it is memory-mapped from a file in --corpus-dir.")] = 256,
+    corpus_dir: Annotated[Path | None, typer.Option(metavar="DIR", help="Where a corpus larger than --corpus-ram is "
+                                                    "memory-mapped (default: the temporary directory, $TMPDIR).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -66,7 +70,8 @@ def train(
     config = None if resume is not None else Word2VecConfig(**settings, min_alpha=min(0.0001, alpha))
     ckpt = checkpoint if checkpoint is not None else output.with_name(output.name + ".ckpt.npz")
     result = train_word2vec([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,
-                            resume=resume, progress=not quiet and not as_json, errors=errors)  # type: ignore[arg-type]
+                            resume=resume, progress=not quiet and not as_json, errors=errors,  # type: ignore[arg-type]
+                            corpus_memory_mb=corpus_ram, corpus_dir=corpus_dir)
     written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
     if as_json:
         render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,

@@ -6,8 +6,8 @@ size) or a re-iterable of token lists. Two passes: the first counts tokens, the 
 each sentence's in-vocabulary tokens into ``ids`` (int32) with sentence boundaries in
 ``sentence_starts`` (int64, ``n_sentences + 1``). Out-of-vocabulary tokens are dropped before
 windowing, as word2vec and gensim do. Files are streamed line by line and never held as Python
-objects; the id array lives in memory, or in an ``np.memmap`` in a temporary directory once it
-passes ``spill_tokens``.
+objects; the id and sentence-start arrays live in memory, or in ``np.memmap`` files in a temporary
+directory once they pass ``memory_mb`` (so resident memory stays bounded for corpora larger than RAM).
 
 Deliberately left out: phrase detection, lowercasing or any tokenisation beyond ``str.split``
 (prepare the text first), and compressed inputs.
@@ -28,6 +28,9 @@ import numpy as np
 
 from .._io import open_stream
 from ..errors import CorpusError, InvalidArgumentError
+
+DEFAULT_MEMORY_MB = 256
+"""MiB of encoded ids (and of sentence starts) kept in memory before they move to a memory-mapped file."""
 
 MAX_SENTENCE = 10_000
 """Longest sentence in tokens; longer lines are cut into pieces of this size (gensim's MAX_WORDS_IN_BATCH)."""
@@ -108,31 +111,39 @@ def _check_paths(paths: list[Path]) -> None:
             raise CorpusError(f"{path} is a directory; pass the text files in it (one sentence per line)")
 
 
-class _IdWriter:
-    """Append int32 ids in memory; past ``spill_tokens`` move everything to a file and memmap it."""
+class _SpillWriter:
+    """Append integers in memory; once ``spill_bytes`` are held, move them to a file in ``directory`` and memmap it.
 
-    def __init__(self, spill_tokens: int) -> None:
-        self.spill_tokens = spill_tokens
+    Resident memory stays below about ``spill_bytes`` plus one 1M-value buffer, however long the corpus.
+    """
+
+    def __init__(self, dtype: type, spill_bytes: int, tmpdir: _Spill) -> None:
+        self.dtype = np.dtype(dtype)
+        self.spill_bytes = spill_bytes
         self.parts: list[np.ndarray] = []
         self.buffer: list[int] = []
         self.size = 0
         self.file = None
-        self.tmpdir: tempfile.TemporaryDirectory | None = None
+        self.spill = tmpdir
 
-    def extend(self, ids: list[int]) -> None:
-        self.buffer.extend(ids)
+    def extend(self, values: list[int]) -> None:
+        self.buffer.extend(values)
+        if len(self.buffer) >= 1 << 20:
+            self._flush()
+
+    def append(self, value: int) -> None:
+        self.buffer.append(value)
         if len(self.buffer) >= 1 << 20:
             self._flush()
 
     def _flush(self) -> None:
         if not self.buffer:
             return
-        part = np.array(self.buffer, dtype=np.int32)
+        part = np.array(self.buffer, dtype=self.dtype)
         self.buffer = []
         self.size += part.shape[0]
-        if self.file is None and self.size > self.spill_tokens:
-            self.tmpdir = tempfile.TemporaryDirectory(prefix="tokvec-corpus-")
-            self.file = open(Path(self.tmpdir.name) / "ids.int32", "wb")  # closed in finish()
+        if self.file is None and self.size * self.dtype.itemsize > self.spill_bytes:
+            self.file = open(self.spill.file(f"{self.dtype.name}-{id(self)}"), "wb")  # closed in finish()
             for p in self.parts:
                 p.tofile(self.file)
             self.parts = []
@@ -144,9 +155,27 @@ class _IdWriter:
     def finish(self) -> np.ndarray:
         self._flush()
         if self.file is None:
-            return np.concatenate(self.parts) if self.parts else np.zeros(0, np.int32)
+            return np.concatenate(self.parts) if self.parts else np.zeros(0, self.dtype)
         self.file.close()
-        return np.memmap(self.file.name, dtype=np.int32, mode="r", shape=(self.size,))
+        if self.size == 0:
+            return np.zeros(0, self.dtype)
+        return np.memmap(self.file.name, dtype=self.dtype, mode="r", shape=(self.size,))
+
+
+class _Spill:
+    """The temporary directory that memory-mapped corpus arrays live in (made on first use, removed with the corpus)."""
+
+    def __init__(self, directory: str | os.PathLike | None) -> None:
+        self.directory = directory
+        self.tmpdir: tempfile.TemporaryDirectory | None = None
+
+    def file(self, name: str) -> Path:
+        if self.tmpdir is None:
+            if self.directory is not None and not Path(self.directory).is_dir():
+                raise CorpusError(f"the corpus directory {self.directory} does not exist; create it or pass "
+                                  "another (--corpus-dir)")
+            self.tmpdir = tempfile.TemporaryDirectory(prefix="tokvec-corpus-", dir=self.directory)
+        return Path(self.tmpdir.name) / name
 
 
 def build_vocab(counts: Counter, min_count: int, max_vocab: int | None) -> tuple[list[str], np.ndarray]:
@@ -169,13 +198,17 @@ def encode_corpus(
     max_vocab: int | None = None,
     errors: Literal["replace", "strict"] = "replace",
     vocab: Sequence[str] | None = None,
-    spill_tokens: int = 64 << 20,
+    memory_mb: float = DEFAULT_MEMORY_MB,
+    directory: str | os.PathLike | None = None,
 ) -> EncodedCorpus:
     """Count the corpus's vocabulary (or use ``vocab``) and encode it to flat int32 ids.
 
     ``source`` is a path, a list of paths, or a re-iterable of token lists. ``errors`` is the UTF-8
     policy for files: ``"replace"`` (bad bytes become U+FFFD and are counted in
-    ``replaced_bytes``) or ``"strict"`` (a ``CorpusError`` naming the file and line).
+    ``replaced_bytes``) or ``"strict"`` (a ``CorpusError`` naming the file and line). The encoded ids
+    and sentence starts stay in memory up to ``memory_mb`` MiB each; past that they are written to a
+    temporary file in ``directory`` (default: the system's temporary directory) and memory-mapped,
+    so a corpus larger than RAM trains with bounded resident memory.
 
     >>> c = encode_corpus([["a", "b", "a"], ["b", "c"]], min_count=2)
     >>> c.tokens, c.ids.tolist(), c.sentence_starts.tolist()
@@ -183,6 +216,8 @@ def encode_corpus(
     """
     if errors not in ("replace", "strict"):
         raise InvalidArgumentError(f"errors must be 'replace' or 'strict', got {errors!r}")
+    if not memory_mb >= 0:
+        raise InvalidArgumentError(f"the corpus memory budget must be >= 0 MiB, got {memory_mb!r}")
     paths = _paths(source)
     counter = _Replacements() if errors == "replace" else None
     if paths is not None:
@@ -226,8 +261,10 @@ def encode_corpus(
 
     index = {t: i for i, t in enumerate(tokens)}
     get = index.get
-    writer = _IdWriter(spill_tokens)
-    starts = [0]
+    spill = _Spill(directory)
+    budget = int(memory_mb * 2**20)
+    writer, starts = _SpillWriter(np.int32, budget, spill), _SpillWriter(np.int64, budget, spill)
+    starts.append(0)
     total = 0
     raw_words = 0
     for sentence in sentences():
@@ -239,6 +276,14 @@ def encode_corpus(
             starts.append(total)
     ids_array = writer.finish()
     if vocab is not None:
-        counts = np.bincount(ids_array, minlength=len(tokens)).astype(np.int64)
-    return EncodedCorpus(tokens, counts, ids_array, np.array(starts, dtype=np.int64), raw_words,
-                         counter.count if counter is not None else 0, writer.tmpdir)
+        counts = _bincount(ids_array, len(tokens))
+    return EncodedCorpus(tokens, counts, ids_array, starts.finish(), raw_words,
+                         counter.count if counter is not None else 0, spill.tmpdir)
+
+
+def _bincount(ids: np.ndarray, n: int) -> np.ndarray:
+    """Occurrences of each id, read in slices (a memory-mapped corpus is never loaded whole)."""
+    counts = np.zeros(n, np.int64)
+    for start in range(0, ids.shape[0], 1 << 24):
+        counts += np.bincount(ids[start:start + (1 << 24)], minlength=n)
+    return counts

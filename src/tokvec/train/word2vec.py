@@ -27,7 +27,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -43,7 +43,7 @@ from .checkpoints import (
     load_checkpoint,
     save_checkpoint,
 )
-from .corpus import CorpusSource, EncodedCorpus, encode_corpus
+from .corpus import DEFAULT_MEMORY_MB, CorpusSource, EncodedCorpus, encode_corpus
 from .tables import chunk_boundaries, chunk_seeds, initial_weights, noise_table, sample_ints
 
 __all__ = ["TrainResult", "Word2VecConfig", "chunk_boundaries", "chunk_seeds", "initial_weights", "noise_table",
@@ -144,6 +144,8 @@ def train(
     errors: Literal["replace", "strict"] = "replace",
     stop_after: int | None = None,
     backend: Literal["numba", "reference"] = "numba",
+    corpus_memory_mb: float = DEFAULT_MEMORY_MB,
+    corpus_dir: str | os.PathLike | None = None,
 ) -> TrainResult:
     """Train word2vec (skip-gram or CBOW, negative sampling) on ``corpus``; return vectors, loss, speed.
 
@@ -152,6 +154,8 @@ def train(
     after which ``KeyboardInterrupt`` is re-raised. ``resume`` continues from a checkpoint (its config
     is used; ``config``, if given, may only change ``threads``). ``stop_after`` stops after that many
     chunks as if Ctrl-C had been pressed. ``backend="reference"`` runs the slow NumPy twin (tests).
+    The encoded corpus stays in RAM up to ``corpus_memory_mb`` MiB; past that it is memory-mapped from
+    a temporary file in ``corpus_dir`` (``encode_corpus``), with the same results.
 
     >>> from tokvec.train.word2vec import train, Word2VecConfig
     >>> r = train([["a", "b", "c"]] * 50, Word2VecConfig(dim=8, min_count=1, threads=1, sample=0), progress=False)
@@ -163,8 +167,9 @@ def train(
         raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
     if checkpoint_every is not None and checkpoint is None:
         raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
-    config, data, state = _resume(corpus, config, resume, errors) if resume is not None \
-        else _start(corpus, config or Word2VecConfig(), errors)
+    spill = {"memory_mb": corpus_memory_mb, "directory": corpus_dir}
+    config, data, state = _resume(corpus, config, resume, errors, spill) if resume is not None \
+        else _start(corpus, config or Word2VecConfig(), errors, spill)
     driver = _Driver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)
     with Interrupt() as interrupt, driver.progress_bar(progress) as bar:
         while state.epoch < config.epochs:
@@ -187,8 +192,9 @@ def _backend(name: str):
     raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {name!r}")
 
 
-def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str) -> tuple[Word2VecConfig, EncodedCorpus, State]:
-    data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors)
+def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str,
+           spill: dict[str, Any]) -> tuple[Word2VecConfig, EncodedCorpus, State]:
+    data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors, **spill)
     syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
     return config, data, State(syn0, syn1)
 
@@ -203,7 +209,7 @@ def _saved_config(path, text: str) -> Word2VecConfig:
 
 
 def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike,
-            errors: str) -> tuple[Word2VecConfig, EncodedCorpus, State]:
+            errors: str, spill: dict[str, Any]) -> tuple[Word2VecConfig, EncodedCorpus, State]:
     saved_json, tokens, counts, state, n_tokens, crc = load_checkpoint(resume)
     saved = _saved_config(resume, saved_json)
     check_state(Path(resume), saved.dim, saved.epochs, tokens, counts, state, n_tokens)
@@ -211,7 +217,7 @@ def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | o
         raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
                               "resume with the same settings (only threads may change)")
     config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
-    data = encode_corpus(corpus, vocab=tokens, errors=errors)
+    data = encode_corpus(corpus, vocab=tokens, errors=errors, **spill)
     if data.n_tokens != n_tokens or corpus_digest(data) != crc:
         raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
                               f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
