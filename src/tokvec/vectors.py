@@ -19,13 +19,15 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import bounded, compact, pairs, search
+from .display.neighbours import Neighbours
+from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
 from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
-class Vectors:
+class Vectors(VectorsDisplay):
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
@@ -314,9 +316,9 @@ class Vectors:
         )
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
-    def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
+    def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> Neighbours:
         token = self.vocab.tokens.__getitem__ if len(ids) > 1_000 else self.vocab.token  # many: decode all at once
-        return [Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist())]
+        return Neighbours(Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist()))
 
     def _unit_query(self, item: Query) -> np.ndarray:
         if isinstance(item, str):
