@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..display.results import AnalogyDisplay
 from ..search import Method, check_method
 from ..vectors import Vectors
 from . import _analogy
@@ -46,7 +47,7 @@ class SectionResult:
 
 
 @dataclass(frozen=True)
-class AnalogyResult:
+class AnalogyResult(AnalogyDisplay):
     """Accuracy on an analogy set, per section and in total."""
 
     name: str

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..display.results import SimilarityDisplay
 from ..errors import InvalidArgumentError
 from ..vectors import Vectors
 from .datasets import WordPairs, read_word_pairs
@@ -22,7 +23,7 @@ from .statistics import pearson, spearman
 
 
 @dataclass(frozen=True)
-class SimilarityResult:
+class SimilarityResult(SimilarityDisplay):
     """Correlation of cosine similarities with human scores on one word-pair set."""
 
     name: str
