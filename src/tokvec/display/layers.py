@@ -1,19 +1,14 @@
 """Notebook views of the embedding layer: ``Embedding`` (shape, init, a corner of the weights) and ``LookupCost``.
 
 ``EmbeddingDisplay`` and ``LookupCostDisplay`` are mixins the classes of ``tokvec.layers.embedding``
-inherit; they read public attributes only and import nothing from ``tokvec.layers`` at run time.
+inherit; they read public attributes only and import nothing from ``tokvec.layers``.
 
 Deliberately left out: gradients (``Embedding.grad`` prints as an array when you ask for it).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from . import _html
-
-if TYPE_CHECKING:
-    from ..layers.embedding import Embedding, LookupCost
 
 CORNER = 6
 
@@ -31,12 +26,12 @@ def _size(n: int) -> str:
 class EmbeddingDisplay:
     """``Embedding`` in a notebook: its shape, how it was initialised and the top-left corner of the weights."""
 
-    def _corner(self: Embedding) -> tuple[list[list[str]], bool, bool]:
+    def _corner(self) -> tuple[list[list[str]], bool, bool]:
         rows, cols = min(CORNER, self.num_embeddings), min(CORNER, self.dim)
         cells = [[f"{x:.4f}" for x in self.weight[i, :cols]] for i in range(rows)]
         return cells, rows < self.num_embeddings, cols < self.dim
 
-    def text(self: Embedding) -> str:
+    def text(self) -> str:
         """Shape, init and the corner of the weight matrix as plain text.
 
         >>> from tokvec import Embedding
@@ -57,7 +52,7 @@ class EmbeddingDisplay:
             rows.append(["…"] * len(header))
         return f"{self.describe()}\n" + _html.text_table(header, rows, ">" * len(header))
 
-    def describe(self: Embedding) -> str:
+    def describe(self) -> str:
         """One line: shape, number of weights and bytes, init."""
         n = self.weight.size
         return f"Embedding({self.num_embeddings}, {self.dim}): {n:,} weights ({_size(self.weight.nbytes)}), init {self.init}"
@@ -77,21 +72,21 @@ class EmbeddingDisplay:
 class LookupCostDisplay:
     """``LookupCost`` in a notebook: FLOPs, bytes and (if measured) times of both ways, side by side."""
 
-    def _rows(self: LookupCost) -> list[list[str]]:
+    def _rows(self) -> list[list[str]]:
         def seconds(s: float | None) -> str:
             return "–" if s is None else f"{s * 1e3:,.3f} ms"
 
         return [["lookup (gather rows)", "0", _size(self.lookup_bytes), seconds(self.lookup_seconds)],
                 ["one-hot × Linear", f"{self.onehot_flops:,}", _size(self.onehot_bytes), seconds(self.onehot_seconds)]]
 
-    def _title(self: LookupCost) -> str:
+    def _title(self) -> str:
         return f"{self.n_ids:,} ids from a {self.vocab:,} × {self.dim} table"
 
-    def _verdict(self: LookupCost) -> str:
+    def _verdict(self) -> str:
         line = f"one-hot does {self.flop_ratio:,.0f} FLOPs per byte the lookup moves"
         return line + (f"; measured {self.speedup:,.1f}× slower" if self.speedup else "")
 
-    def text(self: LookupCost) -> str:
+    def text(self) -> str:
         """The comparison as plain text.
 
         >>> from tokvec.layers import lookup_cost

@@ -2,7 +2,7 @@
 
 ``VectorsDisplay`` is a mixin ``Vectors`` inherits; it reads only public attributes (``tokens``,
 ``matrix``, ``norms``, ``source``, ``metadata``, ``compact``), so it imports nothing from
-``tokvec.vectors`` at run time. ``summary()`` is the plain-text form (IPython's text view);
+``tokvec.vectors``. ``summary()`` is the plain-text form (IPython's text view);
 ``_repr_html_`` the same as a table with the first tokens and their norms. ``repr`` is untouched.
 
 Deliberately left out: anything that scans more than the norms (neighbours belong to queries).
@@ -10,15 +10,10 @@ Deliberately left out: anything that scans more than the norms (neighbours belon
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from ..printable import clip, visible
 from . import _html
-
-if TYPE_CHECKING:
-    from ..vectors import Vectors
 
 SAMPLE = 8
 
@@ -26,7 +21,7 @@ SAMPLE = 8
 class VectorsDisplay:
     """Notebook views of a ``Vectors``: ``summary()``, ``_repr_pretty_`` and ``_repr_html_``."""
 
-    def _facts(self: Vectors) -> list[tuple[str, str]]:
+    def _facts(self) -> list[tuple[str, str]]:
         storage = "memory-mapped" if isinstance(self.matrix, np.memmap) else "in memory"
         if self.compact is not None:
             storage += f", {self.compact.rows.dtype.name} scan copy"
@@ -44,11 +39,11 @@ class VectorsDisplay:
                                    f"max {float(norms.max()):.3f}"))
         return facts
 
-    def _sample(self: Vectors) -> list[tuple[int, str, float]]:
+    def _sample(self) -> list[tuple[int, str, float]]:
         n = min(SAMPLE, len(self))
         return [(i, self.vocab.token(i), float(self.norms[i])) for i in range(n)]
 
-    def summary(self: Vectors) -> str:
+    def summary(self) -> str:
         """A few lines: shape, dtype and storage, source, norms, the first tokens.
 
         >>> from tokvec import Vectors

@@ -21,7 +21,6 @@ import html
 import json
 import os
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +33,7 @@ from .projection import fit_pca
 from .views import known_words
 
 WIDTH, HEIGHT, LABELS = 640, 420, 60
+SCRIPT = Path(__file__).with_name("explorer.js")  # package data beside this module
 
 
 class Explorer:
@@ -88,7 +88,7 @@ class Explorer:
                 "codes": base64.b64encode(self.codes.astype(np.int8).tobytes()).decode("ascii"),
                 "x": px, "y": py}
         payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")  # never closes the script tag
-        script = resources.files("tokvec.plot").joinpath("explorer.js").read_text(encoding="utf-8")
+        script = SCRIPT.read_text(encoding="utf-8")
         form = ('<form class="tv-search"><input class="tv-q" placeholder="a token, e.g. king" size="18">'
                 '<button>neighbours</button></form><ol class="tv-results"></ol>'
                 '<form class="tv-analogy"><input class="tv-a" size="8" placeholder="man"> is to '
