@@ -37,10 +37,20 @@ def notebooks() -> list[Path]:
     return sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb"))
 
 
+def warm_caches() -> None:
+    """Open the builtin vectors once here, so no notebook prints the one-time conversion message (the
+    kernels inherit ``TOKVEC_HOME``, hence the same cache)."""
+    import tokvec
+
+    for name in ("glove", "minilm"):
+        tokvec.load(name)
+
+
 def execute(path: Path) -> nbformat.NotebookNode:
     """``path`` executed in a fresh kernel (cwd: a scratch directory; ``src`` first on ``PYTHONPATH``)."""
     from nbclient import NotebookClient
 
+    warm_caches()
     nb = nbformat.read(path, as_version=4)
     env_path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
     previous = os.environ.get("PYTHONPATH")
@@ -100,6 +110,7 @@ def write_all() -> None:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python tests/notebooks.py --write   (executes docs/notebooks/*.ipynb and stores outputs)")
     write_all()
