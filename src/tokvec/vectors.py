@@ -114,6 +114,7 @@ class Vectors(VectorsDisplay):
         mapped = " memory-mapped" if isinstance(self.matrix, np.memmap) else ""
         src = f" from {self.source}" if self.source else ""
         return f"<Vectors {len(self):,} x {self.dim} {self.dtype}{mapped}{src}>"
+    _repr_pretty_ = VectorsDisplay._repr_pretty_  # IPython takes a class's own __repr__ over an inherited one
 
     # -- lookup --------------------------------------------------------------------------------
     def index(self, token: str) -> int:

@@ -60,6 +60,7 @@ class AnalogyResult(AnalogyDisplay):
     protocol: Protocol
     oov_words: tuple[str, ...] = field(default=())
     """Distinct question words outside the vocabulary (folded if case-insensitive), sorted."""
+    _repr_pretty_ = AnalogyDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     def to_dict(self, oov: bool = True) -> dict:
         """Plain JSON-ready dict; ``oov=False`` leaves out the list of out-of-vocabulary words."""

@@ -37,6 +37,7 @@ class SimilarityResult(SimilarityDisplay):
     protocol: Protocol
     score_column: str = ""
     """Header of the human-score column when the file names it (e.g. ``SimLex999``)."""
+    _repr_pretty_ = SimilarityDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     @property
     def oov_ratio(self) -> float:

@@ -102,6 +102,8 @@ class Embedding(EmbeddingDisplay):
     def __repr__(self) -> str:
         return f"Embedding({self.num_embeddings}, {self.dim})"
 
+    _repr_pretty_ = EmbeddingDisplay._repr_pretty_  # IPython prefers a class's own __repr__ to inherited views
+
     def __call__(self, ids: np.ndarray | int | list) -> np.ndarray:
         return self.forward(ids)
 
@@ -184,6 +186,7 @@ class LookupCost(LookupCostDisplay):
     onehot_bytes: int  # one-hot matrix + whole table + output
     lookup_seconds: float | None = None
     onehot_seconds: float | None = None
+    _repr_pretty_ = LookupCostDisplay._repr_pretty_  # not a field: IPython's text view (see EmbeddingDisplay)
 
     @property
     def flop_ratio(self) -> float:

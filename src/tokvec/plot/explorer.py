@@ -47,6 +47,10 @@ class Explorer:
     def __len__(self) -> int:
         return len(self.tokens)
 
+    def __repr__(self) -> str:
+        return (f"<Explorer {len(self):,} tokens x {self.codes.shape[1]}: shown in Jupyter, or "
+                f"explorer.save('explorer.html')>")
+
     def _row(self, word: str) -> int:
         if word not in self._rows:
             raise UnknownTokenError(word, len(self))

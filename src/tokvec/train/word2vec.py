@@ -128,6 +128,7 @@ class TrainResult(TrainDisplay):
     seconds: float
     config: Word2VecConfig
     replaced_bytes: int = 0
+    _repr_pretty_ = TrainDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ class LMResult(LMDisplay):
     checkpoint: Path | None = None
     parameters: int = 0
     notes: list[str] = field(default_factory=list)
+    _repr_pretty_ = LMDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     @property
     def val_loss(self) -> float:
