@@ -4,7 +4,7 @@
 data), in a scratch directory, and returns the executed notebook. ``text_outputs(nb)`` is what a
 person reads of it: per code cell, its stream text and the ``text/plain`` of its results, with
 timings (``1.2 s``, ``3.4 ms``, ``5,678 words/s``, ``12× slower``) and memory addresses replaced
-by placeholders, so a fresh run can be compared with the committed outputs.
+by placeholders and runs of spaces made one, so a fresh run can be compared with the committed outputs.
 
 ``python tests/notebooks.py --write`` executes every notebook and stores its outputs in place (what
 the repository commits, so the notebooks render on GitHub); it prints how long each one took.
@@ -70,7 +70,7 @@ def execute(path: Path) -> nbformat.NotebookNode:
 def normalise(text: str) -> str:
     for pattern, placeholder in _VOLATILE:
         text = pattern.sub(placeholder, text)
-    return text
+    return re.sub(r"[ \t]+", " ", text)  # a table column padded to a timing's width
 
 
 def text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
