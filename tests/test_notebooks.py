@@ -68,3 +68,14 @@ def test_rich_outputs_are_there(executed):
     first = executed["01-why-embeddings.ipynb"][0]
     assert any("image/png" in out.get("data", {}) for c in first.cells if c.cell_type == "code"
                for out in c.get("outputs", []))  # the heatmap is a picture, not "<Figure ...>"
+
+
+def test_cells_match_the_builder():
+    """``docs/notebooks/build.py`` (the lecture's source) and the committed notebooks hold the same cells."""
+    import runpy
+
+    built = runpy.run_path(str(notebooks.NOTEBOOK_DIR / "build.py"))["NOTEBOOKS"]
+    assert sorted(f"{name}.ipynb" for name in built) == NAMES
+    for name, cells in built.items():
+        nb = nbformat.read(notebooks.NOTEBOOK_DIR / f"{name}.ipynb", as_version=4)
+        assert [c.source for c in nb.cells] == cells, f"{name}: run docs/notebooks/build.py, then --write"
