@@ -22,10 +22,9 @@ Deliberately left out: styling options and widgets (the interactive explorer is 
 from __future__ import annotations
 
 from .neighbours import Neighbours as Neighbours
-from .neighbours import neighbours as neighbours
 from .notebook import NotebookBar as NotebookBar
 from .notebook import enable_figures as enable_figures
 from .notebook import progress_kind as progress_kind
 from .results import Report as Report
 
-__all__ = ["Neighbours", "NotebookBar", "Report", "enable_figures", "neighbours", "progress_kind"]
+__all__ = ["Neighbours", "NotebookBar", "Report", "enable_figures", "progress_kind"]

@@ -129,5 +129,5 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequ
     """
     align = list(align) + ["<"] * (len(header) - len(align))
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = [[h for h in header]] + [list(r) for r in rows]
+    lines = [list(header)] + [list(r) for r in rows]
     return "\n".join("  ".join(f"{cell:{a}{w}}" for cell, a, w in zip(line, align, widths)).rstrip() for line in lines)

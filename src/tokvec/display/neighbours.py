@@ -32,12 +32,12 @@ class Neighbours(list):
 
     title = "neighbours"
 
-    def rows(self) -> list[tuple[int, Neighbour]]:
+    def _numbered(self) -> list[tuple[int, Neighbour]]:
         return list(enumerate(self, 1))
 
     def text(self) -> str:
         """The neighbours as a plain-text table: rank, token (verbatim, control characters escaped), score, row."""
-        rows = [[str(k), clip(visible(n.token), _html.TOKEN_LIMIT), f"{n.score:.4f}", str(n.row)] for k, n in self.rows()]
+        rows = [[str(k), clip(visible(n.token), _html.TOKEN_LIMIT), f"{n.score:.4f}", str(n.row)] for k, n in self._numbered()]
         return _html.text_table(["#", "token", "score", "row"], rows, ">" + "<>>")
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
@@ -49,11 +49,7 @@ class Neighbours(list):
         low = min(0.0, min(n.score for n in self))
         high = max(1.0, max(n.score for n in self))
         rows = [[str(k), _html.token(n.token), _html.bar((n.score - low) / (high - low)), f"{n.score:.4f}",
-                 f"{n.row:,}"] for k, n in self.rows()]
+                 f"{n.row:,}"] for k, n in self._numbered()]
         return _html.table(["#", "token", "similarity", "score", "row"], rows, ["right", "left", "left", "right",
                                                                                 "right"])
 
-
-def neighbours(items: list[Neighbour]) -> Neighbours:
-    """``items`` as ``Neighbours`` (no copy if they already are)."""
-    return items if isinstance(items, Neighbours) else Neighbours(items)
