@@ -91,7 +91,7 @@ class Explorer:
         data = {"tokens": self.tokens, "dim": int(self.codes.shape[1]),
                 "codes": base64.b64encode(self.codes.astype(np.int8).tobytes()).decode("ascii"),
                 "x": px, "y": py}
-        payload = json.dumps(data, ensure_ascii=True).replace("</", "<\\/")  # never closes the script tag
+        payload = json.dumps(data, ensure_ascii=True).replace("<", "\\u003c")  # no </script> or <!-- inside
         script = SCRIPT.read_text(encoding="utf-8")
         form = ('<form class="tv-search"><input class="tv-q" placeholder="a token, e.g. king" size="18">'
                 '<button>neighbours</button></form><ol class="tv-results"></ol>'
