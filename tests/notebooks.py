@@ -81,7 +81,7 @@ def text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
         if cell.cell_type != "code":
             continue
         texts = []
-        for out in cell.get("outputs", []):
+        for out in _merged_streams(cell.get("outputs", [])):
             if out.output_type == "stream":
                 texts.append(f"{out.name}: {normalise(out.text)}")
             elif out.output_type in ("execute_result", "display_data"):
@@ -90,6 +90,18 @@ def text_outputs(nb: nbformat.NotebookNode) -> list[list[str]]:
                 texts.append(f"error: {out.ename}: {out.evalue}")
         cells.append(texts)
     return cells
+
+
+def _merged_streams(outputs: list) -> list:
+    """Consecutive writes to one stream as one output (the kernel may flush a print in several messages)."""
+    merged: list = []
+    for out in outputs:
+        if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                and merged[-1].name == out.name:
+            merged[-1] = nbformat.from_dict({**merged[-1], "text": merged[-1].text + out.text})
+        else:
+            merged.append(out)
+    return merged
 
 
 def html_outputs(nb: nbformat.NotebookNode) -> list[str]:

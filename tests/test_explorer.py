@@ -85,7 +85,7 @@ def test_notebook_output_runs_in_a_rendered_page(browser, tmp_path):
 
 
 def test_hostile_tokens_stay_text(browser, tmp_path):
-    tokens = ["<img src=x onerror='window.pwned=1'>", "</script><script>window.pwned=2</script>", "a", "b"]
+    tokens = ["<img src=x onerror='window.pwned=1'>", "</script><script>window.pwned=2</script>", "<!--<script>", "b"]
     v = tokvec.Vectors(tokens, np.array([[1, 0], [0.9, 0.1], [0, 1], [-1, 0.1]], dtype=np.float32))
     path = explorer(v, top=4).save(tmp_path / "hostile.html")
     page = browser.new_page()
@@ -95,3 +95,4 @@ def test_hostile_tokens_stay_text(browser, tmp_path):
     page.wait_for_selector(".tv-results li")
     assert page.evaluate("window.pwned") is None
     assert page.inner_text(".tv-results li:first-child").startswith(tokens[1])
+    assert page.locator(".tv-dots circle").count() == 4  # "<!--<script>" did not swallow the page
