@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all bench lint clean chromium
+.PHONY: install demo test test-all bench lint clean chromium notebooks
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ bench: $(STAMP)
 	$(PY) bench/load_query.py
 	$(PY) bench/lookup.py
 	$(PY) bench/serve_load.py
+
+# rewrite the lecture notebooks' cells, execute them and store their outputs (what the repository commits)
+notebooks: $(STAMP)
+	PYTHONPATH=src $(PY) docs/notebooks/build.py
+	PYTHONPATH=src $(PY) tests/notebooks.py --write
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

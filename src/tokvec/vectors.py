@@ -19,13 +19,15 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import bounded, compact, pairs, search
+from .display.neighbours import Neighbours
+from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
 from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
-class Vectors:
+class Vectors(VectorsDisplay):
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
@@ -112,6 +114,7 @@ class Vectors:
         mapped = " memory-mapped" if isinstance(self.matrix, np.memmap) else ""
         src = f" from {self.source}" if self.source else ""
         return f"<Vectors {len(self):,} x {self.dim} {self.dtype}{mapped}{src}>"
+    _repr_pretty_ = VectorsDisplay._repr_pretty_  # IPython takes a class's own __repr__ over an inherited one
 
     # -- lookup --------------------------------------------------------------------------------
     def index(self, token: str) -> int:
@@ -314,9 +317,9 @@ class Vectors:
         )
         return [self._neighbours(i, s) for i, s in zip(ids, scores)]
 
-    def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> list[Neighbour]:
+    def _neighbours(self, ids: np.ndarray, scores: np.ndarray) -> Neighbours:
         token = self.vocab.tokens.__getitem__ if len(ids) > 1_000 else self.vocab.token  # many: decode all at once
-        return [Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist())]
+        return Neighbours(Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist()))
 
     def _unit_query(self, item: Query) -> np.ndarray:
         if isinstance(item, str):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..display.results import AnalogyDisplay
 from ..search import Method, check_method
 from ..vectors import Vectors
 from . import _analogy
@@ -46,7 +47,7 @@ class SectionResult:
 
 
 @dataclass(frozen=True)
-class AnalogyResult:
+class AnalogyResult(AnalogyDisplay):
     """Accuracy on an analogy set, per section and in total."""
 
     name: str
@@ -59,6 +60,7 @@ class AnalogyResult:
     protocol: Protocol
     oov_words: tuple[str, ...] = field(default=())
     """Distinct question words outside the vocabulary (folded if case-insensitive), sorted."""
+    _repr_pretty_ = AnalogyDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     def to_dict(self, oov: bool = True) -> dict:
         """Plain JSON-ready dict; ``oov=False`` leaves out the list of out-of-vocabulary words."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..display.results import SimilarityDisplay
 from ..errors import InvalidArgumentError
 from ..vectors import Vectors
 from .datasets import WordPairs, read_word_pairs
@@ -22,7 +23,7 @@ from .statistics import pearson, spearman
 
 
 @dataclass(frozen=True)
-class SimilarityResult:
+class SimilarityResult(SimilarityDisplay):
     """Correlation of cosine similarities with human scores on one word-pair set."""
 
     name: str
@@ -36,6 +37,7 @@ class SimilarityResult:
     protocol: Protocol
     score_column: str = ""
     """Header of the human-score column when the file names it (e.g. ``SimLex999``)."""
+    _repr_pretty_ = SimilarityDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     @property
     def oov_ratio(self) -> float:

@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from .._optional import require
+from ..display.layers import EmbeddingDisplay, LookupCostDisplay
 from ..errors import InvalidArgumentError
 from ._gather import gather_rows
 from ._torch_rng import torch_normal
@@ -54,7 +55,7 @@ def _init_weight(num_embeddings: int, dim: int, seed: int | None, init: str) -> 
     raise InvalidArgumentError(f"unknown init {init!r}; use 'torch' (torch's N(0, 1) stream) or 'normal'")
 
 
-class Embedding:
+class Embedding(EmbeddingDisplay):
     """A lookup table of ``num_embeddings`` rows of length ``dim``, initialised from N(0, 1).
 
     With ``init="torch"`` (the default) and a seed, the weights are those of
@@ -78,6 +79,7 @@ class Embedding:
         weight: np.ndarray | None = None,
         init: Literal["torch", "normal"] = "torch",
     ):
+        given = weight is not None
         if weight is not None:
             weight = np.array(weight, dtype=np.float32)
             if weight.shape != (num_embeddings, dim):
@@ -85,6 +87,7 @@ class Embedding:
         else:
             weight = _init_weight(num_embeddings, dim, seed, init if seed is not None else "normal")
         self.weight = weight  # (V, C)
+        self.init = "given weights" if given else f"{init} seed {seed}" if seed is not None else "normal, unseeded"
         self.grad: np.ndarray | None = None
         self._last_ids: np.ndarray | None = None
 
@@ -98,6 +101,8 @@ class Embedding:
 
     def __repr__(self) -> str:
         return f"Embedding({self.num_embeddings}, {self.dim})"
+
+    _repr_pretty_ = EmbeddingDisplay._repr_pretty_  # IPython prefers a class's own __repr__ to inherited views
 
     def __call__(self, ids: np.ndarray | int | list) -> np.ndarray:
         return self.forward(ids)
@@ -170,7 +175,7 @@ def one_hot(ids: np.ndarray | list, num_classes: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class LookupCost:
+class LookupCost(LookupCostDisplay):
     """What looking up ``n_ids`` rows of a ``(vocab, dim)`` table costs, both ways."""
 
     vocab: int
@@ -181,6 +186,7 @@ class LookupCost:
     onehot_bytes: int  # one-hot matrix + whole table + output
     lookup_seconds: float | None = None
     onehot_seconds: float | None = None
+    _repr_pretty_ = LookupCostDisplay._repr_pretty_  # not a field: IPython's text view (see EmbeddingDisplay)
 
     @property
     def flop_ratio(self) -> float:

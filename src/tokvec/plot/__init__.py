@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .._io import atomic_write
+from ..display.notebook import enable_figures
 from ..errors import InvalidArgumentError
 from ..vectors import Vectors
 from . import _draw
+from .explorer import Explorer, explorer
 from .projection import PCA, Method, Projection, fit_pca, project
 from .scene import PALETTE, Arrow, Scene
 from .views import analogy_scene, direction_scene, heatmap_scene, known_words, projection_scene, token_label
@@ -186,10 +188,11 @@ def _finish(scene: Scene, title: str | None, out: str | os.PathLike[str] | None,
     if title:
         scene.title = title
     figure = _draw.matplotlib_figure(scene) if backend == "matplotlib" else _draw.plotly_figure(scene)
+    enable_figures()  # in Jupyter: matplotlib figures as PNG, plotly figures with an HTML fallback
     if out is not None:
         save(figure, out)
     return figure
 
 
-__all__ = ["PALETTE", "PCA", "Arrow", "Backend", "Method", "Projection", "Scene", "analogy", "directions", "fit_pca",
+__all__ = ["PALETTE", "PCA", "Arrow", "Backend", "Explorer", "explorer", "Method", "Projection", "Scene", "analogy", "directions", "fit_pca",
            "heatmap", "known_words", "project", "projection", "save", "token_label"]

@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 
+from ..display.notebook import NotebookBar, progress_kind
 from ..errors import InvalidArgumentError
 
 
@@ -30,8 +31,9 @@ def require(ok: bool, message: str) -> None:
 
 
 class Bar:
-    """A rich progress bar on stderr: ``before`` texts, a completed/total count if ``count``, the bar,
-    ``after`` texts (``{task.fields[NAME]}`` refers to a field given at construction or in ``update``),
+    """A progress bar: in Jupyter an HTML bar updated in place (``tokvec.display.notebook``, no ipywidgets),
+    elsewhere rich on stderr (live on a TTY, one plain line without ANSI codes in a log). It shows
+    ``before`` texts, a completed/total count if ``count``, the bar, ``after`` texts (``{task.fields[NAME]}`` refers to a field given at construction or in ``update``),
     and the time remaining. A no-op when disabled, except that ``console`` can still print. Nothing is
     parsed as markup or emoji codes: the texts, the fields and what ``console`` prints show as they are."""
 
@@ -41,7 +43,11 @@ class Bar:
 
         self.console = Console(stderr=True, markup=False, emoji=False, highlight=False)
         self.progress = None
-        if enabled:
+        self.notebook = None
+        if enabled and progress_kind() == "notebook":  # HTML updated in place: rich would need ipywidgets
+            texts = (*before, *(["{task.completed:,}/{task.total:,}"] if count else []), *after)
+            self.notebook = NotebookBar(total, texts, **fields)
+        elif enabled:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             columns = [TextColumn(text, markup=False) for text in before] + ([MofNCompleteColumn()] if count else [])
@@ -52,6 +58,8 @@ class Bar:
     def __enter__(self) -> Bar:
         if self.progress is not None:
             self.progress.start()
+        if self.notebook is not None:
+            self.notebook.start()
         return self
 
     def __exit__(self, *exc) -> None:
@@ -60,11 +68,15 @@ class Bar:
     def stop(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+        if self.notebook is not None:
+            self.notebook.stop()
 
     def update(self, completed: int, **fields: object) -> None:
         """Move to ``completed`` and set the given fields."""
         if self.progress is not None:
             self.progress.update(self.task, completed=completed, **fields)
+        if self.notebook is not None:
+            self.notebook.update(completed, **fields)
 
 
 class Interrupt:

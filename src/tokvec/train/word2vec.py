@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..display.results import TrainDisplay
 from ..errors import CheckpointError, CorpusError, InvalidArgumentError, TokvecError, TrainingDivergedError
 from ..vectors import Vectors
 from . import _reference
@@ -111,7 +112,7 @@ class Word2VecConfig:
 
 
 @dataclass
-class TrainResult:
+class TrainResult(TrainDisplay):
     """What ``train`` returns: the input vectors (with counts), mean loss per epoch, and speed.
 
     ``epoch_loss[e]`` is the mean negative-sampling loss ``-log s(u.v) - sum_k log s(-u.n_k)`` over
@@ -127,6 +128,7 @@ class TrainResult:
     seconds: float
     config: Word2VecConfig
     replaced_bytes: int = 0
+    _repr_pretty_ = TrainDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import numpy as np
 
 from ..._io import atomic_write
 from ..._optional import require
+from ...display.results import LMDisplay
 from ...errors import CheckpointError, InvalidArgumentError, TokvecError
 from ...formats import save
 from ...vectors import Vectors
@@ -76,7 +77,7 @@ def make_optimizer(model: TinyGPT, config: LMConfig) -> torch.optim.AdamW:
 
 
 @dataclass
-class LMResult:
+class LMResult(LMDisplay):
     """What ``train_lm`` returns (on every rank; only rank 0 wrote files).
 
     ``history`` has one entry per evaluation or snapshot: ``step``, ``train_loss`` (mean over the steps since
@@ -100,6 +101,7 @@ class LMResult:
     checkpoint: Path | None = None
     parameters: int = 0
     notes: list[str] = field(default_factory=list)
+    _repr_pretty_ = LMDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
     @property
     def val_loss(self) -> float:
