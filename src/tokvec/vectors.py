@@ -22,10 +22,11 @@ from . import bounded, compact, pairs, search
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
+from .transfer.mixin import TransferMixin
 from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
-class Vectors:
+class Vectors(TransferMixin):
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
