@@ -30,8 +30,8 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .formats import FORMATS, load, save
-    from .transfer.build import build_vocab
     from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
+    from .transfer.build import build_vocab
     from .vectors import Neighbour, Vectors
     from .vocab import Vocab
 

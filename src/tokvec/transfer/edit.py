@@ -66,3 +66,11 @@ def concat(first: Any, second: Any, *, replace: bool = False) -> Any:
         merged = type(first)(merged.tokens, merged.matrix, source=merged.source, metadata=merged.metadata,
                              tokenizer=merged.tokenizer, check_duplicates=False, lower=merged.lower)
     return merged
+
+
+def with_counts(v: Any, counts: Sequence[int] | np.ndarray | None) -> Any:
+    """The same rows (not copied) with these token counts (one per row; None drops them)."""
+    if counts is not None and len(counts) != len(v):
+        raise InvalidArgumentError(f"{len(counts):,} counts for {len(v):,} tokens; give one count per row")
+    return type(v)(v.tokens, v.matrix, counts=counts, source=v.source, metadata=v.metadata, tokenizer=v.tokenizer,
+                   check_duplicates=False, lower=v.lower, scan_copy=v.compact)

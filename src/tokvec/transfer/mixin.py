@@ -1,7 +1,7 @@
 """``TransferMixin``: the transfer methods of ``Vectors`` (each delegates to its module in this package).
 
 ``v.matrix_for``, ``v.to_torch``, ``v.mean_vector``, ``v.n_similarity``, ``v.sif_vectors``,
-``v.with_vectors`` and ``v.concat``. This module never imports ``tokvec.vectors`` (which imports it).
+``v.with_vectors``, ``v.with_counts`` and ``v.concat``. This module never imports ``tokvec.vectors`` (which imports it).
 
 Deliberately left out: the implementations (``matrix``, ``embedding``, ``text``, ``edit``).
 """
@@ -54,6 +54,10 @@ class TransferMixin:
     def with_vectors(self, tokens: Sequence[str], rows: np.ndarray, *, replace: bool = True):
         """A new ``Vectors`` with these rows added (new tokens) or replaced (known ones, unless ``replace=False``)."""
         return edit.with_vectors(self, tokens, rows, replace=replace)
+
+    def with_counts(self, counts: Sequence[int] | np.ndarray | None):
+        """A new ``Vectors`` with the same rows (not copied) and these token counts."""
+        return edit.with_counts(self, counts)
 
     def concat(self, other: Any, *, replace: bool = False):
         """A new ``Vectors``: these rows, then ``other``'s tokens that are not here (same dim required)."""
