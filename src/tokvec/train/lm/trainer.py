@@ -47,6 +47,7 @@ from .checkpoint import (
 from .config import LMConfig
 from .distributed import Dist, leave, start_processes, stop_requested, wrap
 from .model import TinyGPT
+from .warm_start import warm_start
 
 torch = require("torch", "lm", "training the tiny GPT")
 F = torch.nn.functional
@@ -215,6 +216,7 @@ def _run(corpus, config: LMConfig | None, dist: Dist, out_dir, snapshots, tokeni
     try:
         with torch.random.fork_rng(devices=[]):
             trainer = _Trainer(config, data, dist, out, snap_dir, checkpoint_path, saved)
+            notes += warm_start(trainer.model, data.tokens, config) if saved is None else []
             trainer.run(progress, stop_after)
             return trainer.result(notes)
     finally:
