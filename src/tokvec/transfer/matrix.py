@@ -131,6 +131,22 @@ def _special_inits(specials: Mapping[str, str] | Sequence[str] | None) -> dict[s
     return dict(specials)
 
 
+def rows_or_none(v: Any, word: str) -> list[int] | None:
+    """The rows ``v.vector`` would read for ``word``, or None when there are none (no suggestions computed:
+    an ``UnknownTokenError`` searches the vocabulary for close matches, far too slow for every miss)."""
+    row = v.vocab.get(word)
+    if row is None and v.lower:
+        row = v.vocab.get(word.lower())
+    if row is not None:
+        return [row]
+    if v.tokenizer is None:
+        return None
+    try:
+        return v.word_rows(word)
+    except UnknownTokenError:
+        return None
+
+
 def _built_row(v: Any, token: str, oov: str) -> np.ndarray | None:
     """The row ``subwords`` or ``pieces`` builds for a token the vocabulary lacks, or None."""
     if oov == "subwords":
@@ -139,9 +155,8 @@ def _built_row(v: Any, token: str, oov: str) -> np.ndarray | None:
             raise InvalidArgumentError(f"the subword model gave {vector.shape[0]} values for {brief(token)}; "
                                        f"these vectors have {v.dim}")
         return vector if np.all(np.isfinite(vector)) and np.any(vector) else None
-    try:
-        rows = v.word_rows(token)
-    except UnknownTokenError:
+    rows = rows_or_none(v, token)
+    if rows is None:
         return None
     return np.asarray(v.matrix[rows], dtype=np.float32).mean(axis=0)
 

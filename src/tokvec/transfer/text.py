@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InvalidArgumentError, UnknownTokenError
+from ..errors import InvalidArgumentError
 from ..search import unit
+from .matrix import rows_or_none
 
 Words = Sequence[str] | str
 
@@ -32,10 +33,8 @@ def _words(text: Words) -> list[str]:
 
 def _vector(v: Any, word: str, norm: bool) -> np.ndarray | None:
     """The word's row as ``v.vector`` reads it, or None when the vectors do not know it."""
-    try:
-        return v.vector(word, norm=norm)
-    except UnknownTokenError:
-        return None
+    rows = rows_or_none(v, word)
+    return None if rows is None else v.vector(rows[0] if len(rows) == 1 else word, norm=norm)
 
 
 def mean_vector(
