@@ -13,12 +13,11 @@ import numpy as np
 import pytest
 
 import tokvec
+from oracles import gensim_kv
 from tokvec import Vectors
 from tokvec.errors import FormatError, InvalidArgumentError, TokvecWarning
 from tokvec.transfer import MatrixReport, init_embeddings
 from tokvec.transfer.text import remove_components, sif_weight
-
-from oracles import gensim_kv
 
 
 @pytest.fixture()
