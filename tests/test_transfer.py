@@ -157,6 +157,7 @@ def test_build_vocab_counts_and_keeps_the_frequent_words(tmp_path):
     corpus = tmp_path / "corpus.txt"
     corpus.write_text("\n".join(texts) + "\n", encoding="utf-8")
     assert tokvec.build_vocab(corpus, lower=True).tokens == tokvec.build_vocab(texts, lower=True).tokens
+    assert tokvec.build_vocab(str(corpus), lower=True).tokens == tokvec.build_vocab(texts, lower=True).tokens
     assert tokvec.build_vocab([["x", "y"], ["x"]], specials=["<pad>"]).tokens == ["<pad>", "x", "y"]
     with pytest.raises(InvalidArgumentError, match="min_count"):
         tokvec.build_vocab(texts, min_count=0)

@@ -9,7 +9,7 @@ textbook definition; gensim's ``distance`` is ``cosine_distance`` here), and
 
 Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
 (``tokvec.search``; approximate search is ``tokvec.ann``, passed in as ``index=``), and
-benchmarks (``tokvec.evaluate``).
+benchmarks (``tokvec.evaluate``). Rows for your own vocabulary and model: ``tokvec.transfer`` (its mixin).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """``build_vocab``: count a corpus and keep its frequent words (torchtext's ``build_vocab_from_iterator``).
 
 The input is texts (strings, split on whitespace), pre-tokenised texts (lists of strings), or files
-(``pathlib.Path`` objects: one text per line, gzip/bz2/xz read transparently); or a Hugging Face
+(``pathlib.Path`` objects, or one string naming an existing file: one text per line, gzip/bz2/xz read
+transparently); or a Hugging Face
 tokenizer (``tokenizer=``: a ``tokenizers.Tokenizer``, a ``tokenizer.json`` path or model directory,
 or ``"minilm"``), whose vocabulary, in id order, is the result when no texts are given, and which
 splits the texts into its tokens when they are. Words are kept with at least ``min_count``
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from .._io import open_stream, reading
@@ -28,6 +30,8 @@ DEFAULT_SPECIALS = ("<pad>", "<unk>")
 
 
 def _texts(texts_or_files: Iterable[Any] | str | os.PathLike) -> Iterator[str | list[str]]:
+    if isinstance(texts_or_files, str) and "\n" not in texts_or_files and os.path.isfile(texts_or_files):
+        texts_or_files = Path(texts_or_files)  # one file named by a string: a file, not a one-word text
     if isinstance(texts_or_files, (str, os.PathLike)):
         texts_or_files = [texts_or_files]
     for item in texts_or_files:

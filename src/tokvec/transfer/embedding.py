@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from .._optional import require
 from ..errors import InvalidArgumentError
 from ..printable import brief
@@ -44,15 +46,16 @@ def to_torch(
     seed: int = 0,
     specials: Mapping[str, SpecialInit] | Sequence[str] | None = None,
 ):
-    """A ``torch.nn.Embedding`` with one row per token (all of ``v``'s tokens when ``tokens`` is None).
+    """A ``torch.nn.Embedding`` with one row per token (``v``'s own rows, all of them, when ``tokens`` is None).
 
     ``freeze=True`` makes the weight a constant (``requires_grad=False``), as
     ``nn.Embedding.from_pretrained`` does. For the coverage report, call ``matrix_for`` first.
     """
     torch = require("torch", "torch", "a torch.nn.Embedding from pretrained vectors")
-    if tokens is None:
-        tokens = v.tokens
-    matrix, _ = matrix_for(v, tokens, oov=oov, lower=lower, seed=seed, specials=specials)
+    if tokens is None:  # the whole set as it is: every row its own, no specials
+        tokens, matrix = v.tokens, np.array(v.matrix, dtype=np.float32)
+    else:
+        matrix, _ = matrix_for(v, tokens, oov=oov, lower=lower, seed=seed, specials=specials)
     row = padding_row(padding_idx, tokens)
     if row is not None:
         matrix[row] = 0.0
