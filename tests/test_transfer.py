@@ -111,7 +111,7 @@ def test_oov_pieces_uses_the_transformer_pieces():
 
 
 @pytest.mark.parametrize("tokens, message", [(["cat", "dog", "cat"], "lists 'cat' twice .positions 0 and 2"),
-                                             (["cat", 3], "token 1 is int")])
+                                             (["cat", 3], "token 1 is int"), ("cat", "a list of tokens")])
 def test_bad_vocabularies_are_one_clear_error(small, tokens, message):
     with pytest.raises(InvalidArgumentError, match=message):
         small.matrix_for(tokens)

@@ -85,6 +85,9 @@ class MatrixReport:
 
 def check_tokens(tokens: Sequence[str]) -> list[str]:
     """The tokens as a list; ``InvalidArgumentError`` naming the first duplicate and its two positions."""
+    if isinstance(tokens, str):
+        raise InvalidArgumentError(f"the vocabulary must be a list of tokens, got the string {brief(tokens)}; "
+                                   "pass [token, ...] (or text.split())")
     tokens = list(tokens)
     seen: dict[str, int] = {}
     for i, token in enumerate(tokens):
