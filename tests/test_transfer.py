@@ -123,10 +123,12 @@ def test_unknown_oov_strategy_is_one_clear_error(small):
 
 
 # -- to_torch ----------------------------------------------------------------------------------
-torch = pytest.importorskip("torch")
+@pytest.fixture()
+def torch():
+    return pytest.importorskip("torch")
 
 
-def test_to_torch_gives_the_rows_and_a_padding_row_without_gradient(small):
+def test_to_torch_gives_the_rows_and_a_padding_row_without_gradient(small, torch):
     vocab = ["<pad>", "<unk>", "cat", "the", "Dog"]
     expected, _ = small.matrix_for(vocab, seed=1)
     frozen = small.to_torch(vocab, seed=1, padding_idx="<pad>")
@@ -142,7 +144,7 @@ def test_to_torch_gives_the_rows_and_a_padding_row_without_gradient(small):
 
 
 @pytest.mark.parametrize("bad", [5, -6, "<nope>"])
-def test_padding_idx_outside_the_vocabulary_is_one_clear_error(small, bad):
+def test_padding_idx_outside_the_vocabulary_is_one_clear_error(small, torch, bad):
     with pytest.raises(InvalidArgumentError, match="padding_idx"):
         small.to_torch(["<pad>", "cat", "the", "on", "mat"], padding_idx=bad)
 
