@@ -11,9 +11,11 @@ MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokeniz
            "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._io", "tokvec._optional", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables",
            "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm.config",
-           "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.ann"]
+           "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.ann",
+           "tokvec.transfer", "tokvec.transfer.matrix", "tokvec.transfer.text", "tokvec.transfer.edit",
+           "tokvec.transfer.build"]
 NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch",
-         "tokvec.train.lm.data": "torch", "tokvec.ann": "faiss"}
+         "tokvec.train.lm.data": "torch", "tokvec.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -144,3 +144,37 @@ def test_from_torch_round_trip():
     module = torch.nn.Embedding(5, 2)
     emb = Embedding.from_torch(module)
     np.testing.assert_array_equal(emb.weight, module.weight.detach().numpy())
+
+
+# -- padding_idx, against torch.nn.Embedding -------------------------------------------------------
+@pytest.mark.parametrize("padding_idx", [0, 3, -1])
+def test_padding_idx_init_equals_torch(padding_idx):
+    torch.manual_seed(11)
+    expected = torch.nn.Embedding(6, 4, padding_idx=padding_idx).weight.detach().numpy()
+    ours = Embedding(6, 4, seed=11, padding_idx=padding_idx)
+    np.testing.assert_allclose(ours.weight, expected, rtol=0, atol=5e-7)
+    assert not ours.weight[padding_idx].any()
+    assert ours.padding_idx == padding_idx % 6
+
+
+def test_padding_idx_gets_no_gradient_like_torch():
+    emb = Embedding(8, 4, seed=5, padding_idx=1)
+    module = emb.to_torch()
+    assert module.padding_idx == 1
+    ids = np.array([[1, 3, 1], [7, 1, 0]])  # the padding row is used three times
+    grad_out = np.random.default_rng(0).standard_normal((2, 3, 4)).astype(np.float32)
+    module(torch.as_tensor(ids)).backward(torch.from_numpy(grad_out))
+    emb(ids)
+    ours = emb.backward(grad_out)
+    np.testing.assert_allclose(ours, module.weight.grad.numpy(), rtol=1e-6, atol=1e-6)
+    assert not ours[1].any() and ours[3].any()
+    np.testing.assert_array_equal(emb([1, 1]), np.zeros((2, 4), np.float32))
+    assert Embedding.from_torch(module).padding_idx == 1
+
+
+@pytest.mark.parametrize("bad", [6, -7, 2.0, True])
+def test_padding_idx_outside_the_table_is_one_clear_error(bad):
+    from tokvec.errors import InvalidArgumentError
+
+    with pytest.raises(InvalidArgumentError, match="padding_idx .* outside the table of 6 rows"):
+        Embedding(6, 3, seed=1, padding_idx=bad)

@@ -31,6 +31,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .formats import FORMATS, load, save
     from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
+    from .transfer.build import build_vocab
     from .vectors import Neighbour, Vectors
     from .vocab import Vocab
 
@@ -42,6 +43,7 @@ _PUBLIC = {
     "TokenAndPositionEmbedding": "tokvec.layers",
     "Neighbour": "tokvec.vectors", "Vectors": "tokvec.vectors",
     "Vocab": "tokvec.vocab",
+    "build_vocab": "tokvec.transfer.build",
 }
 
 
@@ -77,6 +79,7 @@ __all__ = [
     "Vectors",
     "Vocab",
     "__version__",
+    "build_vocab",
     "load",
     "save",
 ]

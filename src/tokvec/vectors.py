@@ -9,7 +9,7 @@ textbook definition; gensim's ``distance`` is ``cosine_distance`` here), and
 
 Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
 (``tokvec.search``; approximate search is ``tokvec.ann``, passed in as ``index=``), and
-benchmarks (``tokvec.evaluate``).
+benchmarks (``tokvec.evaluate``). Rows for your own vocabulary and model: ``tokvec.transfer`` (its mixin).
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
+from .transfer.mixin import TransferMixin
 from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
-class Vectors(VectorsDisplay):
+class Vectors(VectorsDisplay, TransferMixin):
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only

@@ -5,7 +5,7 @@ prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and e
 tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
-``.train``, ``.train_lm``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
+``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
 to its module and :func:`main` imports only the module of the command it runs (all of them for an
 unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
@@ -41,6 +41,7 @@ COMMANDS: dict[str, str] = {
     "plot": "tokvec.cli.plot",
     "train": "tokvec.cli.train",
     "train-lm": "tokvec.cli.train_lm",
+    "init-embeddings": "tokvec.cli.transfer",
     "watch": "tokvec.cli.watch",
     "serve": "tokvec.cli.serve",
     "demo": "tokvec.cli.demo",
@@ -67,6 +68,8 @@ SUMMARIES: dict[str, str] = {
     "plot": "Plot words: a projection (PCA/t-SNE/UMAP), --analogy arrows, a --heatmap or a --direction plot.",
     "train": "Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint.",
     "train-lm": "Train a tiny GPT and snapshot its token embeddings as they learn; Ctrl-C saves a checkpoint.",
+    "init-embeddings": "Token embeddings for a tokenizer's vocabulary from word vectors (whole words, pieces, seeded "
+                       "rest).",
     "watch": "Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per "
              "snapshot.",
     "serve": "A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api.",

@@ -58,6 +58,9 @@ def train_lm(
         metavar="PATH|minilm", help="Use this tokenizer.json / model dir / 'minilm' instead of training a BPE.")]
     = None,
     seed: Annotated[int, typer.Option(help="Random seed (weights, split, batches).")] = 1,
+    init_embeddings: Annotated[str | None, typer.Option(metavar="OUT", help=(
+        "Start the token embeddings from this vector file (tokvec init-embeddings TOKENIZER VECTORS -o OUT; "
+        "same --tokenizer, --dim = its dim), scaled to the model's N(0, 0.02) spread."))] = None,
     threads: Annotated[int | None, typer.Option(min=1, help="torch CPU threads (default: cores / processes).")] = None,
     resume: Annotated[Path | None, typer.Option(metavar="CKPT", help="Continue from a checkpoint with its own "
                                                 "settings (other training options are refused).")] = None,

@@ -35,6 +35,7 @@ from ..errors import FormatError, InvalidArgumentError, NonFiniteError
 from ..vectors import Vectors
 from . import detect, hf, native, registry
 from .base import Format
+from .counts import read_counts, write_counts
 from .table import FORMATS, TABLE, for_path, format_name, lookup
 
 
@@ -65,6 +66,7 @@ def load(
     errors: Literal["strict", "replace", "ignore"] = "strict",
     nonfinite: Literal["error", "drop", "keep"] = "error",
     lower: bool = False,
+    counts: str | os.PathLike[str] | None = None,
 ) -> Vectors:
     """Load vectors from a builtin name or a file of any supported format.
 
@@ -73,7 +75,8 @@ def load(
     ``mmap`` maps ``.tokvec`` files instead of reading them (other formats are parsed into memory);
     ``errors`` is the UTF-8 policy for tokens; ``nonfinite`` says what to do with rows containing
     NaN or infinity; ``lower`` makes a word that is not in the vocabulary fall back to its lower-case
-    form (torchtext's ``lower_case_backup``; ``Vectors.explain`` says when it did).
+    form (torchtext's ``lower_case_backup``; ``Vectors.explain`` says when it did); ``counts`` reads the
+    token counts from a word2vec vocabulary file (``-save-vocab``, gensim's ``fvocab=``; ``formats.counts``).
 
     >>> import tokvec
     >>> v = tokvec.load("glove")          # doctest: +SKIP
@@ -101,7 +104,7 @@ def load(
     if dtype is not None:
         vectors = vectors.astype(dtype)
     vectors.lower = bool(lower)
-    return vectors
+    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens))
 
 
 def _check_finite(vectors: Vectors, policy: str, path: Path, fmt: Format) -> Vectors:
@@ -132,16 +135,20 @@ def save(
     format: str | None = None,
     dtype: str | None = None,
     keep_float32: bool | None = None,
+    counts: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
 
     ``dtype`` is float32, float16 or (``.tokvec`` only) int8; ``keep_float32`` (``.tokvec`` only,
     see ``Vectors.astype``) keeps float32 rows beside an int8/float16 scan copy: int8 keeps them
     unless told otherwise, float16 drops them unless told otherwise.
-    A ``.gz`` suffix after the extension compresses text and binary formats with gzip.
+    A ``.gz`` suffix after the extension compresses text and binary formats with gzip. ``counts``
+    also writes the token counts there, in word2vec's vocabulary format (``formats.counts``).
     Returns the path written.
     """
     path = Path(path)
+    if counts is not None:
+        write_counts(vectors.tokens, vectors.counts, counts)
     fmt = lookup(format) if format else for_path(path)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "

@@ -8,8 +8,8 @@ line per token. Reading the binary is a single numba scan of a memory-mapped fil
 Values are written exactly: text uses 7 significant digits where that reads back to the same
 float32, else 9 (always enough).
 
-Deliberately left out: float64 binaries, vocab-count side files, and fastText's ``.bin`` models
-(subword n-grams).
+Deliberately left out: float64 binaries, vocab-count side files (``formats.counts``), and fastText's
+``.bin`` models (subword n-grams).
 """
 
 from __future__ import annotations

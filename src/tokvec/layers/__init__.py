@@ -12,7 +12,7 @@
 - private: ``_gather`` (the row-gather kernel and its NumPy twin), ``_torch_rng`` (torch's seeded
   normal stream reproduced without torch).
 
-Deliberately left out: optimisers, padding_idx, max_norm, sparse gradients.
+Deliberately left out: optimisers, max_norm, sparse gradients.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ Its forward pass picks rows by id and its backward pass adds the output gradient
 rows that were used. That is exactly ``one_hot(ids) @ W`` (what a Linear layer on one-hot inputs
 computes), without building the one-hot matrix or doing ``V`` multiply-adds per output value.
 ``OneHotLinear`` computes the long way on purpose, for teaching and tests, and ``lookup_cost`` puts
-numbers on the difference. torch is optional: ``to_torch``/``from_torch`` convert when it is installed.
+numbers on the difference. ``padding_idx`` names a row that stays zero and gets no gradient, as in
+torch. torch is optional: ``to_torch``/``from_torch`` convert when it is installed.
 
-Deliberately left out: optimisers, padding_idx, max_norm, sparse gradients.
+Deliberately left out: optimisers, max_norm, sparse gradients.
 """
 
 from __future__ import annotations
@@ -42,6 +43,17 @@ def _check_ids(ids: np.ndarray | int | list, num_embeddings: int, what: str = "t
     return ids.astype(np.int64, copy=False)
 
 
+def check_padding_idx(padding_idx: int | None, num_embeddings: int) -> int | None:
+    """``padding_idx`` as a row number in ``0..num_embeddings-1`` (negative counts from the end, as in torch)."""
+    if padding_idx is None:
+        return None
+    if not isinstance(padding_idx, (int, np.integer)) or isinstance(padding_idx, bool) \
+            or not -num_embeddings <= padding_idx < num_embeddings:
+        raise InvalidArgumentError(f"padding_idx {padding_idx!r} is outside the table of {num_embeddings:,} rows; "
+                                   f"use a row in 0..{num_embeddings - 1} (or -{num_embeddings}..-1 from the end)")
+    return int(padding_idx) % num_embeddings
+
+
 def _init_weight(num_embeddings: int, dim: int, seed: int | None, init: str) -> np.ndarray:
     if num_embeddings < 1 or dim < 1:
         raise InvalidArgumentError(f"an embedding table needs num_embeddings >= 1 and dim >= 1, "
@@ -61,6 +73,7 @@ class Embedding(EmbeddingDisplay):
     With ``init="torch"`` (the default) and a seed, the weights are those of
     ``torch.manual_seed(seed); torch.nn.Embedding(num_embeddings, dim)``, computed without torch
     (identical for tables under 16 values, within one float32 ulp otherwise: see ``_torch_rng``).
+    ``padding_idx`` is a row that is zero (also in a given ``weight``) and gets no gradient.
 
     >>> emb = Embedding(6, 3, seed=123)
     >>> emb([2, 3, 5, 1]).round(4)
@@ -78,6 +91,7 @@ class Embedding(EmbeddingDisplay):
         seed: int | None = None,
         weight: np.ndarray | None = None,
         init: Literal["torch", "normal"] = "torch",
+        padding_idx: int | None = None,
     ):
         given = weight is not None
         if weight is not None:
@@ -86,6 +100,9 @@ class Embedding(EmbeddingDisplay):
                 raise InvalidArgumentError(f"weight must have shape ({num_embeddings}, {dim}), got {weight.shape}")
         else:
             weight = _init_weight(num_embeddings, dim, seed, init if seed is not None else "normal")
+        self.padding_idx = check_padding_idx(padding_idx, weight.shape[0])
+        if self.padding_idx is not None:
+            weight[self.padding_idx] = 0.0
         self.weight = weight  # (V, C)
         self.init = "given weights" if given else f"{init} seed {seed}" if seed is not None else "normal, unseeded"
         self.grad: np.ndarray | None = None
@@ -100,7 +117,8 @@ class Embedding(EmbeddingDisplay):
         return self.weight.shape[1]
 
     def __repr__(self) -> str:
-        return f"Embedding({self.num_embeddings}, {self.dim})"
+        padding = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
+        return f"Embedding({self.num_embeddings}, {self.dim}{padding})"
 
     _repr_pretty_ = EmbeddingDisplay._repr_pretty_  # IPython prefers a class's own __repr__ to inherited views
 
@@ -116,8 +134,8 @@ class Embedding(EmbeddingDisplay):
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         """Gradient of the loss w.r.t. ``weight`` given d(loss)/d(output) of the last forward.
 
-        Each output row's gradient is added to the row it came from; repeated ids accumulate.
-        The result is also stored in ``self.grad`` (accumulating across calls, like torch).
+        Each output row's gradient is added to the row it came from; repeated ids accumulate; the
+        ``padding_idx`` row gets none. The result is also stored in ``self.grad`` (accumulating across calls, like torch).
         """
         if self._last_ids is None:
             raise InvalidArgumentError("backward() needs a forward() first")
@@ -127,6 +145,8 @@ class Embedding(EmbeddingDisplay):
             raise InvalidArgumentError(f"grad_output must have shape {(*ids.shape, self.dim)}, got {grad_output.shape}")
         grad = np.zeros_like(self.weight)  # (V, C)
         np.add.at(grad, ids.reshape(-1), grad_output.reshape(-1, self.dim))
+        if self.padding_idx is not None:
+            grad[self.padding_idx] = 0.0
         self.grad = grad if self.grad is None else self.grad + grad
         return grad
 
@@ -135,9 +155,9 @@ class Embedding(EmbeddingDisplay):
 
     # -- torch interop -------------------------------------------------------------------------
     def to_torch(self):
-        """A ``torch.nn.Embedding`` holding a copy of these weights."""
+        """A ``torch.nn.Embedding`` holding a copy of these weights (and the same ``padding_idx``)."""
         torch = require("torch", "torch", "PyTorch interop")
-        module = torch.nn.Embedding(self.num_embeddings, self.dim)
+        module = torch.nn.Embedding(self.num_embeddings, self.dim, padding_idx=self.padding_idx)
         with torch.no_grad():
             module.weight.copy_(torch.from_numpy(self.weight))
         return module
@@ -147,7 +167,7 @@ class Embedding(EmbeddingDisplay):
         """Copy the weights of a ``torch.nn.Embedding`` (or any 2-D weight tensor)."""
         weight = getattr(module, "weight", module)
         array = weight.detach().cpu().float().numpy()
-        return cls(array.shape[0], array.shape[1], weight=array)
+        return cls(array.shape[0], array.shape[1], weight=array, padding_idx=getattr(module, "padding_idx", None))
 
 
 class OneHotLinear:

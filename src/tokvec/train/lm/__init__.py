@@ -34,7 +34,7 @@ _NEED_TORCH = {  # name -> the module that defines it (imported, with torch, on 
     "TinyGPT": "tokvec.train.lm.model",
     "LMResult": "tokvec.train.lm.trainer",
     "TrainingStopped": "tokvec.train.lm.trainer",
-    "learning_rate": "tokvec.train.lm.trainer",
+    "learning_rate": "tokvec.train.lm.schedule",
     "train_lm": "tokvec.train.lm.trainer",
     "embedding_vectors": "tokvec.train.lm.checkpoint",
     "load_checkpoint": "tokvec.train.lm.checkpoint",

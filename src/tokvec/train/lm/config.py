@@ -27,7 +27,8 @@ class LMConfig:
     ``context`` the window length in tokens; ``batch_size`` windows per process per step;
     ``positions`` ``"learned"`` or ``"sinusoidal"``; ``tie`` shares the token-embedding matrix with
     the output head; ``lr`` peaks after ``warmup`` steps and decays (cosine) to ``min_lr``;
-    ``val_fraction`` of the lines are held out; ``eval_batches`` x ``batch_size`` validation windows.
+    ``val_fraction`` of the lines are held out; ``eval_batches`` x ``batch_size`` validation windows;
+    ``init_embeddings`` a vector file whose rows start the token embeddings (``warm_start``).
 
     >>> LMConfig(dim=64, heads=4).head_dim
     16
@@ -56,6 +57,7 @@ class LMConfig:
     checkpoint_every: int = 1000
     min_frequency: int = 2
     seed: int = 1
+    init_embeddings: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "context", "dim", "layers", "heads", "mlp_ratio", "batch_size", "steps",
@@ -78,6 +80,8 @@ class LMConfig:
              f"{self.grad_clip!r}")
         require(_is_real(self.val_fraction) and 0 < self.val_fraction < 1,
              f"val_fraction must be in (0, 1), e.g. 0.05, got {self.val_fraction!r}")
+        require(self.init_embeddings is None or (isinstance(self.init_embeddings, str) and self.init_embeddings != ""),
+                f"init_embeddings must be a vector file path or None, got {self.init_embeddings!r}")
         require(is_int(self.seed) and 0 <= self.seed < 2**63, f"seed must be a non-negative integer, got {self.seed!r}")
 
     @property

@@ -17,7 +17,6 @@ Deliberately left out: gradient accumulation, mixed precision, and the model its
 from __future__ import annotations
 
 import dataclasses
-import math
 import os
 import time
 from collections.abc import Sequence
@@ -48,32 +47,13 @@ from .checkpoint import (
 from .config import LMConfig
 from .distributed import Dist, leave, start_processes, stop_requested, wrap
 from .model import TinyGPT
+from .schedule import learning_rate, make_optimizer
+from .warm_start import warm_start
 
 torch = require("torch", "lm", "training the tiny GPT")
 F = torch.nn.functional
 
 __all__ = ["LMResult", "TrainingStopped", "learning_rate", "make_optimizer", "train_lm"]
-
-
-def learning_rate(config: LMConfig, step: int) -> float:
-    """Linear warm-up to ``lr`` over ``warmup`` steps, then cosine decay to ``min_lr`` at ``steps``.
-
-    >>> c = LMConfig(lr=1e-3, min_lr=1e-4, warmup=10, steps=110)
-    >>> [round(learning_rate(c, s), 6) for s in (0, 9, 10, 60, 110)]
-    [0.0001, 0.001, 0.001, 0.00055, 0.0001]
-    """
-    if step < config.warmup:
-        return config.lr * (step + 1) / config.warmup
-    progress = min(1.0, (step - config.warmup) / max(1, config.steps - config.warmup))
-    return config.min_lr + 0.5 * (config.lr - config.min_lr) * (1.0 + math.cos(math.pi * progress))
-
-
-def make_optimizer(model: TinyGPT, config: LMConfig) -> torch.optim.AdamW:
-    """AdamW (betas 0.9, 0.95) with weight decay on the matrices only (not on biases and LayerNorm gains)."""
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.95), eps=1e-8)
 
 
 @dataclass
@@ -217,6 +197,7 @@ def _run(corpus, config: LMConfig | None, dist: Dist, out_dir, snapshots, tokeni
     try:
         with torch.random.fork_rng(devices=[]):
             trainer = _Trainer(config, data, dist, out, snap_dir, checkpoint_path, saved)
+            notes += warm_start(trainer.model, data.tokens, config) if saved is None else []
             trainer.run(progress, stop_after)
             return trainer.result(notes)
     finally:
