@@ -24,7 +24,9 @@ Word = str | int
 
 
 def _rows(v: Any, word: Word) -> list[int]:
-    return v.word_rows(word) if isinstance(word, str) else [v.vocab.row(int(word))]
+    if isinstance(word, str):
+        return v.word_rows(word) or [word]  # [] : an unknown word built from its n-grams is only itself
+    return [v.vocab.row(int(word))]
 
 
 def similarity(v: Any, a: Word, b: Word) -> float:

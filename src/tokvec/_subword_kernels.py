@@ -1,0 +1,79 @@
+"""numba kernels of ``tokvec.subwords`` (module level, so numba's on-disk cache works across processes).
+
+Each has a plain NumPy/Python twin in ``tokvec.subwords`` (``*_reference``); tests compare them exactly.
+``data``/``offsets`` hold the packed bytes of ``<word>`` strings (word ``w`` is ``data[offsets[w]:offsets[w+1]]``).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def count_ngrams(data, offsets, minn, maxn):
+    """How many n-grams fastText's ``computeSubwords`` emits for each word: int64 (n,)."""
+    n = offsets.shape[0] - 1
+    counts = np.zeros(n, np.int64)
+    for w in range(n):
+        start, end = offsets[w], offsets[w + 1]
+        c = 0
+        for i in range(start, end):
+            if (data[i] & 0xC0) == 0x80:
+                continue
+            j, k = i, 1
+            while j < end and k <= maxn:
+                j += 1
+                while j < end and (data[j] & 0xC0) == 0x80:
+                    j += 1
+                if k >= minn and not (k == 1 and (i == start or j == end)):
+                    c += 1
+                k += 1
+        counts[w] = c
+    return counts
+
+
+@numba.njit(cache=True, nogil=True)
+def fill_hashes(data, offsets, minn, maxn, bucket, starts, out):
+    """Write each word's n-gram bucket ids (FNV-1a 32 over sign-extended bytes, modulo ``bucket``) into
+    ``out[starts[w]:starts[w+1]]``, in fastText's order."""
+    mask = np.uint64(0xFFFFFFFF)
+    prime = np.uint64(16777619)
+    for w in range(offsets.shape[0] - 1):
+        start, end = offsets[w], offsets[w + 1]
+        t = starts[w]
+        for i in range(start, end):
+            if (data[i] & 0xC0) == 0x80:
+                continue
+            h = np.uint64(2166136261)
+            j, k = i, 1
+            while j < end and k <= maxn:
+                h = ((h ^ np.uint64(data[j] if data[j] < 128 else data[j] | 0xFFFFFF00)) * prime) & mask
+                j += 1
+                while j < end and (data[j] & 0xC0) == 0x80:
+                    h = ((h ^ np.uint64(data[j] | 0xFFFFFF00)) * prime) & mask
+                    j += 1
+                if k >= minn and not (k == 1 and (i == start or j == end)):
+                    out[t] = np.int64(h % np.uint64(bucket))
+                    t += 1
+                k += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def compose(word_rows, buckets, starts, hashes, out):
+    """``out[w] = (word_rows[w] + sum of its n-gram rows) * float32(1 / (1 + count))`` summed in float32 in
+    fastText's order; ``word_rows`` may have 0 rows (unknown words: the mean of the n-gram rows only)."""
+    dim = buckets.shape[1]
+    own = word_rows.shape[0] > 0
+    for w in range(starts.shape[0] - 1):
+        acc = np.zeros(dim, np.float32)
+        if own:
+            for d in range(dim):
+                acc[d] += np.float32(word_rows[w, d])
+        for t in range(starts[w], starts[w + 1]):
+            for d in range(dim):
+                acc[d] += np.float32(buckets[hashes[t], d])
+        size = starts[w + 1] - starts[w] + (1 if own else 0)
+        scale = np.float32(1.0 / size) if size > 0 else np.float32(0.0)
+        for d in range(dim):
+            out[w, d] = acc[d] * scale
