@@ -257,7 +257,7 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     counts = vectors.counts if vectors.counts is not None else np.ones(n, np.int64)
     with atomic_write(path) as out:
         out.write(struct.pack("<2i", MAGIC, VERSION) + _ARGS.pack(*(int(a[k]) for k in ARG_NAMES[:-1]), float(a["t"])))
-        out.write(struct.pack("<3iqq", n, n, 0, int(np.sum(counts)), 0))
+        out.write(struct.pack("<3iqq", n, n, 0, int(np.sum(counts)), -1))  # -1: not pruned
         for word, count in zip(words, counts.tolist()):
             out.write(word + b"\0" + struct.pack("<qb", int(count), 0))
         out.write(struct.pack("<?2q", False, n + bucket, dim))
