@@ -37,7 +37,6 @@ import numpy as np
 from .printable import brief
 
 if TYPE_CHECKING:
-    from .vectors import Vectors
     from .vocab import Tokenizer, Vocab
 
 EOS = "</s>"
@@ -111,7 +110,7 @@ class Subwords:
         out = np.empty((len(words), self.dim), np.float32)
         for s in range(0, len(words), _CHUNK):
             chunk = words[s : s + _CHUNK]
-            starts, ids = hash_packed(*pack(chunk), self.minn, self.maxn, self.bucket)
+            starts, ids = hash_packed(*pack(chunk, vocabulary=True), self.minn, self.maxn, self.bucket)
             k.compose(word_rows[s : s + len(chunk)], self.buckets, starts, ids, out[s : s + len(chunk)])
         return out
 
@@ -121,7 +120,7 @@ class Subwords:
         out = np.empty((len(words), self.dim), np.float32)
         for s in range(0, len(words), _CHUNK):
             chunk = words[s : s + _CHUNK]
-            starts, ids = hash_packed(*pack(chunk), self.minn, self.maxn, self.bucket)
+            starts, ids = hash_packed(*pack(chunk, vocabulary=True), self.minn, self.maxn, self.bucket)
             sums = np.add.reduceat(np.asarray(self.buckets[ids], np.float32), starts[:-1], axis=0) if len(ids) \
                 else np.zeros((len(chunk), self.dim), np.float32)
             counts = np.diff(starts)
@@ -130,9 +129,10 @@ class Subwords:
         return out
 
 
-def pack(words: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """Packed ``<word>`` bytes and offsets (uint8 data, int64 ``(n+1,)``); ``</s>`` packs empty (no n-grams)."""
-    wrapped = [b"" if w == b"</s>" else b"<" + w + b">" for w in words]
+def pack(words: Sequence[bytes], vocabulary: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Packed ``<word>`` bytes and offsets (uint8 data, int64 ``(n+1,)``); with ``vocabulary``, ``</s>`` packs
+    empty (the vocabulary's end-of-sentence token has no n-grams; an unknown ``</s>`` has)."""
+    wrapped = [b"" if vocabulary and w == b"</s>" else b"<" + w + b">" for w in words]
     offsets = np.zeros(len(wrapped) + 1, np.int64)
     np.cumsum([len(w) for w in wrapped], out=offsets[1:])
     return np.frombuffer(b"".join(wrapped), np.uint8), offsets
@@ -215,7 +215,7 @@ class SubwordQueries:
         how = f"built from its {count} character n-grams" if count else "it has no character n-grams: a zero vector"
         return f"{brief(word)} is not in the vocabulary; {how} ({self.subwords.minn}-{self.subwords.maxn}, fastText)"
 
-    def _keep_subwords(self, derived: Vectors) -> Vectors:
+    def _keep_subwords(self, derived: SubwordQueries) -> SubwordQueries:  # a Vectors in, the same Vectors out
         """``derived`` (a limit, selection or conversion of this) with this ``subwords`` (raw rows only if same rows)."""
         if self.subwords is not None:
             s = self.subwords

@@ -237,8 +237,9 @@ def _fails(word: bytes, encoding: str) -> bool:
 
 def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     """Write ``vectors`` as a fastText ``.bin`` (version 12) atomically; see the module docstring."""
-    if dtype is not None and np.dtype(dtype) != np.float32:
+    if dtype is not None and np.dtype(dtype) not in (np.float32, np.float16):
         raise FormatError(f"a fastText .bin stores float32 rows, not {dtype}; drop --dtype")
+    rounding = np.float16 if dtype is not None and np.dtype(dtype) == np.float16 else np.float32  # float16: rounded
     sub, n, dim = vectors.subwords, len(vectors), vectors.dim
     encoding = sub.encoding if sub is not None else "utf-8"
     words = [_encoded(t, encoding, i) for i, t in enumerate(vectors.tokens)]
@@ -263,7 +264,7 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
         out.write(struct.pack("<?2q", False, n + bucket, dim))
         for block in (own, sub.buckets if sub is not None else np.zeros((0, dim), np.float32)):
             for s in range(0, len(block), 1 << 16):
-                out.write(np.ascontiguousarray(block[s : s + (1 << 16)], dtype="<f4").tobytes())
+                out.write(np.asarray(block[s : s + (1 << 16)], dtype=rounding).astype("<f4").tobytes())
         out.write(struct.pack("<?2q", False, n, dim))
         for s in range(0, n, 1 << 16):
             out.write(bytes(4 * dim * len(range(s, min(n, s + (1 << 16))))))
@@ -282,4 +283,4 @@ def _encoded(token: str, encoding: str, row: int) -> bytes:
 
 
 FORMAT = Format(NAME, "fastText's binary model (.bin): word vectors plus character n-gram buckets", sniff, read,
-                write, aliases=("fasttext", "fasttext-binary"), options=("encoding",))
+                write, aliases=("fasttext-binary",), options=("encoding",))
