@@ -39,6 +39,9 @@ def evaluate(
     vectors: VectorsOpt = "glove",
     show_oov: Annotated[bool, typer.Option("--show-oov", help="List the skipped pairs and out-of-vocabulary words.")]
     = False,
+    oov: Annotated[str, choices("--oov", ("skip", "subwords"), "Similarity pairs with an out-of-vocabulary word: "
+                                "skip them (gensim's protocol) or build the word from its character n-grams "
+                                "(fastText vectors; those pairs are also reported on their own).")] = "skip",
     as_json: JsonOpt = False,
 ) -> None:
     """Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets."""
@@ -46,7 +49,8 @@ def evaluate(
         similarity_sets, analogies = list(ev.BUILTIN_SIMILARITY), ev.BUILTIN_ANALOGIES
     v = load_vectors(vectors)
     restrict_to = restrict or None  # 0 = the whole vocabulary
-    sim_results = [ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive)
+    sim_results = [ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive,
+                                          oov=oov)  # type: ignore[arg-type]
                    for path in similarity_sets or []]
     analogy_result, seconds = None, 0.0
     if analogies:
@@ -78,6 +82,13 @@ def _similarity_tables(vectors: str, results: list[ev.SimilarityResult], show_oo
                  ([r.name, f"{r.pairs_used:,}", f"{r.pairs_skipped:,} ({r.oov_ratio:.1f}%)", f"{r.spearman:.4f}",
                    f"{r.pearson:.4f}"] for r in results))
     render.line((f"protocol: {results[0].protocol}", "dim"))
+    for r in results if results[0].oov == "subwords" else ():
+        alone = f"Spearman ρ on them alone {r.subword_spearman:.4f}" if r.subword_spearman is not None else \
+            "too few to correlate alone"
+        render.line(f"{r.name}: {len(r.subword_pairs):,} of the {r.pairs_used:,} pairs have a word built from its "
+                    f"character n-grams (--oov subwords); {alone}")
+        if show_oov:
+            render.line(f"{r.name} pairs from n-grams: {', '.join(f'{a}-{b}' for a, b in r.subword_pairs) or 'none'}")
     if show_oov:
         for r in results:
             render.line(f"{r.name} skipped pairs: {', '.join(f'{a}-{b}' for a, b in r.oov_pairs) or 'none'}")
