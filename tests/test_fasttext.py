@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 import tracemalloc
 
@@ -254,3 +255,66 @@ def test_tokens_the_format_cannot_store_are_refused(tmp_path):
     with pytest.raises(FormatError, match="NUL"):
         tokvec.save(tokvec.Vectors(["a\0b"], np.ones((1, 2), np.float32)), tmp_path / "n.bin", format="fasttext-bin")
     assert fasttext.FORMAT.options == ("encoding",)
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    from tokvec.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_convert_keeps_subwords_and_commands_say_so(gensim_data, tmp_path, capsys):
+    out = tmp_path / "lee.tokvec"
+    code, _, err = _run(capsys, "convert", str(gensim_data / "lee_fasttext_new.bin"), str(out))
+    assert code == 0, err
+    for args in (["similar", "nightx"], ["analogy", "night", "day", "nightx"], ["similarity", "nightx", "night"],
+                 ["distance", "nightx", "night"], ["lookup", "nightx"]):
+        code, stdout, err = _run(capsys, *args, "-v", str(out))
+        assert code == 0, err
+        assert "'nightx' is not in the vocabulary; built from its 18 character n-grams" in " ".join((stdout + err).split())
+    code, stdout, _ = _run(capsys, "similar", "nightx", "-v", str(out), "--json", "-n", "3")
+    data = json.loads(stdout)
+    assert any("n-grams" in note for note in data["notes"])
+    v = tokvec.load(gensim_data / "lee_fasttext_new.bin")
+    assert [r["token"] for r in data["results"]] == [n.token for n in v.most_similar("nightx", topn=3)]
+    code, _, err = _run(capsys, "convert", str(gensim_data / "cp852_fasttext.bin"), str(tmp_path / "c.tokvec"),
+                        "--encoding", "cp852")
+    assert code == 0, err
+    np.testing.assert_array_equal(tokvec.load(tmp_path / "c.tokvec")["Příliš"],
+                                  tokvec.load(gensim_data / "cp852_fasttext.bin", encoding="cp852")["Příliš"])
+
+
+def test_eval_oov_subwords_reports_those_pairs_separately(gensim_data, capsys):
+    from tokvec import evaluate as ev
+    from tokvec.evaluate.statistics import spearman
+
+    v = tokvec.load(gensim_data / "lee_fasttext_new.bin")
+    skip = ev.evaluate_similarity(v, "wordsim353", restrict=None, case_insensitive=False)
+    built = ev.evaluate_similarity(v, "wordsim353", restrict=None, case_insensitive=False, oov="subwords")
+    assert built.pairs_skipped == 0 and built.pairs_used == skip.pairs_used + skip.pairs_skipped
+    assert set(built.subword_pairs) == set(skip.oov_pairs) and built.protocol.oov == "subwords"
+    g = gf.load_facebook_vectors(str(gensim_data / "lee_fasttext_new.bin"))
+    pairs = ev.read_word_pairs("wordsim353").pairs
+    gold = [s for a, b, s in pairs if (a, b) in set(built.subword_pairs)]
+    model = [g.similarity(a, b) for a, b, s in pairs if (a, b) in set(built.subword_pairs)]
+    assert built.subword_spearman == pytest.approx(spearman(gold, model)[0], abs=1e-6)
+    with pytest.raises(InvalidArgumentError, match="needs vectors with fastText subwords"):
+        ev.evaluate_similarity(tokvec.Vectors(["a", "b"], np.eye(2, dtype=np.float32)), "wordsim353", oov="subwords")
+    code, stdout, err = _run(capsys, "eval", "--similarity", "wordsim353", "--oov", "subwords", "--restrict", "0",
+                             "--case-sensitive", "-v", str(gensim_data / "lee_fasttext_new.bin"))
+    assert code == 0, err
+    assert f"{len(built.subword_pairs)} of the {built.pairs_used} pairs have a word built from" in " ".join(stdout.split())
+
+
+def test_pairs_and_ranks_with_words_built_from_ngrams(gensim_data):
+    v = tokvec.load(gensim_data / "lee_fasttext_new.bin")
+    g = gf.load_facebook_vectors(str(gensim_data / "lee_fasttext_new.bin"))
+    assert v.cosine_distance("nightx", "nightx") == 0.0 and v.distance("nightx", "nightx") == 0.0
+    gap = g.get_vector("nightx") - g.get_vector("night")
+    assert v.distance("nightx", "night") == pytest.approx(float(np.linalg.norm(gap)), abs=1e-5)
+    assert v.rank("night", "nightx") == 1 + sum(v.similarity("night", t) > v.similarity("night", "nightx")
+                                                for t in v.tokens if t != "night")
+    assert v.rank("nightx", "night") == 1 + sum(v.similarity("nightx", t) > v.similarity("nightx", "night")
+                                                for t in v.tokens if t != "night")
