@@ -66,14 +66,14 @@ def compose(word_rows, buckets, starts, hashes, out):
     dim = buckets.shape[1]
     own = word_rows.shape[0] > 0
     for w in range(starts.shape[0] - 1):
-        acc = np.zeros(dim, np.float32)
-        if own:
-            for d in range(dim):
-                acc[d] += np.float32(word_rows[w, d])
+        acc = out[w]  # (dim,) accumulated in place: 0 (+ own row) + each n-gram row, in order
+        for d in range(dim):
+            acc[d] = np.float32(word_rows[w, d]) if own else np.float32(0.0)
         for t in range(starts[w], starts[w + 1]):
+            row = buckets[hashes[t]]
             for d in range(dim):
-                acc[d] += np.float32(buckets[hashes[t], d])
+                acc[d] += np.float32(row[d])
         size = starts[w + 1] - starts[w] + (1 if own else 0)
         scale = np.float32(1.0 / size) if size > 0 else np.float32(0.0)
         for d in range(dim):
-            out[w, d] = acc[d] * scale
+            acc[d] *= scale
