@@ -124,6 +124,7 @@ def test_kernels_equal_their_numpy_twins():
         own = rng.standard_normal((len(raw), 4)).astype(np.float32)
         np.testing.assert_array_equal(s.compose(raw, own), sw.compose_reference(own, buckets, expected))
         np.testing.assert_array_equal(s.vectors(words), sw.compose_reference(None, buckets, expected[: len(words)]))
+        np.testing.assert_array_equal(np.stack([s.vector(w) for w in words]), s.vectors(words))  # one_vector
     for data in raw:  # the hash twin against gensim's (the sign extension of bytes >= 0x80 included)
         assert sw.hash_reference(data) == ft_hash_bytes(data)
 
