@@ -319,3 +319,26 @@ def test_pairs_and_ranks_with_words_built_from_ngrams(gensim_data):
                                                 for t in v.tokens if t != "night")
     assert v.rank("nightx", "night") == 1 + sum(v.similarity("nightx", t) > v.similarity("nightx", "night")
                                                 for t in v.tokens if t != "night")
+
+
+def test_compressed_bin_and_mmap_false_read_the_same(gensim_data, tmp_path):
+    import gzip
+
+    data = (gensim_data / "toy-model.bin").read_bytes()
+    (tmp_path / "toy.bin.gz").write_bytes(gzip.compress(data))
+    plain = tokvec.load(gensim_data / "toy-model.bin")
+    for v in (tokvec.load(tmp_path / "toy.bin.gz"), tokvec.load(gensim_data / "toy-model.bin", mmap=False)):
+        assert v.tokens == plain.tokens
+        np.testing.assert_array_equal(v.matrix, plain.matrix)
+        np.testing.assert_array_equal(v["zzqx"], plain["zzqx"])
+
+
+def test_limit_keeps_subwords_and_derived_vectors_keep_them(gensim_data):
+    full = tokvec.load(gensim_data / "lee_fasttext_new.bin")
+    v = tokvec.load(gensim_data / "lee_fasttext_new.bin", limit=100)
+    assert len(v) == 100 and v.subwords.word_rows.shape == (100, v.dim)
+    np.testing.assert_array_equal(v.matrix, full.matrix[:100])
+    np.testing.assert_array_equal(v["nightx"], full["nightx"])
+    for derived in (full.limit(10), full.select([3, 1]), full.astype("float16")):
+        np.testing.assert_array_equal(derived.subwords.vector("nightx"), full["nightx"])
+    assert full.astype("float16").subwords is full.subwords and full.limit(10).subwords.word_rows is None
