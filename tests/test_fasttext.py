@@ -275,6 +275,8 @@ def test_cli_convert_keeps_subwords_and_commands_say_so(gensim_data, tmp_path, c
         code, stdout, err = _run(capsys, *args, "-v", str(out))
         assert code == 0, err
         assert "'nightx' is not in the vocabulary; built from its 18 character n-grams" in " ".join((stdout + err).split())
+    code, stdout, _ = _run(capsys, "info", str(out), "--json")
+    assert json.loads(stdout)["subwords"] == {"minn": 3, "maxn": 6, "bucket": 1000}
     code, stdout, _ = _run(capsys, "similar", "nightx", "-v", str(out), "--json", "-n", "3")
     data = json.loads(stdout)
     assert any("n-grams" in note for note in data["notes"])
