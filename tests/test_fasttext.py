@@ -344,3 +344,12 @@ def test_limit_keeps_subwords_and_derived_vectors_keep_them(gensim_data):
     for derived in (full.limit(10), full.select([3, 1]), full.astype("float16")):
         np.testing.assert_array_equal(derived.subwords.vector("nightx"), full["nightx"])
     assert full.astype("float16").subwords is full.subwords and full.limit(10).subwords.word_rows is None
+
+
+def test_a_real_ftz_is_refused_as_the_supervised_model_it_is():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "supervised_quantized.ftz"  # made by fastText 0.9: tests/data/README.md
+    assert detect.sniff(path) == "fasttext-bin"
+    with pytest.raises(FormatError, match=r"supervised fastText model \(a text classifier; every \.ftz is one\)"):
+        tokvec.load(path)
