@@ -353,3 +353,25 @@ def test_a_real_ftz_is_refused_as_the_supervised_model_it_is():
     assert detect.sniff(path) == "fasttext-bin"
     with pytest.raises(FormatError, match=r"supervised fastText model \(a text classifier; every \.ftz is one\)"):
         tokvec.load(path)
+
+
+def test_eval_analogies_build_question_words_from_ngrams_as_gensim_answers_them(gensim_data):
+    from tokvec import evaluate as ev
+
+    path = gensim_data / "lee_fasttext_new.bin"
+    v, g = tokvec.load(path), gf.load_facebook_vectors(str(path))
+    skip = ev.evaluate_analogies(v, restrict=None, case_insensitive=False)
+    built = ev.evaluate_analogies(v, restrict=None, case_insensitive=False, oov="subwords")
+    assert built.protocol.oov == "subwords" and built.total > skip.total
+    assert built.total - built.subword_questions == skip.total and built.correct - built.subword_correct == skip.correct
+    correct = answered = 0
+    for section in ev.read_analogies(ev.BUILTIN_ANALOGIES):
+        for a, b, c, d in section.questions:
+            if d not in v:
+                continue
+            answered += 1
+            found = [w for w, _ in g.most_similar(positive=[b, c], negative=[a], topn=5) if w not in (a, b, c)]
+            correct += bool(found) and found[0] == d
+    assert (built.total, built.correct) == (answered, correct)
+    with pytest.raises(InvalidArgumentError, match="without subwords"):
+        ev.evaluate_analogies(tokvec.Vectors(["a", "b"], np.eye(2, dtype=np.float32)), oov="subwords")
