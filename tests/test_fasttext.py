@@ -8,6 +8,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tokvec
 from tokvec import subwords as sw
@@ -204,6 +206,27 @@ def test_truncated_files_give_one_clear_error(gensim_data, tmp_path):
         assert "\n" not in str(err.value) and str(path) in str(err.value)
 
 
+def test_truncated_old_layout_files_give_one_clear_error(gensim_data, tmp_path):
+    data = (gensim_data / "lee_fasttext.bin").read_bytes()
+    for cut in [0, 10, 55, 60, 100, 5000, 40_000, len(data) // 2, len(data) - 1]:
+        path = tmp_path / "old.bin"
+        path.write_bytes(data[:cut])
+        with pytest.raises(FormatError) as err:
+            tokvec.load(path, format="fasttext-bin")
+        assert "\n" not in str(err.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=14), max_size=8), st.integers(1, 7), st.integers(0, 4), st.integers(1, 50))
+def test_kernels_equal_twins_on_any_bytes(words, minn, extra, bucket):
+    maxn = minn + extra
+    starts, ids = sw.hash_packed(*sw.pack(words), minn, maxn, bucket)
+    for i, w in enumerate(words):
+        grams = sw.ngram_bytes_reference(b"<" + w + b">", minn, maxn)
+        assert ids[starts[i] : starts[i + 1]].tolist() == [sw.hash_reference(g) % bucket for g in grams]
+        assert [sw.hash_reference(g) for g in grams] == [ft_hash_bytes(g) for g in grams]
+
+
 def _patched(data: bytes, offset: int, fmt: str, value) -> bytes:
     return data[:offset] + struct.pack(fmt, value) + data[offset + struct.calcsize(fmt):]
 
@@ -218,6 +241,8 @@ def _patched(data: bytes, offset: int, fmt: str, value) -> bytes:
     (8 + 4 * 9, "<i", 9, "minn=9 > maxn=6"),
     (8 + 56, "<i", 2**31 - 1, "dictionary says"),  # size
     (8 + 56 + 4, "<i", 3, "dictionary says"),  # nwords != size
+    (8 + 56 + 20, "<q", 2**62, "pruned n-gram index"),  # pruneidx_size
+    (8 + 56 + 20, "<q", -7, "dictionary says"),
 ])
 def test_absurd_headers_are_refused_without_allocating(gensim_data, tmp_path, offset, fmt, value, match):
     path = tmp_path / "bad.bin"
