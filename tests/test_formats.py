@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 import tokvec
 from tokvec.formats import detect
 
-WRITABLE = ["tokvec", "word2vec-binary", "word2vec-text", "glove"]
-EXT = {"tokvec": ".tokvec", "word2vec-binary": ".bin", "word2vec-text": ".vec", "glove": ".txt"}
+WRITABLE = ["tokvec", "fasttext-bin", "word2vec-binary", "word2vec-text", "glove"]
+EXT = {"tokvec": ".tokvec", "fasttext-bin": ".bin", "word2vec-binary": ".bin", "word2vec-text": ".vec", "glove": ".txt"}
 
 
 def _sample(n: int = 50, dim: int = 7, seed: int = 0) -> tokvec.Vectors:

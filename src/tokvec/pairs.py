@@ -24,7 +24,9 @@ Word = str | int
 
 
 def _rows(v: Any, word: Word) -> list[int]:
-    return v.word_rows(word) if isinstance(word, str) else [v.vocab.row(int(word))]
+    if isinstance(word, str):
+        return v.word_rows(word) or [word]  # [] : an unknown word built from its n-grams is only itself
+    return [v.vocab.row(int(word))]
 
 
 def similarity(v: Any, a: Word, b: Word) -> float:
@@ -64,12 +66,13 @@ def odd_one_out(v: Any, words: Sequence[str]) -> str:
 def rank(v: Any, a: Word, b: Word) -> int:
     """Rank of ``b`` among the neighbours of ``a`` (1 = nearest), the rows of ``a`` not counted.
 
-    A ``b`` that is several pieces is ranked by its similarity to ``a`` among the rows.
+    A ``b`` that is several pieces (or built from n-grams) is ranked by its similarity to ``a`` among the rows.
     """
-    rows_a, rows_b = _rows(v, a), _rows(v, b)
+    rows_a, rows_b = [r for r in _rows(v, a) if not isinstance(r, str)], _rows(v, b)
     sims = v.scores(v.vector(a, norm=True))  # (n,)
     dists = 1.0 - sims
-    target = dists[rows_b[0]] if len(rows_b) == 1 else np.float32(1.0) - np.float32(similarity(v, a, b))
+    one_row = len(rows_b) == 1 and not isinstance(rows_b[0], str)
+    target = dists[rows_b[0]] if one_row else np.float32(1.0) - np.float32(similarity(v, a, b))
     closer = dists < target
     closer[rows_a] = False
     return int(closer.sum()) + 1

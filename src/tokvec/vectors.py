@@ -1,11 +1,9 @@
 """Vectors: a vocabulary plus an ``(n, dim)`` matrix, and the classic queries on it.
 
-This is the one object every part of tokvec produces or consumes. Queries follow
-gensim's ``KeyedVectors`` semantics so answers are comparable (unit-normalised
-3CosAdd with the query words excluded, 3CosMul of Levy & Goldberg), with two
-deliberate differences: ``distance`` is the Euclidean norm of the difference (the
-textbook definition; gensim's ``distance`` is ``cosine_distance`` here), and
-``most_similar_cosmul`` honours ``restrict``.
+This is the one object every part of tokvec produces or consumes. Queries follow gensim's ``KeyedVectors``
+semantics so answers are comparable (unit-normalised 3CosAdd with the query words excluded, 3CosMul of Levy &
+Goldberg), with two deliberate differences: ``distance`` is the Euclidean norm of the difference (the textbook
+definition; gensim's ``distance`` is ``cosine_distance`` here), and ``most_similar_cosmul`` honours ``restrict``.
 
 Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
 (``tokvec.search``; approximate search is ``tokvec.ann``, passed in as ``index=``), and
@@ -24,16 +22,18 @@ from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import Neighbour as Neighbour
 from .search import Query
+from .subwords import SubwordQueries
 from .transfer.mixin import TransferMixin
 from .vocab import Tokenizer, Vocab, explain, word_rows
 
 
-class Vectors(VectorsDisplay, TransferMixin):
+class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
     memory map. Norms are computed once (or read from a ``.tokvec`` file) and kept. ``scan_copy``
     (``tokvec.compact``) makes every search scan int8/float16 rows, then rescore exactly.
+    ``subwords`` (fastText, ``tokvec.subwords``) gives unknown words vectors from their character n-grams.
 
     >>> v = Vectors(["cat", "kitten", "dog", "car"],
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
@@ -137,18 +137,18 @@ class Vectors(VectorsDisplay, TransferMixin):
         try:
             return np.asarray(self.matrix[self._ids(key)], dtype=np.float32)
         except UnknownTokenError:
-            if self.tokenizer is None and not self.lower:
+            if self.tokenizer is None and not self.lower and self.subwords is None:
                 raise
         return np.stack([self.vector(k) for k in key])
 
     def vector(self, token: str | int, norm: bool = False) -> np.ndarray:
         """One row as float32; ``norm=True`` scales it to unit length (a zero row stays zero).
 
-        A word not in the vocabulary is its lower-case form when ``lower`` is set, and with a
-        transformer vocabulary the mean of its pieces (see ``pieces``, ``explain``).
+        A word not in the vocabulary is its lower-case form when ``lower`` is set, with a transformer
+        vocabulary the mean of its pieces, with fastText ``subwords`` built from its n-grams (``explain``).
         """
         ids = self._word_ids(token) if isinstance(token, str) else [self._check_id(int(token))]
-        return self._ids_vector(ids, norm)
+        return self._ids_vector(ids, norm) if ids else self._subword_vector(token, norm)  # [] : from n-grams
 
     def _ids_vector(self, ids: list[int], norm: bool) -> np.ndarray:
         """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
@@ -163,19 +163,19 @@ class Vectors(VectorsDisplay, TransferMixin):
         return [self.vocab.token(i) for i in self._word_ids(word)]
 
     def word_rows(self, word: str) -> list[int]:
-        """The rows ``word`` stands for (one, or its pieces); ``UnknownTokenError`` when none."""
+        """The rows ``word`` stands for (one, or its pieces; [] when built from n-grams); ``UnknownTokenError`` if none."""
         return self._word_ids(word)
 
     def explain(self, word: str) -> str | None:
         """A note when ``word`` is not itself a token (its lower-case form, or the mean of its pieces), else None."""
-        return explain(self.vocab, self.tokenizer, word, self.lower)
+        return self._subword_note(word) or explain(self.vocab, self.tokenizer, word, self.lower)
 
     def display(self, token: str) -> str:
         """A token as a person should read it (``Ġking`` -> `` king`` for byte-level BPE)."""
         return self.tokenizer.display(token) if self.tokenizer is not None else token
 
-    def _word_ids(self, word: str) -> list[int]:
-        return word_rows(self.vocab, self.tokenizer, word, self.lower)
+    def _word_ids(self, word: str) -> list[int]:  # [] for a word built from its n-grams (``subwords``)
+        return [] if self.from_ngrams(word) else word_rows(self.vocab, self.tokenizer, word, self.lower)
 
     def _check_id(self, i: int) -> int:
         return self.vocab.row(i)
@@ -298,7 +298,7 @@ class Vectors(VectorsDisplay, TransferMixin):
             exclude = None
         else:
             exclude = [self._word_ids(q) for q in queries]
-            unit = np.stack([self._ids_vector(ids, True) for ids in exclude]) if exclude else np.zeros((0, self.dim))
+            unit = np.stack([self.vector(q, norm=True) for q in queries]) if exclude else np.zeros((0, self.dim))
         if len(unit) == 0 or count is None:
             return [self.scores(u, restrict) for u in unit]
         return self._search(unit, count, restrict, exclude, index) if count else [[] for _ in unit]
@@ -387,8 +387,9 @@ class Vectors(VectorsDisplay, TransferMixin):
     def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None,
                 scan_copy: compact.Compact | None = None) -> Vectors:
         """The one way a derived ``Vectors`` is made: same source, metadata and tokenizer."""
-        return Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
-                       tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower, scan_copy=scan_copy)
+        return self._keep_subwords(Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
+                                           tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower,
+                                           scan_copy=scan_copy))
 
     def astype(self, dtype: str | np.dtype, keep_float32: bool | None = None) -> Vectors:
         """A copy as ``float32``, ``float16`` or ``int8`` (an int8 scan copy beside float32 rows): ``compact.astype``."""

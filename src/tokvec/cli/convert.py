@@ -46,11 +46,13 @@ def convert(
                                         help="UTF-8 policy for tokens.")] = "strict",
     nonfinite: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "nonfinite")),
                                            help="Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
+    encoding: Annotated[str | None, typer.Option(
+        help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Convert between formats (tokvec, word2vec binary/text, fastText .vec, GloVe)."""
+    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe)."""
     start = time.perf_counter()
-    v = load(source, limit=limit, errors=errors, nonfinite=nonfinite)  # type: ignore[arg-type]
+    v = load(source, limit=limit, errors=errors, nonfinite=nonfinite, encoding=encoding)  # type: ignore[arg-type]
     written = save(v, output, format=to, dtype=dtype, keep_float32=keep_float32)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
     recall = load(written).metadata.get("int8.recall@10") if dtype == "int8" and keep_float32 is False else None

@@ -39,6 +39,10 @@ def evaluate(
     vectors: VectorsOpt = "glove",
     show_oov: Annotated[bool, typer.Option("--show-oov", help="List the skipped pairs and out-of-vocabulary words.")]
     = False,
+    oov: Annotated[str, choices("--oov", ("skip", "subwords"), "Pairs and analogy questions with an "
+                                "out-of-vocabulary word: skip them (gensim's protocol) or build the word from its "
+                                "character n-grams (fastText vectors; an analogy's answer must still be in the "
+                                "vocabulary). Those are also reported on their own.")] = "skip",
     as_json: JsonOpt = False,
 ) -> None:
     """Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets."""
@@ -46,13 +50,15 @@ def evaluate(
         similarity_sets, analogies = list(ev.BUILTIN_SIMILARITY), ev.BUILTIN_ANALOGIES
     v = load_vectors(vectors)
     restrict_to = restrict or None  # 0 = the whole vocabulary
-    sim_results = [ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive)
+    sim_results = [ev.evaluate_similarity(v, path, restrict=restrict_to, case_insensitive=case_insensitive,
+                                          oov=oov)  # type: ignore[arg-type]
                    for path in similarity_sets or []]
     analogy_result, seconds = None, 0.0
     if analogies:
         start = time.perf_counter()
         analogy_result = ev.evaluate_analogies(
-            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive)  # type: ignore[arg-type]
+            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive,  # type: ignore[arg-type]
+            oov=oov)
         seconds = time.perf_counter() - start
     if as_json:
         render.emit_json({
@@ -78,6 +84,13 @@ def _similarity_tables(vectors: str, results: list[ev.SimilarityResult], show_oo
                  ([r.name, f"{r.pairs_used:,}", f"{r.pairs_skipped:,} ({r.oov_ratio:.1f}%)", f"{r.spearman:.4f}",
                    f"{r.pearson:.4f}"] for r in results))
     render.line((f"protocol: {results[0].protocol}", "dim"))
+    for r in results if results[0].oov == "subwords" else ():
+        alone = f"Spearman ρ on them alone {r.subword_spearman:.4f}" if r.subword_spearman is not None else \
+            "too few to correlate alone"
+        render.line(f"{r.name}: {len(r.subword_pairs):,} of the {r.pairs_used:,} pairs have a word built from its "
+                    f"character n-grams (--oov subwords); {alone}")
+        if show_oov:
+            render.line(f"{r.name} pairs from n-grams: {', '.join(f'{a}-{b}' for a, b in r.subword_pairs) or 'none'}")
     if show_oov:
         for r in results:
             render.line(f"{r.name} skipped pairs: {', '.join(f'{a}-{b}' for a, b in r.oov_pairs) or 'none'}")
@@ -91,5 +104,8 @@ def _analogy_table(vectors: str, a: ev.AnalogyResult, seconds: float, show_oov: 
                  end_rows=[["Total accuracy", f"{a.correct:,}", f"{a.total:,}", f"{a.skipped:,}", f"{a.accuracy:.1%}"]])
     render.line((f"protocol: {a.protocol}", "dim"))
     render.line((f"answered {a.total:,} questions in {seconds:.2f} s", "dim"))
+    if a.protocol.oov == "subwords":
+        render.line(f"{a.name}: {a.subword_questions:,} of the {a.total:,} questions have a, b or c built from its "
+                    f"character n-grams (--oov subwords); {a.subword_correct:,} of them correct")
     if show_oov:
         render.line(f"{a.name} out-of-vocabulary words ({len(a.oov_words)}): {' '.join(a.oov_words) or 'none'}")

@@ -76,11 +76,14 @@ def plot(
                              dim=3 if three_d else 2, seed=None if unseeded else seed, **common)
             kind = "projection"
     notes = [str(w.message) for w in caught if issubclass(w.category, TokvecWarning)]
+    asked = dict.fromkeys([*words, *(analogy or ()), *(direction or ())])
+    built = [note for note in (v.explain(w) for w in asked if v.from_ngrams(w)) if note]  # fastText subwords
     seconds = time.perf_counter() - start
     if as_json:
         render.emit_json({"output": str(output), "kind": kind, "method": method if kind == "projection" else None,
-                          "warnings": notes, "seconds": round(seconds, 3)})
+                          "warnings": notes, "notes": built, "seconds": round(seconds, 3)})
         return
     render.warnings(notes)
+    render.notes(built)
     render.line(f"wrote {output} ({kind}) in {seconds:.2f} s")
 

@@ -33,7 +33,8 @@ class Protocol:
     """Tokens actually in the vocabulary: ``min(restrict, len(vectors))``."""
     case_insensitive: bool
     oov: str = "skip"
-    """Pairs and questions with a word outside the vocabulary are skipped, not scored."""
+    """``skip``: pairs and questions with a word outside the vocabulary are not scored; ``subwords``: such a
+    word of a similarity pair is built from its character n-grams (fastText)."""
     reference: str = "gensim 4.x KeyedVectors.evaluate_word_pairs / evaluate_word_analogies, dummy4unknown=False"
 
     def __str__(self) -> str:
@@ -41,8 +42,12 @@ class Protocol:
                    if self.case_insensitive else "case-sensitive")
         what = "cosine similarity" if self.task == "similarity" else (
             f"{self.method}, answer = best of the vocabulary other than a, b, c")
+        outside = "skipped"
+        if self.oov == "subwords":
+            outside = ("built from its character n-grams" if self.task == "similarity" else
+                       "skipped if it is the answer, else (a, b, c) built from its character n-grams")
         return (f"{what}; vocabulary = first {self.vocabulary:,} tokens; {folding}; "
-                f"{'pairs' if self.task == 'similarity' else 'questions'} with a word outside it skipped")
+                f"{'pairs' if self.task == 'similarity' else 'questions'} with a word outside it {outside}")
 
 
 class RestrictedVocab:
@@ -78,7 +83,8 @@ class RestrictedVocab:
         i = self.vectors.vocab.get(folded_word)
         return i if i is not None and i < self.stop else None
 
-    def protocol(self, task: Literal["similarity", "analogy"], method: str, restrict: int | None) -> Protocol:
+    def protocol(self, task: Literal["similarity", "analogy"], method: str, restrict: int | None,
+                 oov: str = "skip") -> Protocol:
         return Protocol(task=task, method=method, restrict=None if restrict is None else int(restrict),
-                        vocabulary=self.stop, case_insensitive=self.case_insensitive)
+                        vocabulary=self.stop, case_insensitive=self.case_insensitive, oov=oov)
 

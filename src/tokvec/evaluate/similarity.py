@@ -1,7 +1,10 @@
 """Word-similarity benchmarks: Spearman and Pearson correlation of cosines with human scores.
 
 Scored like gensim's ``KeyedVectors.evaluate_word_pairs(..., dummy4unknown=False)``: pairs with a
-word outside the restricted vocabulary are skipped and listed, cosines are taken in float64.
+word outside the restricted vocabulary are skipped and listed, cosines are taken in float64. With
+``oov="subwords"`` (fastText vectors, ``Vectors.subwords``) such a word is instead built from its
+character n-grams as written (also a token beyond ``restrict``); those pairs are counted and scored
+separately as well (``subword_pairs``).
 
 Deliberately left out: reading the files (``tokvec.evaluate.datasets``), the statistics
 (``tokvec.evaluate.statistics``) and dummy4unknown scoring.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -39,6 +43,13 @@ class SimilarityResult(SimilarityDisplay):
     """Header of the human-score column when the file names it (e.g. ``SimLex999``)."""
     _repr_pretty_ = SimilarityDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
+    oov: str = "skip"
+    """What was done with a word outside the vocabulary: ``skip`` its pair, or build it from ``subwords``."""
+    subword_pairs: tuple[tuple[str, str], ...] = ()
+    """Pairs (among those used) with a word built from its character n-grams (``oov="subwords"``)."""
+    subword_spearman: float | None = None
+    """Spearman correlation over ``subword_pairs`` alone (None for fewer than 3 such pairs)."""
+
     @property
     def oov_ratio(self) -> float:
         """Percentage of pairs skipped (gensim's third return value)."""
@@ -49,6 +60,7 @@ class SimilarityResult(SimilarityDisplay):
         """Plain JSON-ready dict; ``oov=False`` leaves out the list of skipped pairs."""
         data = asdict(self)
         data["oov_pairs"] = [list(p) for p in self.oov_pairs] if oov else None
+        data["subword_pairs"] = [list(p) for p in self.subword_pairs] if oov else len(self.subword_pairs)
         data["oov_ratio"] = self.oov_ratio
         data["protocol"]["description"] = str(self.protocol)
         return data
@@ -60,49 +72,68 @@ def evaluate_similarity(
     *,
     restrict: int | None = DEFAULT_RESTRICT,
     case_insensitive: bool = True,
+    oov: Literal["skip", "subwords"] = "skip",
 ) -> SimilarityResult:
     """Spearman and Pearson correlation of cosine similarity with human scores.
 
     ``pairs`` is a shipped set name, a file path or a parsed ``WordPairs``. Pairs with a word
     outside the first ``restrict`` tokens are skipped and listed in ``oov_pairs``. Equals gensim's
     ``evaluate_word_pairs(pairs, restrict_vocab=restrict, case_insensitive=..., dummy4unknown=False)``.
+    ``oov="subwords"`` builds a missing word from its n-grams instead of skipping the pair (fastText vectors).
 
     >>> r = evaluate_similarity(tokvec.load("glove"), "simlex999")   # doctest: +SKIP
     >>> round(r.spearman, 4), r.pairs_used, r.oov_pairs                # doctest: +SKIP
     (0.2631, 998, (('disorganize', 'organize'),))
     """
+    if oov not in ("skip", "subwords"):
+        raise InvalidArgumentError(f"oov must be 'skip' or 'subwords', got {oov!r}")
+    if oov == "subwords" and vectors.subwords is None:
+        raise InvalidArgumentError("oov='subwords' needs vectors with fastText subwords (a fastText .bin, or a "
+                                   ".tokvec converted from one); these have none, use oov='skip'")
     data = pairs if isinstance(pairs, WordPairs) else read_word_pairs(pairs)
     vocab = RestrictedVocab(vectors, restrict, case_insensitive)
-    ids_a, ids_b, gold, oov = [], [], [], []
+    ids_a, ids_b, gold, skipped, built = [], [], [], [], []
     for w1, w2, score in data.pairs:
         i, j = vocab.get(vocab.fold(w1)), vocab.get(vocab.fold(w2))
-        if i is None or j is None:
-            oov.append((w1, w2))
+        if (i is None or j is None) and oov == "skip":
+            skipped.append((w1, w2))
             continue
-        ids_a.append(i)
-        ids_b.append(j)
+        ids_a.append(w1 if i is None else i)
+        ids_b.append(w2 if j is None else j)
         gold.append(score)
-    protocol = vocab.protocol("similarity", "cosine", restrict)
+        if i is None or j is None:
+            built.append(len(gold) - 1)
+    protocol = vocab.protocol("similarity", "cosine", restrict, oov)
     if not gold:
         raise InvalidArgumentError(
             f"no pair of {data.name} ({len(data.pairs)} pairs) has both words in the vocabulary "
             f"({protocol.vocabulary:,} tokens, {'case-insensitive' if case_insensitive else 'case-sensitive'}); "
             "raise restrict, use case-insensitive matching, or check that the file matches these vectors"
         )
-    model = _cosines(vectors.matrix, np.array(ids_a), np.array(ids_b))
+    model = _cosines(_rows(vectors, ids_a), _rows(vectors, ids_b))
     rho, rho_p = spearman(gold, model)
     r, r_p = pearson(gold, model)
+    words = [(p[0], p[1]) for p in data.pairs] if oov == "subwords" else []  # every pair is used
+    alone = spearman([gold[k] for k in built], model[built])[0] if len(built) >= 3 else None
     return SimilarityResult(
         name=data.name, spearman=rho, pearson=r, spearman_p=rho_p, pearson_p=r_p,
-        pairs_used=len(gold), pairs_skipped=len(oov), oov_pairs=tuple(oov), protocol=protocol,
-        score_column=data.score_column,
+        pairs_used=len(gold), pairs_skipped=len(skipped), oov_pairs=tuple(skipped), protocol=protocol,
+        score_column=data.score_column, oov=oov, subword_pairs=tuple(words[k] for k in built), subword_spearman=alone,
     )
 
 
-def _cosines(matrix: np.ndarray, ids_a: np.ndarray, ids_b: np.ndarray) -> np.ndarray:
-    """Cosine of rows ``ids_a[i]`` and ``ids_b[i]`` in float64 (0 for a zero row). Shape (pairs,)."""
-    a = np.asarray(matrix[ids_a], dtype=np.float64)  # (pairs, dim)
-    b = np.asarray(matrix[ids_b], dtype=np.float64)
+def _rows(vectors: Vectors, ids: list[int | str]) -> np.ndarray:
+    """float64 ``(pairs, dim)``: the row of each id, or the n-gram vector of each word (``oov="subwords"``)."""
+    if all(isinstance(i, int) for i in ids):
+        return np.asarray(vectors.matrix[np.array(ids, dtype=np.int64)], dtype=np.float64)
+    out = np.empty((len(ids), vectors.dim), np.float64)
+    for k, i in enumerate(ids):
+        out[k] = vectors.subwords.vector(i) if isinstance(i, str) else vectors.matrix[i]
+    return out
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of rows ``a[i]`` and ``b[i]`` (float64 ``(pairs, dim)``; 0 for a zero row). Shape (pairs,)."""
     denom = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
     dots = np.einsum("ij,ij->i", a, b)
     return np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)

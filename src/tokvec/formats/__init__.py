@@ -7,6 +7,7 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | format            | read | write | extensions          |
 |-------------------|------|-------|---------------------|
 | tokvec            | yes  | yes   | .tokvec             |
+| fasttext-bin      | yes  | yes   | (.bin, by its magic)|
 | word2vec-binary   | yes  | yes   | .bin                |
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
@@ -67,6 +68,7 @@ def load(
     nonfinite: Literal["error", "drop", "keep"] = "error",
     lower: bool = False,
     counts: str | os.PathLike[str] | None = None,
+    encoding: str | None = None,
 ) -> Vectors:
     """Load vectors from a builtin name or a file of any supported format.
 
@@ -76,7 +78,8 @@ def load(
     ``errors`` is the UTF-8 policy for tokens; ``nonfinite`` says what to do with rows containing
     NaN or infinity; ``lower`` makes a word that is not in the vocabulary fall back to its lower-case
     form (torchtext's ``lower_case_backup``; ``Vectors.explain`` says when it did); ``counts`` reads the
-    token counts from a word2vec vocabulary file (``-save-vocab``, gensim's ``fvocab=``; ``formats.counts``).
+    token counts from a word2vec vocabulary file (``-save-vocab``, gensim's ``fvocab=``; ``formats.counts``);
+    ``encoding`` (fastText ``.bin`` only, default UTF-8) is the byte encoding of its words, e.g. ``"cp852"``.
 
     >>> import tokvec
     >>> v = tokvec.load("glove")          # doctest: +SKIP
@@ -97,7 +100,11 @@ def load(
             fmt = lookup(format)
         elif fmt is None:
             fmt, header = detect.identify(path)
-        vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
+        options = {} if encoding is None else {"encoding": encoding}
+        if options and "encoding" not in fmt.options:
+            raise InvalidArgumentError(f"encoding= is for fastText .bin models; {path} is {fmt.name}, whose "
+                                       "tokens are UTF-8 (use errors= for bad bytes)")
+        vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
     vectors.metadata.setdefault("format", fmt.name)
     vectors.metadata["loaded_format"] = fmt.name
     vectors = _check_finite(vectors, nonfinite, path, fmt)

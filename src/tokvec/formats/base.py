@@ -39,6 +39,7 @@ class Format:
     aliases: tuple[str, ...] = ()
     first_line: int | None = None  # text formats: the line number of row 0 (for error messages)
     mapped: bool = False  # opened by memory-mapping, so it cannot be compressed
+    options: tuple[str, ...] = ()  # extra keyword options its reader takes (fastText: ``encoding``)
 
     def where(self, row: int) -> str:
         """Where row ``row`` is in the file, as an error message says it (``line 12`` or ``row 10``)."""

@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import _safetensors as st
 from .. import compact
+from .. import subwords as _subwords
 from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import INDEX_HASH, Vocab
@@ -65,6 +66,7 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
                      metadata=dict(meta), check_duplicates=False, scan_copy=scan)  # written unique; checking would cost an index build
     hf.attach_tokenizer(result)
+    result.subwords = _read_subwords(path, header, len(result), result.dim, mmap)
     return result.limit(limit) if limit is not None else result
 
 
@@ -117,7 +119,7 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
     entries.append(st.Entry("vocab_utf8", np.dtype("u1"), (int(buffer.shape[0]),),
                             [np.asarray(buffer, dtype=np.uint8).tobytes()]))
     meta = {k: str(v) for k, v in vectors.metadata.items()}
-    for key in ("features", "requires", "matrix", "index.hash"):
+    for key in ("features", "requires", "matrix", "index.hash", *[k for k in meta if k.startswith("subwords.")]):
         meta.pop(key, None)  # describe this file, not the one it came from
     present: list[str] = ["index"]
     meta["index.hash"] = INDEX_HASH
@@ -125,6 +127,7 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
                  "tokens": str(n), "dim": str(dim), "features": ",".join(present), "requires": "",
                  "matrix": "float16" if target_dtype == np.dtype("<f2") else "float32"})
     _add_compact(vectors, entries, meta)
+    _add_subwords(vectors, entries, meta)
     st.write(path, entries, meta)
 
 
@@ -187,6 +190,53 @@ def _add_compact(vectors: Vectors, entries: list[st.Entry], meta: dict[str, str]
     meta["features"] = ",".join(sorted(features(meta) | {prefix}))
     if vectors.dtype == np.float32:
         meta[f"{prefix}.check"] = compact.check(np.asarray(vectors.matrix, np.float32), scan.rows)
+
+
+def _add_subwords(vectors: Vectors, entries: list[st.Entry], meta: dict[str, str]) -> None:
+    """Feature ``subwords``: the n-gram bucket matrix (and the raw word rows when known) and the settings."""
+    sub = vectors.subwords
+    if sub is None:
+        return
+    for name, rows in (("subwords.buckets", sub.buckets), ("subwords.word_rows", sub.word_rows)):
+        if rows is None or (name == "subwords.word_rows" and len(rows) != len(vectors)):
+            continue
+        entries.append(st.Entry(name, np.dtype("<f4"), tuple(rows.shape), _chunks(rows)))
+    meta.update({"subwords.minn": str(sub.minn), "subwords.maxn": str(sub.maxn), "subwords.bucket": str(sub.bucket),
+                 "subwords.hash": _subwords.HASH, "subwords.encoding": sub.encoding})
+    meta["features"] = ",".join(sorted(features(meta) | {"subwords"}))
+    meta["requires"] = ",".join(sorted(features(meta, "requires") | {"subwords"}))
+
+
+def _chunks(rows: np.ndarray):
+    """``rows`` as little-endian float32 bytes, 32 MiB at a time (the bucket matrix may be larger than memory)."""
+    step = max(1, (32 * 2**20) // max(1, rows.shape[1] * 4))
+    return (np.ascontiguousarray(rows[s : s + step], dtype="<f4").tobytes() for s in range(0, len(rows), step))
+
+
+def _read_subwords(path: Path, header: st.Header, n: int, dim: int, mmap: bool) -> _subwords.Subwords | None:
+    """The ``subwords`` feature of a version-2 file, checked against the vectors' shape; None without it."""
+    meta = header.metadata
+    if "subwords" not in features(meta):
+        return None
+    try:
+        minn, maxn, bucket = (int(meta[f"subwords.{k}"]) for k in ("minn", "maxn", "bucket"))
+    except (KeyError, ValueError):
+        raise FormatError(f"{path}: feature subwords lacks integer subwords.minn/maxn/bucket metadata; "
+                          "rebuild the file with `tokvec convert`") from None
+    shapes = {"subwords.buckets": [bucket, dim], "subwords.word_rows": [n, dim]}
+    for name, want in shapes.items():
+        entry = header.tensors.get(name)
+        if entry is None and name == "subwords.word_rows":
+            continue
+        if entry is None or entry["dtype"] not in ("F32", "F16") or entry["shape"] != want:
+            raise FormatError(f"{path}: tensor {name!r} is missing or not F32/F16 {tuple(want)}; rebuild the file "
+                              "with `tokvec convert`")
+    if meta.get("subwords.hash") != _subwords.HASH or not 0 < minn <= maxn or bucket <= 0:
+        raise FormatError(f"{path}: subwords settings {minn}-{maxn}, {bucket} buckets, hash "
+                          f"{meta.get('subwords.hash')!r} are not fastText's; rebuild the file with `tokvec convert`")
+    word_rows = st.tensor(header, "subwords.word_rows", mmap=mmap) if "subwords.word_rows" in header.tensors else None
+    return _subwords.Subwords(st.tensor(header, "subwords.buckets", mmap=mmap), minn, maxn,
+                              meta.get("subwords.encoding", "utf-8"), word_rows)
 
 
 FORMAT = Format(NAME, "tokvec's own file: safetensors, memory-mapped, any token", sniff, read, write,

@@ -12,10 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
-from . import glove, native, word2vec
+from . import fasttext, glove, native, word2vec
 from .base import Format
 
-TABLE: tuple[Format, ...] = (native.FORMAT, word2vec.BINARY, word2vec.TEXT, glove.FORMAT)
+TABLE: tuple[Format, ...] = (native.FORMAT, fasttext.FORMAT, word2vec.BINARY, word2vec.TEXT, glove.FORMAT)
 FORMATS: tuple[str, ...] = tuple(f.name for f in TABLE)
 _BY_NAME = {name: f for f in TABLE for name in (f.name, *f.aliases)}
 _BY_EXTENSION = {ext: f for f in TABLE for ext in f.extensions}

@@ -77,6 +77,7 @@ class SimilarityOut(BaseModel):
     w2: str
     similarity: float
     distance: float
+    notes: list[str] = []  # e.g. a word built from its character n-grams (fastText subwords)
 
 
 class CompleteOut(BaseModel):
@@ -230,7 +231,8 @@ def _add_search_routes(app: FastAPI, vectors: Vectors) -> None:
 
     @app.get("/api/similarity", response_model=SimilarityOut, responses={404: {"model": ErrorOut}})
     def similarity(w1: Word, w2: Word) -> SimilarityOut:
-        return SimilarityOut(w1=w1, w2=w2, similarity=vectors.similarity(w1, w2), distance=vectors.distance(w1, w2))
+        return SimilarityOut(w1=w1, w2=w2, similarity=vectors.similarity(w1, w2), distance=vectors.distance(w1, w2),
+                             notes=notes([w1, w2]))
 
 
 def _add_projection_route(app: FastAPI, vectors: Vectors) -> None:
