@@ -114,6 +114,27 @@ def test_seed_123_reproduces_torch():
     assert np.array_equal(ours.round(4), expected.round(4))
 
 
+def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many float32 steps apart each pair of values is."""
+    def ordered(x):
+        bits = x.astype(np.float32).view(np.int32).astype(np.int64)
+        return np.where(bits < 0, -(bits & 0x7FFFFFFF), bits)
+    return np.abs(ordered(a) - ordered(b))
+
+
+@pytest.mark.parametrize(("shape", "seed", "most_ulps"), [((6, 3), 123, 1), ((100, 50), 123, 3), ((1000, 64), 123, 3),
+                                                          ((1000, 64), 0, 3), ((4097, 3), 5, 3)])
+def test_seeded_weights_are_the_documented_ulps_from_torchs(shape, seed, most_ulps):
+    torch.manual_seed(seed)
+    expected = torch.nn.Embedding(*shape).weight.detach().numpy()
+    ours = Embedding(*shape, seed=seed).weight
+    ulps = _ulps(ours, expected)
+    assert ulps.max() <= most_ulps and (ulps == 0).mean() > 0.8  # the README's and _torch_rng's numbers
+    assert np.abs(ours - expected).max() < 1e-6
+    if ours.size <= 5000:
+        assert np.array_equal(ours.round(4), expected.round(4))
+
+
 @pytest.mark.parametrize("shape", [(2, 3), (3, 5), (50, 7), (1000, 16), (17, 1)])
 def test_torch_normal_stream(shape):
     torch.manual_seed(7)

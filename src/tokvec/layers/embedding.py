@@ -59,7 +59,8 @@ class Embedding:
 
     With ``init="torch"`` (the default) and a seed, the weights are those of
     ``torch.manual_seed(seed); torch.nn.Embedding(num_embeddings, dim)``, computed without torch
-    (identical for tables under 16 values, within one float32 ulp otherwise: see ``_torch_rng``).
+    (identical for tables under 16 values; otherwise about 86 % of values are identical and the rest
+    within a few float32 ulp, at most 3 measured up to 1000 x 64 and 5 at 30,522 x 384: see ``_torch_rng``).
 
     >>> emb = Embedding(6, 3, seed=123)
     >>> emb([2, 3, 5, 1]).round(4)
