@@ -15,6 +15,7 @@ from tokvec.layers import (
     OneHotLinear,
     PositionalEmbedding,
     TokenAndPositionEmbedding,
+    embedding,
     lookup_cost,
     one_hot,
     sinusoidal_table,
@@ -62,6 +63,19 @@ def test_lookup_cost_numbers():
     assert cost.lookup_bytes == 2 * 8 * 768 * 4
     measured = lookup_cost(2_000, 64, 32, measure=True, repeat=1)
     assert measured.lookup_seconds > 0 and measured.onehot_seconds > 0
+
+
+def test_measuring_lookup_cost_is_bounded(monkeypatch):
+    with pytest.raises(InvalidArgumentError, match=r"would allocate .* over the memory budget.*measure=False"):
+        lookup_cost(10**6, 10**4, 10**6, measure=True)  # a 4 TB one-hot matrix: refused, nothing allocated
+    monkeypatch.setenv("TOKVEC_MEMORY_BUDGET", "1M")
+    with pytest.raises(InvalidArgumentError):
+        lookup_cost(2_000, 64, 256, measure=True)
+    calls = []
+    assert embedding._best_time(lambda: calls.append(1) or np.zeros(1), 5, enough=-1.0)[1] is not None
+    assert len(calls) == 1  # a slow form runs once, not `repeat` times
+    embedding._best_time(lambda: calls.append(1) or np.zeros(1), 5, enough=10.0)
+    assert len(calls) == 6
 
 
 def test_sinusoidal_hand_computed():
