@@ -5,13 +5,14 @@ work directory, so an installed package's ``.pyc`` files are what both tools use
 sets ``PYTHONDONTWRITEBYTECODE``), ``TOKVEC_HOME`` points into the work directory (the builtin GloVe is
 converted there once, then opened from that cache) and ``src/`` of this checkout comes first on the path.
 :func:`medians` runs the commands alternately (tokvec, peer, tokvec, ...), after one untimed warm-up each,
-and reports medians. :data:`GENSIM_QUERY` is the script a gensim user writes for the same answer:
+and reports medians of the wall time (and of the CPU time, in ``CPU``). :data:`GENSIM_QUERY` is the script a gensim user writes for the same answer:
 ``KeyedVectors.load(path, mmap="r")`` then ``most_similar``.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,24 +48,42 @@ def child_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
-    """Wall time of one cold process (stdout captured, as in a pipe) and its stdout; fails loudly."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(argv: list[str], env: dict[str, str], cpu: list[float] | None = None) -> tuple[float, str]:
+    """Wall time of one cold process (stdout captured, as in a pipe) and its stdout; fails loudly.
+    ``cpu`` gets the process's CPU seconds (user + system) appended."""
+    before = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    if cpu is not None:
+        cpu.append(_children_cpu() - before)
     return elapsed, done.stdout
 
 
+CPU: dict[str, float] = {}
+"""The median CPU seconds (user + system) of each command of the last :func:`medians` call: on a
+shared machine the wall time grows with the load, the CPU time much less."""
+
+
 def medians(commands: dict[str, list[str]], env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median wall time of each command over ``runs`` alternated cold runs, after one warm-up each."""
+    """Median wall time of each command over ``runs`` alternated cold runs, after one warm-up each
+    (their median CPU times go to :data:`CPU`)."""
     for argv in commands.values():
         run_once(argv, env)  # bytecode written, files in the page cache
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
-            times[name].append(run_once(argv, env)[0])
+            times[name].append(run_once(argv, env, cpu[name])[0])
+    CPU.clear()
+    CPU.update((name, statistics.median(values)) for name, values in cpu.items())
     return {name: statistics.median(values) for name, values in times.items()}
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _cold import child_env, fmt, load_average, medians, python, run_once  # noqa: E402
+from _cold import CPU, child_env, fmt, load_average, medians, python, run_once  # noqa: E402
 
 GENSIM_ALL = '''\
 import sys
@@ -70,9 +70,10 @@ def main() -> None:
         t = medians({"table": table, "json": as_json, "gensim": gensim}, env, args.runs)
         print(f"load average after: {load_average()}\n")
         print(f"### Every neighbour of {args.word!r} ({len(ours):,} rows), cold process, median of {args.runs}\n")
-        print("| command | tokvec | gensim script | speed-up |\n|---|---:|---:|---:|")
+        print("| command (wall / CPU) | tokvec | gensim script | speed-up |\n|---|---:|---:|---:|")
         for name, label in (("table", f"`tokvec similar {args.word} --topn 1000000000`"), ("json", "... `--json`")):
-            print(f"| {label} | {fmt(t[name])} | {fmt(t['gensim'])} | **{t['gensim'] / t[name]:.1f}×** |")
+            print(f"| {label} | {fmt(t[name])} / {fmt(CPU[name])} | {fmt(t['gensim'])} / {fmt(CPU['gensim'])} "
+                  f"| **{t['gensim'] / t[name]:.1f}×** / {CPU['gensim'] / CPU[name]:.1f}× |")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
