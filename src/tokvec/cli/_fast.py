@@ -1,7 +1,7 @@
 """The hand-written fast path: ``tokvec similar king`` answered without importing typer, click or pydantic.
 
-Typer builds its whole command from Python signatures on every run (about 40 ms to import, as much
-again to build and parse), more than a query on the builtin GloVe costs. The common query commands
+Typer imports click and builds its whole command from Python signatures on every run (about 40 ms of
+imports alone, more than the query on the builtin GloVe costs). The common query commands
 (``similar``, ``analogy``, ``similarity``, ``distance``, ``odd-one-out``) called plainly are parsed
 here instead and answered by the same functions the typer commands call (``tokvec.cli.answers``), so
 the output is the same bytes. "Plainly" is a small, exact subset of what click accepts: the command
