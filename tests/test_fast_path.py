@@ -12,7 +12,8 @@ import pytest
 import typer
 
 import tokvec
-from tokvec.cli import _fast, answers, app, load_commands, main, render
+import tokvec.cli
+from tokvec.cli import _fast, answers, load_commands, main, render
 from tokvec.search import METHODS
 
 PLAIN = [
@@ -41,7 +42,7 @@ FALLBACK = [
 
 
 def _click_command(name: str):
-    return typer.main.get_command(app).commands[name]
+    return typer.main.get_command(tokvec.cli.app).commands[name]  # every group registered
 
 
 @pytest.mark.parametrize("name", list(_fast.SPECS))
