@@ -148,7 +148,7 @@ def test_a_command_imports_only_its_group():
             "print([m for m in ('torch', 'matplotlib', 'sklearn', 'fastapi', 'uvicorn') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     groups, heavy = proc.stdout.splitlines()
-    assert groups == "['tokvec.cli._app', 'tokvec.cli._failures', 'tokvec.cli._quick', 'tokvec.cli.query', 'tokvec.cli.render']" and heavy == "[]"
+    assert groups == "['tokvec.cli._failures', 'tokvec.cli._fast', 'tokvec.cli.answers', 'tokvec.cli.render']" and heavy == "[]"
 
 
 def test_help_lists_choices(capsys):

@@ -88,7 +88,7 @@ def test_the_listing_needs_no_command_group_and_equals_the_whole_apps():
                  "except SystemExit: pass\n")
     *listing, groups, heavy = lazy.rstrip("\n").split("\n")
     assert "\n".join(listing).rstrip("\n") == whole.rstrip("\n") and "similar" in whole
-    assert groups == "['tokvec.cli._app', 'tokvec.cli._failures', 'tokvec.cli._quick', 'tokvec.cli.render']" and heavy == "[]"
+    assert groups == "['tokvec.cli._app', 'tokvec.cli._failures', 'tokvec.cli._fast', 'tokvec.cli._quick', 'tokvec.cli.render']" and heavy == "[]"
 
 
 def test_every_command_has_its_summary():

@@ -15,6 +15,7 @@ from tokvec.layers import (
     OneHotLinear,
     PositionalEmbedding,
     TokenAndPositionEmbedding,
+    embedding,
     lookup_cost,
     one_hot,
     sinusoidal_table,
@@ -62,6 +63,19 @@ def test_lookup_cost_numbers():
     assert cost.lookup_bytes == 2 * 8 * 768 * 4
     measured = lookup_cost(2_000, 64, 32, measure=True, repeat=1)
     assert measured.lookup_seconds > 0 and measured.onehot_seconds > 0
+
+
+def test_measuring_lookup_cost_is_bounded(monkeypatch):
+    with pytest.raises(InvalidArgumentError, match=r"would allocate .* over the memory budget.*measure=False"):
+        lookup_cost(10**6, 10**4, 10**6, measure=True)  # a 4 TB one-hot matrix: refused, nothing allocated
+    monkeypatch.setenv("TOKVEC_MEMORY_BUDGET", "1M")
+    with pytest.raises(InvalidArgumentError):
+        lookup_cost(2_000, 64, 256, measure=True)
+    calls = []
+    assert embedding._best_time(lambda: calls.append(1) or np.zeros(1), 5, enough=-1.0)[1] is not None
+    assert len(calls) == 1  # a slow form runs once, not `repeat` times
+    embedding._best_time(lambda: calls.append(1) or np.zeros(1), 5, enough=10.0)
+    assert len(calls) == 6
 
 
 def test_sinusoidal_hand_computed():
@@ -112,6 +126,27 @@ def test_seed_123_reproduces_torch():
     ours = Embedding(6, 3, seed=123).weight
     np.testing.assert_allclose(ours, expected, rtol=0, atol=3e-7)  # one float32 ulp at most
     assert np.array_equal(ours.round(4), expected.round(4))
+
+
+def _ulps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many float32 steps apart each pair of values is."""
+    def ordered(x):
+        bits = x.astype(np.float32).view(np.int32).astype(np.int64)
+        return np.where(bits < 0, -(bits & 0x7FFFFFFF), bits)
+    return np.abs(ordered(a) - ordered(b))
+
+
+@pytest.mark.parametrize(("shape", "seed", "most_ulps"), [((6, 3), 123, 1), ((100, 50), 123, 3), ((1000, 64), 123, 3),
+                                                          ((1000, 64), 0, 3), ((4097, 3), 5, 3)])
+def test_seeded_weights_are_the_documented_ulps_from_torchs(shape, seed, most_ulps):
+    torch.manual_seed(seed)
+    expected = torch.nn.Embedding(*shape).weight.detach().numpy()
+    ours = Embedding(*shape, seed=seed).weight
+    ulps = _ulps(ours, expected)
+    assert ulps.max() <= most_ulps and (ulps == 0).mean() > 0.8  # the README's and _torch_rng's numbers
+    assert np.abs(ours - expected).max() < 1e-6
+    if ours.size <= 5000:
+        assert np.array_equal(ours.round(4), expected.round(4))
 
 
 @pytest.mark.parametrize("shape", [(2, 3), (3, 5), (50, 7), (1000, 16), (17, 1)])

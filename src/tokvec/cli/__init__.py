@@ -10,6 +10,8 @@ to its module and :func:`main` imports only the module of the command it runs (a
 unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
 own), so ``tokvec similar`` never imports torch or matplotlib and ``tokvec --help`` not even NumPy.
+Before any of that, :func:`main` lets ``tokvec.cli._fast`` answer a plain query (``tokvec similar
+king``) without importing typer at all; everything else goes to typer.
 ``tokvec.cli.app`` is the whole Typer app (every group imported), for testing and documentation.
 
 Deliberately left out: the app frame and error policy (``tokvec.cli._app``), the output
@@ -22,7 +24,7 @@ import importlib
 import sys
 from typing import Any
 
-from . import _app
+from . import _fast
 
 COMMANDS: dict[str, str] = {
     "info": "tokvec.cli.query",
@@ -82,11 +84,17 @@ def _command_of(argv: list[str]) -> str | None:
     return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
-_app.SUMMARIES.update((name, SUMMARIES[name]) for name in COMMANDS if name in SUMMARIES)
+def _frame() -> Any:
+    """The typer frame ``tokvec.cli._app`` with the listing filled in, imported on first need (the fast
+    path ``tokvec.cli._fast`` answers a plain query without it)."""
+    frame = importlib.import_module("tokvec.cli._app")
+    frame.SUMMARIES.update((name, SUMMARIES[name]) for name in COMMANDS if name in SUMMARIES)
+    return frame
 
 
 def load_commands(argv: list[str] | None = None) -> None:
     """Register the commands ``argv`` needs: its command's group, or every group (``[]``: every group)."""
+    _frame()
     args = sys.argv[1:] if argv is None else argv
     command = _command_of(args)
     if args and command is None and ("--help" not in args or set(COMMANDS) <= set(SUMMARIES)):
@@ -99,9 +107,13 @@ def load_commands(argv: list[str] | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command line on ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     args = sys.argv[1:] if argv is None else argv
+    answered = _fast.answer(args)  # a plain query: no typer at all
+    if answered is not None:
+        return answered
+    frame = _frame()
     if args or set(COMMANDS) - set(SUMMARIES):
         load_commands(args)  # no arguments at all print the listing: no group needed
-    return _app.invoke(argv)
+    return frame.invoke(argv)
 
 
 def run() -> None:
@@ -112,7 +124,7 @@ def run() -> None:
 def __getattr__(name: str) -> Any:
     if name == "app":  # the whole app: every group registered
         load_commands([])
-        return _app.app
+        return _frame().app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -2,7 +2,9 @@
 
 Each loads ``-v/--vectors`` (default ``glove``), asks ``Vectors`` one question and prints the answer
 through ``tokvec.cli.render`` (``--json`` for machine-readable output). Words that are not single
-tokens (a transformer vocabulary) are queried as ``Vectors`` does and a note says how.
+tokens (a transformer vocabulary) are queried as ``Vectors`` does and a note says how. The answers of
+similar, analogy, similarity, distance and odd-one-out live in ``tokvec.cli.answers`` (these commands
+declare their options; ``tokvec.cli._fast`` answers their plain invocations without typer).
 
 Deliberately left out: the search itself (``tokvec.vectors``, ``tokvec.search``, ``tokvec.ann``) and
 whole-benchmark evaluation (``tokvec.cli.evaluate``).
@@ -16,33 +18,14 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from .. import ann
 from ..errors import TokvecError
 from ..printable import clip
-from ..search import METHODS, Neighbour
+from ..search import METHODS
 from ..vectors import Vectors
-from . import render
+from . import answers, render
 from ._app import JsonOpt, LowerOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors
 
 MethodOpt = Annotated[str, choices("--method", METHODS, "cosadd (mean of unit vectors, 3CosAdd) or cosmul (3CosMul).")]
-
-
-def _notes(v: Vectors, words: list[str]) -> list[str]:
-    """Lines saying how words that are not tokens were queried (lower-case form, mean of pieces)."""
-    return [note for note in dict.fromkeys(v.explain(w) for w in words) if note]
-
-
-def _clamped(v: Vectors, topn: int, notes: list[str]) -> int:
-    """``topn``, or the vocabulary size when it is larger (with a note)."""
-    if topn <= len(v):
-        return topn
-    notes.append(f"--topn {topn:,} is more than the {len(v):,} tokens; showing every one")
-    return len(v)
-
-
-def _shown(v: Vectors, results: list[Neighbour]) -> list[Neighbour]:
-    """Results with tokens as a person reads them (``Ġking`` -> `` king``); word vectors: as they are."""
-    return results if v.tokenizer is None else [n._replace(token=v.display(n.token)) for n in results]
 
 
 @command()
@@ -110,41 +93,7 @@ def similar(
     as_json: JsonOpt = False,
 ) -> None:
     """Nearest neighbours of WORDS (minus --neg words), query words excluded."""
-    v = load_vectors(vectors, lower)
-    negative = neg or []
-    notes: list[str] = []
-    topn = _clamped(v, topn, notes)
-    if method == "cosmul":
-        if approximate:
-            raise TokvecError("--approximate works with --method cosadd only (3CosMul is not a nearest-neighbour "
-                              "query); drop one of them")
-        results = v.most_similar_cosmul(positive=words, negative=negative, topn=topn, restrict=restrict)
-    else:
-        index = _ann_index(v, notes) if approximate else None
-        results = v.most_similar(positive=words, negative=negative, topn=topn, restrict=restrict, index=index)
-    notes += _notes(v, words + negative)
-    if as_json:
-        render.emit_json({"positive": words, "negative": negative, "method": method,
-                          "results": render.neighbours_json(results), "notes": notes})
-        return
-    render.notes(notes)
-    title = " + ".join(words) + "".join(f" - {w}" for w in negative)
-    render.neighbours(f"most similar to {title}", _shown(v, results))
-
-
-def _ann_index(v: Vectors, notes: list[str]) -> ann.Index:
-    """The cached approximate index of ``v``, built and saved on first use; says which in ``notes``."""
-    path = ann.cache_path(v)
-    if path.exists():
-        index = ann.load(path, v)
-        notes.append(f"approximate: {index.describe()}, cached at {path}")
-        return index
-    render.status(f"building an approximate index for {len(v):,} vectors (once)...")
-    start = time.perf_counter()
-    index = ann.build(v)
-    ann.save(index, path)
-    notes.append(f"approximate: built an {index.describe()} in {time.perf_counter() - start:.1f} s, cached at {path}")
-    return index
+    answers.similar(words, neg, topn, restrict, method, approximate, lower, vectors, as_json)
 
 
 @command()
@@ -160,31 +109,14 @@ def analogy(
     as_json: JsonOpt = False,
 ) -> None:
     """A is to B as C is to ?  (e.g. man king woman -> queen)."""
-    v = load_vectors(vectors, lower)
-    notes: list[str] = []
-    topn = _clamped(v, topn, notes)
-    results = v.analogy(a, b, c, topn=topn, method=method, restrict=restrict)  # type: ignore[arg-type]
-    notes += _notes(v, [a, b, c])
-    if as_json:
-        render.emit_json({"a": a, "b": b, "c": c, "method": method, "results": render.neighbours_json(results),
-                          "notes": notes})
-        return
-    render.notes(notes)
-    render.neighbours(f"{a} : {b} :: {c} : ?   ({b} - {a} + {c}, {method})", _shown(v, results))
+    answers.analogy(a, b, c, topn, restrict, method, lower, vectors, as_json)
 
 
 @command()
 def similarity(word1: str, word2: str, lower: LowerOpt = False, vectors: VectorsOpt = "glove",
                as_json: JsonOpt = False) -> None:
     """Cosine similarity of two words."""
-    v = load_vectors(vectors, lower)
-    value = v.similarity(word1, word2)
-    notes = _notes(v, [word1, word2])
-    if as_json:
-        render.emit_json({"word1": word1, "word2": word2, "similarity": value, "notes": notes})
-    else:
-        render.notes(notes)
-        render.line(f"cosine similarity({word1}, {word2}) = ", (f"{value:.4f}", "bold"))
+    answers.similarity(word1, word2, lower, vectors, as_json)
 
 
 @command()
@@ -197,16 +129,7 @@ def distance(
     as_json: JsonOpt = False,
 ) -> None:
     """Euclidean distance (norm of the difference) of two words, or --cosine distance."""
-    v = load_vectors(vectors, lower)
-    value = v.cosine_distance(word1, word2) if cosine else v.distance(word1, word2)
-    kind = "cosine" if cosine else "euclidean"
-    notes = _notes(v, [word1, word2])
-    if as_json:
-        render.emit_json({"word1": word1, "word2": word2, "kind": kind, "distance": value, "notes": notes})
-    else:
-        render.notes(notes)
-        label = "1 - cos" if cosine else "||a - b||"
-        render.line(f"{kind} distance({word1}, {word2}) = {label} = ", (f"{value:.4f}", "bold"))
+    answers.distance(word1, word2, cosine, lower, vectors, as_json)
 
 
 @command("odd-one-out")
@@ -217,14 +140,7 @@ def odd_one_out(
     as_json: JsonOpt = False,
 ) -> None:
     """The word that fits least with the others."""
-    v = load_vectors(vectors, lower)
-    odd = v.odd_one_out(words)
-    notes = _notes(v, words)
-    if as_json:
-        render.emit_json({"words": words, "odd_one_out": odd, "notes": notes})
-    else:
-        render.notes(notes)
-        render.line(f"odd one out of {' '.join(words)}: ", (odd, "bold"))
+    answers.odd_one_out(words, lower, vectors, as_json)
 
 
 @command()
@@ -252,7 +168,7 @@ def lookup(
         render.emit_json([{"id": r, "token": t, "vector": vec.tolist(), **({} if r is not None else {"pieces": p})}
                           for r, t, vec, p in entries])
         return
-    render.notes([] if ids else _notes(v, keys))
+    render.notes([] if ids else answers.notes_for(v, keys))
     shown = v.dim if values <= 0 else min(values, v.dim)
     render.table(f"rows of the {len(v):,} x {v.dim} matrix",
                  [("id", render.RIGHT), ("token", render.TOKEN),

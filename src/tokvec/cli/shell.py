@@ -22,7 +22,9 @@ from ..errors import TokvecError
 from ..vectors import Vectors
 from . import render
 from ._app import JsonOpt, LowerOpt, RestrictOpt, TopnOpt, VectorsOpt, command, load_vectors
-from .query import _clamped, _notes, _shown
+from .answers import clamped as _clamped
+from .answers import notes_for as _notes
+from .answers import shown as _shown
 
 PROMPT = "tokvec> "
 

@@ -8,10 +8,15 @@ and transformed again. Fewer than 16 values use a scalar path (each normal from 
 doubles, cached in pairs), also reproduced here.
 
 NumPy's legacy ``RandomState(seed)`` uses the same MT19937 initialisation, so its raw 32-bit
-outputs are torch's. The uniforms are therefore identical; the normals of the 16-value path agree
-to within one float32 ulp (torch evaluates log/sin/cos with SLEEF's vectorised routines, NumPy with
-its own), i.e. every printed digit matches. The scalar path (fewer than 16 values) is computed in
-double precision exactly as torch does. Tests compare against torch itself when it is installed.
+outputs are torch's. The uniforms are therefore identical; the normals of the 16-value path are
+about 86 % bit-identical and otherwise a few float32 ulp apart (torch evaluates log/sin/cos with
+SLEEF's vectorised routines, NumPy with its own; measured against torch 2.13: at most 3 ulp for
+100 x 50 and 1000 x 64, 5 ulp for 30,522 x 384, absolute difference under 1e-6), so values printed
+to 4 decimals match for small tables (Embedding(6, 3), 100 x 50) while about 1 value in 7,000 of a
+large one differs in its 4th decimal. Computing log/sin/cos in double precision does not get closer.
+The scalar path (fewer than 16 values) is computed in double precision exactly as torch does. All
+blocks of 16 are transformed in one vectorised pass (a 30,522 x 384 table in under a second). Tests
+compare against torch itself when it is installed.
 """
 
 from __future__ import annotations
@@ -38,12 +43,11 @@ def torch_normal(seed: int, shape: tuple[int, ...], mean: float = 0.0, std: floa
     stream = _MT19937Stream(seed)
     if size >= 16:
         data = _uniform24(stream.u32(size))
-        for start in range(0, size - 15, 16):
-            _box_muller16(data, start, mean, std)
+        full = size - size % 16
+        _box_muller16(data[:full].reshape(-1, 16), mean, std)  # every block at once: (blocks, 16)
         if size % 16:
-            start = size - 16
-            data[start:] = _uniform24(stream.u32(16))
-            _box_muller16(data, start, mean, std)
+            data[size - 16:] = _uniform24(stream.u32(16))
+            _box_muller16(data[size - 16:].reshape(1, 16), mean, std)
         return data.reshape(shape)
     out = np.empty(size, np.float32)
     cached: float | None = None
@@ -71,10 +75,11 @@ def _uniform53(stream: _MT19937Stream) -> float:
     return value * (1.0 / (1 << 53))
 
 
-def _box_muller16(data: np.ndarray, start: int, mean: float, std: float) -> None:
-    u1 = np.float32(1) - data[start : start + 8]
-    u2 = data[start + 8 : start + 16]
+def _box_muller16(blocks: np.ndarray, mean: float, std: float) -> None:
+    """Box-Muller in place on ``blocks`` (B, 16) of uniforms: values ``j`` and ``j + 8`` form a pair."""
+    u1 = np.float32(1) - blocks[:, :8]  # (B, 8)
+    u2 = blocks[:, 8:].copy()  # (B, 8)
     radius = np.sqrt(np.float32(-2) * np.log(u1))
     theta = np.float32(2.0 * math.pi) * u2
-    data[start : start + 8] = radius * np.cos(theta) * np.float32(std) + np.float32(mean)
-    data[start + 8 : start + 16] = radius * np.sin(theta) * np.float32(std) + np.float32(mean)
+    blocks[:, :8] = radius * np.cos(theta) * np.float32(std) + np.float32(mean)
+    blocks[:, 8:] = radius * np.sin(theta) * np.float32(std) + np.float32(mean)
