@@ -29,6 +29,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from .comparison import compare
     from .formats import FORMATS, load, save
     from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
     from .vectors import Neighbour, Vectors
@@ -42,6 +43,7 @@ _PUBLIC = {
     "TokenAndPositionEmbedding": "tokvec.layers",
     "Neighbour": "tokvec.vectors", "Vectors": "tokvec.vectors",
     "Vocab": "tokvec.vocab",
+    "compare": "tokvec.comparison",
 }
 
 
@@ -77,6 +79,7 @@ __all__ = [
     "Vectors",
     "Vocab",
     "__version__",
+    "compare",
     "load",
     "save",
 ]

@@ -5,7 +5,7 @@ prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and e
 tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
-``.train``, ``.train_lm``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
+``.train``, ``.train_lm``, ``.watch``, ``.compare``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
 to its module and :func:`main` imports only the module of the command it runs (all of them for an
 unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "train": "tokvec.cli.train",
     "train-lm": "tokvec.cli.train_lm",
     "watch": "tokvec.cli.watch",
+    "compare": "tokvec.cli.compare",
     "serve": "tokvec.cli.serve",
     "demo": "tokvec.cli.demo",
 }
@@ -69,6 +70,8 @@ SUMMARIES: dict[str, str] = {
     "train-lm": "Train a tiny GPT and snapshot its token embeddings as they learn; Ctrl-C saves a checkpoint.",
     "watch": "Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per "
              "snapshot.",
+    "compare": "Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that "
+               "drifted most.",
     "serve": "A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api.",
     "demo": "A guided tour of token embeddings on real data (offline, under 30 s).",
 }
