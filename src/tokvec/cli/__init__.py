@@ -72,7 +72,7 @@ SUMMARIES: dict[str, str] = {
              "snapshot.",
     "compare": "Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that "
                "drifted most.",
-    "serve": "A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api.",
+    "serve": "A local web explorer: neighbours, analogies, compare sets, PCA/t-SNE/UMAP maps, with a JSON API at /api.",
     "demo": "A guided tour of token embeddings on real data (offline, under 30 s).",
 }
 
