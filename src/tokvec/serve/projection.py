@@ -12,7 +12,7 @@ Deliberately left out: the other routes (``tokvec.serve.app``) and the process h
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import numpy as np
 
@@ -118,7 +118,7 @@ def add_projection_routes(app: Any, sets: VectorSets, jobs: JobTable) -> None:
     @app.get("/api/projection", response_model=ProjectionOut, responses=responses)
     def projection(words: Annotated[str, Query(min_length=1, max_length=MAX_WORDS * (MAX_WORD + 1))],
                    neighbours_per_word: Annotated[int, Query(alias="neighbours", ge=0, le=50)] = 8,
-                   method: Method = "pca", dims: Literal[2, 3] = 2,
+                   method: Method = "pca", dims: Annotated[int, Query(ge=2, le=3, description="2 or 3.")] = 2,
                    k: Annotated[int, Query(ge=1, le=50, description="Neighbours for the distortion.")] = 5,
                    vector_set: SetName = None) -> ProjectionOut:
         name, v = sets.get(vector_set)
