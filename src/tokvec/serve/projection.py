@@ -114,6 +114,7 @@ def job_answer(job: Job) -> ProjectionOut:
 def add_projection_routes(app: Any, sets: VectorSets, jobs: JobTable) -> None:
     """``GET /api/projection``, ``GET /api/jobs/{id}`` and ``DELETE /api/jobs/{id}``."""
     responses = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}, 429: {"model": ErrorOut}}
+    recent: dict[tuple, str] = {}  # request -> its job: asking again (Back, a reload) reuses a running or done job
 
     @app.get("/api/projection", response_model=ProjectionOut, responses=responses)
     def projection(words: Annotated[str, Query(min_length=1, max_length=MAX_WORDS * (MAX_WORD + 1))],
@@ -132,7 +133,16 @@ def add_projection_routes(app: Any, sets: VectorSets, jobs: JobTable) -> None:
         if len(x) < 4:
             raise InvalidArgumentError(f"{method} needs at least 4 points and this map has {len(x)}; "
                                        "add words or neighbours, or use PCA")
-        return job_answer(jobs.start(x, method, dims, meta))
+        key = (name, tuple(t for t, _, _ in labels), method, dims, k)
+        jobs.sweep()
+        earlier = jobs.jobs.get(recent.get(key, ""))
+        if earlier is not None and earlier.status in ("running", "done"):
+            return job_answer(earlier)
+        job = jobs.start(x, method, dims, meta)
+        recent[key] = job.id
+        for stale in [old for old, job_id in recent.items() if job_id not in jobs.jobs]:
+            del recent[stale]
+        return job_answer(job)
 
     @app.get("/api/jobs/{job_id}", response_model=ProjectionOut, responses=responses)
     def job_status(job_id: JobId) -> ProjectionOut:
