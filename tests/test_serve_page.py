@@ -92,9 +92,9 @@ def _state(page):
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
-def _screenshot(target, name):
+def _screenshot(target, name, **options):
     if os.environ.get("TOKVEC_SCREENSHOTS"):
-        target.screenshot(path=str(DOCS / name))
+        target.screenshot(path=str(DOCS / name), **options)
 
 
 def test_error_shown_in_place_and_stale_results_cleared(page, url, glove):
@@ -250,6 +250,11 @@ def test_tsne_job_with_progress_and_cancel(page, url):
     page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('TSNE')", timeout=90_000)
     assert len(page.query_selector_all("#map .pt")) == 29 and _state(page)["method"] == "tsne"
     assert "t-SNE 1" in page.inner_text("#map-caption")
+    page.check("#map-colour")
+    card = page.query_selector("#map-card")
+    card.scroll_into_view_if_needed()
+    page.hover("#map .pt[data-token=dog]")
+    _screenshot(card, "explorer-tsne.png")
 
 
 def test_docs_work_offline(page, url):
@@ -275,9 +280,12 @@ def test_screenshots(page, url):
     page.wait_for_selector("#map-tooltip", state="visible")
     shot = page.screenshot(full_page=True)
     assert len(shot) > 50_000
-    _screenshot(page, "explorer.png")
+    _screenshot(page, "explorer.png", full_page=True)
     page.goto(f"{url}/?dims=3&words=king,queen,cat,dog,apple,paris&n=8")
     page.wait_for_selector("#map.three-d .pt")
+    card = page.query_selector("#map-card")
+    card.scroll_into_view_if_needed()
     page.hover("#map .pt[data-token=paris]")
-    _screenshot(page.query_selector("#map-card"), "explorer-3d.png")
+    page.wait_for_selector("#map-tooltip", state="visible")
+    _screenshot(card, "explorer-3d.png")
     assert page.console_errors == []

@@ -69,19 +69,23 @@ window.TokvecMap = (() => {
       const label = node("text", { class: it.point.query ? "label query" : "label" }, layer);
       label.textContent = it.point.display;
       let box = null;
-      for (const [dx, dy, anchor] of spots(it.r)) {
-        label.setAttribute("x", it.sx + dx);
-        label.setAttribute("y", it.sy + dy);
-        label.setAttribute("text-anchor", anchor);
-        const b = label.getBBox();
-        const candidate = { x: b.x - 1, y: b.y, w: b.width + 2, h: b.height };
-        const inside = candidate.x >= 0 && candidate.y >= 0 && candidate.x + candidate.w <= WIDTH &&
-          candidate.y + candidate.h <= HEIGHT;
-        if (inside && !placed.some((o) => intersects(candidate, o)) &&
-            !dots.some((d) => d.owner !== it && intersects(candidate, d))) {
-          box = candidate;
-          break;
+      // a query's label may cover another dot when nothing else fits; it never covers a label
+      for (const avoidDots of it.point.query ? [true, false] : [true]) {
+        for (const [dx, dy, anchor] of spots(it.r)) {
+          label.setAttribute("x", it.sx + dx);
+          label.setAttribute("y", it.sy + dy);
+          label.setAttribute("text-anchor", anchor);
+          const b = label.getBBox();
+          const candidate = { x: b.x - 1, y: b.y, w: b.width + 2, h: b.height };
+          const inside = candidate.x >= 0 && candidate.y >= 0 && candidate.x + candidate.w <= WIDTH &&
+            candidate.y + candidate.h <= HEIGHT;
+          if (inside && !placed.some((o) => intersects(candidate, o)) &&
+              !(avoidDots && dots.some((d) => d.owner !== it && intersects(candidate, d)))) {
+            box = candidate;
+            break;
+          }
         }
+        if (box) break;
       }
       if (box) placed.push(box);
       else label.classList.add("unplaced");
