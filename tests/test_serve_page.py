@@ -247,7 +247,7 @@ def test_tsne_job_with_progress_and_cancel(page, url):
     assert "cancelled" in page.inner_text("#map-status")
     page.select_option("#map-method", "tsne")
     page.click("#map-form button")
-    page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('TSNE')", timeout=90_000)
+    page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('t-SNE 2-D')", timeout=90_000)
     assert len(page.query_selector_all("#map .pt")) == 29 and _state(page)["method"] == "tsne"
     assert "t-SNE 1" in page.inner_text("#map-caption")
     page.check("#map-colour")

@@ -263,7 +263,8 @@ function showMap(data) {
   lastMap = data;
   window.TokvecMap.draw($("map"), data, mapOptions());
   const mean = data.distortion === null ? "" : ` · mean distortion ${data.distortion.toFixed(2)} (k=${data.k})`;
-  $("map-caption").textContent = `${data.set}: ${data.points.length} points, ${data.method.toUpperCase()} ` +
+  const method = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" }[data.method] || data.method;
+  $("map-caption").textContent = `${data.set}: ${data.points.length} points, ${method} ` +
     `${data.dims}-D · ${data.axes.join(" · ")}${mean}`;
 }
 
