@@ -244,7 +244,8 @@ def test_tsne_job_with_progress_and_cancel(page, url):
     assert "stale" in page.get_attribute("#map", "class")  # the PCA map is greyed out while the job runs
     page.click("#map-cancel")
     page.wait_for_selector("#map-job", state="hidden")
-    assert "cancelled" in page.inner_text("#map-status")
+    page.wait_for_selector("#map-status:has-text('cancelled')")  # once the server confirms
+    assert "error" not in page.get_attribute("#map-status", "class")
     page.select_option("#map-method", "tsne")
     page.click("#map-form button")
     page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('t-SNE 2-D')", timeout=90_000)
