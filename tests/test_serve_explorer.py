@@ -3,6 +3,7 @@ security guard (headers on every response, Host allow-list). Browser tests: test
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 
 import numpy as np
@@ -133,6 +134,7 @@ def test_cancel_and_limits(glove):
         cancelled = c.delete(f"/api/jobs/{job}").json()
         assert cancelled["status"] == "cancelled" and cancelled["points"] == []
         assert c.get(f"/api/jobs/{job}").json()["status"] == "cancelled"
+        assert not [p for p in multiprocessing.active_children() if p.is_alive()]  # its process is gone
         many = [t for t in glove.tokens[200:400] if t.isalpha()][:30]  # 30 words x 50 neighbours: > 1,000
         too_many = c.get("/api/projection", params={"words": ",".join(many), "neighbours": 50, "method": "tsne"})
         assert too_many.status_code == 422 and "limited to 1,000 points" in too_many.json()["error"]
@@ -160,6 +162,9 @@ def test_docs_are_offline(client):
         assert client.get(asset).status_code == 200
     assert client.get("/docs-assets/swagger-ui.css").status_code == 200
     assert "/openapi.json" in client.get("/static/docs.js").text
+    for asset in ("app.js", "map.js", "style.css", "docs.js", "index.html"):
+        text = client.get(f"/static/{asset}").text
+        assert "https://" not in text and "cdn" not in text.lower() and "<script>" not in text
 
 
 @pytest.mark.parametrize("path", ["/", "/static/app.js", "/api/sets", "/api/similar?word=kitteen", "/nowhere",
@@ -188,6 +193,14 @@ def test_host_allow_list(glove, host, ok):
 def test_host_names():
     assert host_name("[::1]:8000") == "[::1]" and normalise_host("::1") == "[::1]"
     assert normalise_host("Example.COM:8000") == "example.com"
+
+
+def test_serve_command_refuses_clashing_names(capsys):
+    from tokvec.cli import main
+
+    assert main(["serve", "-v", "glove", "-v", "glove"]) == 1
+    err = capsys.readouterr().err
+    assert "two vector sets are called glove; name them with -v NAME=PATH" in err and "Traceback" not in err
 
 
 def test_set_names_from_the_command_line(tmp_path):

@@ -142,6 +142,14 @@ def test_state_in_the_url_is_shareable(page, url, small):
     assert page.input_value("#compare-word") == "king"
 
 
+def test_unknown_set_in_a_link(page, url):
+    _open(page, url, "?set=nope&q=king")
+    status = page.wait_for_selector("#page-status.error")
+    assert "unknown vector set 'nope'" in status.inner_text() and "glove, small" in status.inner_text()
+    page.wait_for_selector("#results li")
+    assert page.input_value("#set") == "glove"
+
+
 def test_map_hover_legend_and_labels(page, url):
     _open(page, url)
     legend = page.inner_text("#map-legend")

@@ -83,7 +83,7 @@ def create_app(vectors: Vectors | Mapping[str, Vectors], name: str = "vectors", 
     app = FastAPI(title="tokvec explorer", version="2", description=f"Token embeddings: {', '.join(sets.names)}",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(Guard, allowed_hosts=allowed_hosts)
-    _add_error_handlers(app, sets)
+    _add_error_handlers(app)
     _add_vocabulary_routes(app, sets)
     _add_search_routes(app, sets)
     add_projection_routes(app, sets, jobs)
@@ -97,7 +97,7 @@ def create_app(vectors: Vectors | Mapping[str, Vectors], name: str = "vectors", 
     return app
 
 
-def _add_error_handlers(app: FastAPI, sets: VectorSets) -> None:
+def _add_error_handlers(app: FastAPI) -> None:
     """Unknown words are 404 with suggestions, unknown sets and jobs 404, too many jobs 429; any other
     tokvec error is a bad request (422)."""
 
@@ -107,8 +107,7 @@ def _add_error_handlers(app: FastAPI, sets: VectorSets) -> None:
 
     @app.exception_handler(UnknownNameError)
     async def unknown_name(_: Request, exc: UnknownNameError) -> JSONResponse:
-        suggestions = sets.names if "vector set" in str(exc) else []
-        return JSONResponse(status_code=404, content={"error": str(exc), "suggestions": suggestions})
+        return JSONResponse(status_code=404, content={"error": str(exc), "suggestions": getattr(exc, "names", [])})
 
     @app.exception_handler(BusyError)
     async def busy(_: Request, exc: BusyError) -> JSONResponse:

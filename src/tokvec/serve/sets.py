@@ -59,8 +59,10 @@ class VectorSets:
         """``(name, vectors)`` of the set called ``name`` (None: the default)."""
         chosen = self.default if name is None or name == "" else name
         if chosen not in self.sets:
-            raise UnknownNameError(f"unknown vector set {chosen[:100]!r}; this explorer serves: "
-                                   f"{', '.join(self.sets)}")
+            error = UnknownNameError(f"unknown vector set {chosen[:100]!r}; this explorer serves: "
+                                     f"{', '.join(self.sets)}")
+            error.names = self.names  # the 404 lists them as suggestions
+            raise error
         return chosen, self.sets[chosen]
 
     def prefixes(self, name: str) -> Prefixes:

@@ -121,9 +121,10 @@ function currentState() {
     const value = $(id).value.trim();
     if (value) state[key] = value;
   }
-  if (!lastRun.search) delete state.q, delete state.neg;
-  if (!lastRun.analogy) delete state.a, delete state.b, delete state.c;
-  if (!lastRun.compare) delete state.cw, delete state.ca, delete state.cb;
+  const unrun = { search: ["q", "neg"], analogy: ["a", "b", "c"], compare: ["cw", "ca", "cb"] };
+  for (const [panel, keys] of Object.entries(unrun)) {
+    if (!lastRun[panel]) keys.forEach((key) => delete state[key]); // only what was asked goes in the URL
+  }
   return state;
 }
 
@@ -141,6 +142,10 @@ function applyState(state) {
     else if (["q", "neg", "cw"].includes(key)) $(id).value = "";
   }
   if (state.set && sets.some((s) => s.name === state.set)) currentSet = state.set;
+  else if (state.set) {
+    showStatus("page-status", { message: `unknown vector set '${state.set}' in the link; this explorer serves ` +
+      `${sets.map((s) => s.name).join(", ")} (showing ${currentSet})` });
+  }
   $("set").value = currentSet;
   showInfo();
   fillCompareSets(state.ca, state.cb);
