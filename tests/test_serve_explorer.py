@@ -34,13 +34,15 @@ def client(glove, small):
         yield c
 
 
-def _wait(client, job: str, seconds: float = 90) -> dict:
+def _wait(client, job: str, seconds: float = 90, seen: list | None = None) -> dict:
     deadline = time.time() + seconds
     while time.time() < deadline:
         data = client.get(f"/api/jobs/{job}").json()
+        if seen is not None:
+            seen.append((data["progress"], data["stage"]))
         if data["status"] != "running":
             return data
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"job {job} still running after {seconds} s")
 
 
@@ -116,12 +118,39 @@ def test_tsne_job_runs_with_progress(client):
                                                   "method": "tsne"}).json()
     assert start["status"] == "running" and len(start["job"]) == 16 and start["points"] == []
     assert start["time_limit"] == 60
-    done = _wait(client, start["job"])
+    seen: list = []
+    done = _wait(client, start["job"], seen=seen)
     assert done["status"] == "done", done["error"]
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0  # intermediate values: test_progress_lines
     assert done["progress"] == 1.0 and len(done["points"]) == 39 and done["axes"] == ["t-SNE 1", "t-SNE 2"]
     assert 0 <= done["distortion"] <= 1
     again = client.get(f"/api/jobs/{start['job']}").json()
     assert again["points"] == done["points"]  # the answer is kept
+
+
+def test_progress_lines():
+    """The child's stdout/stderr lines of t-SNE (verbose=2) and UMAP (verbose, tqdm) become progress messages."""
+    from tokvec.serve.jobs import _ProgressWriter
+
+    class Conn:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, message):
+            self.sent.append(message)
+
+    tsne, umap = Conn(), Conn()
+    writer = _ProgressWriter(tsne, "tsne")
+    writer.write("[t-SNE] Computed neighbors for 300 samples in 0.018s...\n")
+    writer.write("[t-SNE] Iteration 50: error = 52.1, gradient norm = 0.03 (50 iterations in 0.01s)\n")
+    writer.write("[t-SNE] Iteration 1000: error = 0.4, gradient norm = 0.0001 (50 iterations in 0.01s)\n")
+    assert tsne.sent == [("progress", 0.05), ("progress", 1.0)]
+    writer = _ProgressWriter(umap, "umap")
+    writer.write("\rEpochs completed:   0%|            0/500 [00:00]\rEpochs completed:  39%| 196/500 [00:00]")
+    writer.write("\tcompleted  400  /  500 epochs\n")
+    writer.write("\tcompleted  100  /  500 epochs\n")  # never backwards
+    assert umap.sent == [("progress", 0.0), ("progress", 196 / 500), ("progress", 0.8)]
 
 
 def test_cancel_and_limits(glove):
