@@ -104,10 +104,14 @@ def answer(meta: dict[str, Any], coords: np.ndarray | None, axes: list[str], var
 
 def job_answer(job: Job) -> ProjectionOut:
     """A job's answer; a finished job's is computed once and kept."""
+    if job.status == "running":
+        return answer(job.meta, None, [], [], job)
+    if job.status == "done" and "answer" not in job.meta:
+        job.meta["answer"] = answer(job.meta, job.coords, job.axes, [], job)
+    job.meta.pop("x", None)  # the rows are not needed once the job is over: kept jobs stay small
+    job.coords = None
     if job.status != "done":
         return answer(job.meta, None, [], [], job)
-    if "answer" not in job.meta:
-        job.meta["answer"] = answer(job.meta, job.coords, job.axes, [], job)
     return job.meta["answer"].model_copy(update={"elapsed": job.elapsed})
 
 

@@ -8,7 +8,7 @@ window.TokvecMap = (() => {
   const NS = "http://www.w3.org/2000/svg";
   const COLORS = ["#2f6fdf", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#1098ad", "#e67700", "#5c940d",
     "#364fc7", "#a61e4d"];
-  const WIDTH = 900, HEIGHT = 520, PAD = 28;
+  const WIDTH = 900, HEIGHT = 520, PAD = 28, MAX_LABELS = 300;
   // label candidates around a dot of radius r (its ring included): right, left, above, below, then the
   // diagonals, as (dx, dy, text-anchor); y is the text's baseline
   const spots = (r) => [[r + 5, 4, "start"], [-r - 5, 4, "end"], [0, -r - 5, "middle"], [0, r + 15, "middle"],
@@ -65,7 +65,8 @@ window.TokvecMap = (() => {
     const placed = [];
     const dots = items.map((it) => ({ x: it.sx - it.r, y: it.sy - it.r, w: 2 * it.r, h: 2 * it.r, owner: it }));
     const order = [...items].sort((p, q) => Number(q.point.query) - Number(p.point.query) || p.order - q.order);
-    for (const it of order) {
+    for (const [rank, it] of order.entries()) {
+      if (rank >= MAX_LABELS) break; // big maps: the rest are named on hover
       const label = node("text", { class: it.point.query ? "label query" : "label" }, layer);
       label.textContent = it.point.display;
       let box = null;
