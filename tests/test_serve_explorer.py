@@ -241,3 +241,19 @@ def test_set_names_from_the_command_line(tmp_path):
         set_names(["glove", "glove"])
     with pytest.raises(InvalidArgumentError, match="must be 1-40"):
         create_app({"bad name": tokvec.Vectors(["a", "b"], np.eye(2, dtype=np.float32))})
+
+
+def test_serve_command_wires_sets_and_allowed_hosts(monkeypatch, capsys):
+    """`tokvec serve -v glove -v small=glove --allow-host my-box`: the app it would run (uvicorn stubbed)."""
+    import uvicorn
+
+    from tokvec.cli import main
+
+    started = {}
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.setdefault("app", self.config.app))
+    assert main(["serve", "-v", "glove", "-v", "other=glove", "--allow-host", "my-box", "--port", "0"]) == 0
+    assert "glove (400,000 x 50), other (400,000 x 50)" in capsys.readouterr().out
+    client = TestClient(started["app"])
+    sets = client.get("/api/sets", headers={"host": "my-box:8000"}).json()
+    assert [s["name"] for s in sets["sets"]] == ["glove", "other"]
+    assert client.get("/api/sets", headers={"host": "evil.example"}).status_code == 421
