@@ -182,6 +182,16 @@ def test_time_limit_stops_a_job(glove):
         assert data["status"] == "failed" and "longer than the 1 s limit" in data["error"]
 
 
+def test_an_overdue_job_dies_without_any_request():
+    from tokvec.serve.jobs import JobTable
+
+    table = JobTable(time_limit=0.2)  # the child cannot even import UMAP in 0.7 s
+    x = np.random.default_rng(0).standard_normal((300, 20))
+    job = table.start(x, "umap", 2, {})
+    time.sleep(2.5)  # nobody polls: the watchdog sweeps at 0.7 s
+    assert job.status == "failed" and "limit" in job.error and not job.process.is_alive()
+
+
 # -- docs, headers, hosts -------------------------------------------------------------------------------
 def test_docs_are_offline(client):
     for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.standalone.js")):

@@ -17,6 +17,7 @@ import multiprocessing
 import re
 import secrets
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,50 +134,68 @@ class Job:
 
 
 class JobTable:
-    """The server's jobs, by id (random, unguessable); bounded in running and kept jobs."""
+    """The server's jobs, by id (random, unguessable); bounded in running and kept jobs.
+
+    Requests run on a thread pool, so every method holds one lock; a timer per job sweeps the table
+    just after the job's time limit, so an overdue job dies even if no request comes.
+    """
 
     def __init__(self, time_limit: float = 120.0, max_running: int = 1):
         self.time_limit, self.max_running = float(time_limit), int(max_running)
         self.jobs: dict[str, Job] = {}
         self.context = multiprocessing.get_context("spawn")  # a clean child: no threads, no locks inherited
+        self.lock = threading.RLock()
 
     def sweep(self) -> None:
-        for job in self.jobs.values():
-            job.update()
-        done = [j for j in self.jobs.values() if j.status != "running"]
-        for job in sorted(done, key=lambda j: j.finished or 0)[: max(0, len(done) - MAX_KEPT)]:
-            del self.jobs[job.id]
+        with self.lock:
+            for job in self.jobs.values():
+                job.update()
+            done = [j for j in self.jobs.values() if j.status != "running"]
+            for job in sorted(done, key=lambda j: j.finished or 0)[: max(0, len(done) - MAX_KEPT)]:
+                del self.jobs[job.id]
 
     def start(self, x: np.ndarray, method: str, dims: int, meta: dict[str, Any]) -> Job:
         """Start projecting ``x`` ``(n, d)``; refuses more than ``MAX_JOB_POINTS`` points or too many jobs."""
         if len(x) > MAX_JOB_POINTS:
             raise InvalidArgumentError(f"{method} is limited to {MAX_JOB_POINTS:,} points and this map has "
                                        f"{len(x):,}; use fewer words or neighbours, or PCA")
-        self.sweep()
-        running = sum(j.status == "running" for j in self.jobs.values())
-        if running >= self.max_running:
-            raise BusyError(f"{running} projection job(s) already running (the limit is {self.max_running}); "
+        with self.lock:
+            self.sweep()
+            running = sum(j.status == "running" for j in self.jobs.values())
+            if running >= self.max_running:
+                raise BusyError(f"{running} projection job(s) already running (the limit is {self.max_running}); "
                                 "wait for it or cancel it")
-        parent, child = self.context.Pipe(duplex=False)
-        process = self.context.Process(target=_child, args=(child, np.ascontiguousarray(x), method, dims),
-                                       daemon=True)
-        process.start()
-        child.close()
-        job = Job(secrets.token_hex(8), method, dims, meta, self.time_limit, process=process, conn=parent)
-        self.jobs[job.id] = job
+            parent, child = self.context.Pipe(duplex=False)
+            process = self.context.Process(target=_child, args=(child, np.ascontiguousarray(x), method, dims),
+                                           daemon=True)
+            process.start()
+            child.close()
+            job = Job(secrets.token_hex(8), method, dims, meta, self.time_limit, process=process, conn=parent)
+            self.jobs[job.id] = job
+        watchdog = threading.Timer(self.time_limit + 0.5, self.sweep)
+        watchdog.daemon = True
+        watchdog.start()
         return job
 
     def get(self, job_id: str) -> Job:
-        self.sweep()
-        if job_id not in self.jobs:
-            raise UnknownNameError(f"no projection job {job_id!r} (finished jobs are kept for the newest "
-                                  f"{MAX_KEPT}); request the projection again")
-        return self.jobs[job_id]
+        with self.lock:
+            self.sweep()
+            if job_id not in self.jobs:
+                raise UnknownNameError(f"no projection job {job_id!r} (finished jobs are kept for the newest "
+                                       f"{MAX_KEPT}); request the projection again")
+            return self.jobs[job_id]
+
+    def cancel(self, job_id: str) -> Job:
+        with self.lock:
+            job = self.get(job_id)
+            job.cancel()
+            return job
 
     def close(self) -> None:
         """Stop every running job (the server is shutting down)."""
-        for job in self.jobs.values():
-            job.cancel()
+        with self.lock:
+            for job in self.jobs.values():
+                job.cancel()
 
 
 __all__ = ["MAX_JOB_POINTS", "Job", "JobTable"]

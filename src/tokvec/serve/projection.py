@@ -138,25 +138,26 @@ def add_projection_routes(app: Any, sets: VectorSets, jobs: JobTable) -> None:
             raise InvalidArgumentError(f"{method} needs at least 4 points and this map has {len(x)}; "
                                        "add words or neighbours, or use PCA")
         key = (name, tuple(t for t, _, _ in labels), method, dims, k)
-        jobs.sweep()
-        earlier = jobs.jobs.get(recent.get(key, ""))
-        if earlier is not None and earlier.status in ("running", "done"):
-            return job_answer(earlier)
-        job = jobs.start(x, method, dims, meta)
-        recent[key] = job.id
-        for stale in [old for old, job_id in recent.items() if job_id not in jobs.jobs]:
-            del recent[stale]
-        return job_answer(job)
+        with jobs.lock:
+            jobs.sweep()
+            earlier = jobs.jobs.get(recent.get(key, ""))
+            if earlier is not None and earlier.status in ("running", "done"):
+                return job_answer(earlier)
+            job = jobs.start(x, method, dims, meta)
+            recent[key] = job.id
+            for stale in [old for old, job_id in recent.items() if job_id not in jobs.jobs]:
+                del recent[stale]
+            return job_answer(job)
 
     @app.get("/api/jobs/{job_id}", response_model=ProjectionOut, responses=responses)
     def job_status(job_id: JobId) -> ProjectionOut:
-        return job_answer(jobs.get(job_id))
+        with jobs.lock:
+            return job_answer(jobs.get(job_id))
 
     @app.delete("/api/jobs/{job_id}", response_model=ProjectionOut, responses=responses)
     def cancel_job(job_id: JobId) -> ProjectionOut:
-        job = jobs.get(job_id)
-        job.cancel()
-        return job_answer(job)
+        with jobs.lock:
+            return job_answer(jobs.cancel(job_id))
 
 
 __all__ = ["add_projection_routes", "choose_points", "distortion", "pca_2d", "pca_coords"]
