@@ -217,6 +217,19 @@ def test_security_headers_on_every_response(client, path):
     assert ("'unsafe-inline'" in policy) == (path == "/docs")  # only the docs' own injected styles
 
 
+def test_headers_even_on_a_server_error(glove):
+    app = create_app(glove, name="glove", allowed_hosts=["testserver"])
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    response = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert response.status_code == 500 and response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert "a bug" not in response.text  # no traceback or message leaks
+
+
 @pytest.mark.parametrize("host,ok", [("127.0.0.1:8000", True), ("localhost", True), ("LOCALHOST:80", True),
                                      ("[::1]:8000", True), ("evil.example", False), ("evil.example:8000", False),
                                      ("127.0.0.1.evil.example", False), ("", False), ("my-laptop:8000", True)])

@@ -82,7 +82,8 @@ def create_app(vectors: Vectors | Mapping[str, Vectors], name: str = "vectors", 
 
     app = FastAPI(title="tokvec explorer", version="2", description=f"Token embeddings: {', '.join(sets.names)}",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
-    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
+    build = app.build_middleware_stack  # the guard goes outermost: even a 500 carries the headers
+    app.build_middleware_stack = lambda: Guard(build(), allowed_hosts=allowed_hosts)
     _add_error_handlers(app)
     _add_vocabulary_routes(app, sets)
     _add_search_routes(app, sets)

@@ -1,6 +1,7 @@
 """What every response of ``tokvec serve`` carries, and which ``Host`` it answers (DNS rebinding).
 
-``Guard`` (ASGI middleware) wraps the app:
+``Guard`` (ASGI middleware) wraps the whole app, outside Starlette's error middleware, so that even
+a 500 gets the headers:
 
 - a request whose ``Host`` header (port stripped) is not in the allow-list is refused with 421 and a
   one-line JSON error naming ``--allow-host``. A page on ``evil.example`` whose name is rebound to
@@ -55,7 +56,7 @@ def normalise_host(name: str) -> str:
 class Guard:
     """ASGI middleware: answers only the loopback names plus ``allowed_hosts``, adds the security headers.
 
-    ``app.add_middleware(Guard, allowed_hosts=["my-laptop"])``.
+    ``Guard(app, allowed_hosts=["my-laptop"])`` or ``app.add_middleware(Guard, allowed_hosts=[...])``.
     """
 
     def __init__(self, app: Any, allowed_hosts: Iterable[str] = ()):
