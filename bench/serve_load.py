@@ -1,11 +1,12 @@
 """A bounded load test of ``tokvec serve`` on loopback: N requests from C concurrent clients.
 
 Starts the explorer on a free 127.0.0.1 port in a subprocess, sends a mix of API requests
-(similar, analogy, similarity, complete) with keep-alive connections, stops after the request
+(similar, analogy, similarity, complete; ``--mix explorer`` adds sets, compare and a PCA projection
+with distortion) with keep-alive connections, stops after the request
 count or the time limit, whichever comes first, and prints errors, p50/p99 latency and
 requests per second. Nothing leaves the machine.
 
-    python bench/serve_load.py [--requests 5000] [--clients 8] [--max-seconds 120] [-v glove]
+    python bench/serve_load.py [--requests 5000] [--clients 8] [--max-seconds 120] [-v glove] [--mix explorer]
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ PATHS = [
     ("analogy", {"a": "man", "b": "king", "c": "woman"}), ("similarity", {"w1": "cat", "w2": "kitten"}),
     ("complete", {"prefix": "comp"}), ("similar", {"word": "paris", "topn": "20"}),
 ]
+EXPLORER_PATHS = [  # --mix explorer adds the page's other requests
+    ("sets", {}), ("compare", {"word": "king", "a": "{set}", "b": "{set}"}),
+    ("projection", {"words": "king,apple", "neighbours": "6"}),
+]
 
 
 def main() -> None:
@@ -42,7 +47,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--max-seconds", type=float, default=120.0)
-    parser.add_argument("-v", "--vectors", default="glove")
+    parser.add_argument("-v", "--vectors", default="glove", help="a builtin name (the compare requests name it)")
+    parser.add_argument("--mix", choices=["classic", "explorer"], default="classic",
+                        help="classic: the first mix (comparable across versions); explorer: plus sets, compare, "
+                             "projection")
     args = parser.parse_args()
 
     port = _free_port()
@@ -56,7 +64,8 @@ def main() -> None:
             time.sleep(0.2)
         else:
             raise SystemExit("server did not start")
-        urls = [f"/api/{p}?{urllib.parse.urlencode(q)}" for p, q in PATHS]
+        urls = [f"/api/{p}?{urllib.parse.urlencode({k: v.format(set=args.vectors) for k, v in q.items()})}"
+                for p, q in PATHS + (EXPLORER_PATHS if args.mix == "explorer" else [])]
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for url in urls:  # warm up (first queries build the token index)
             conn.request("GET", url)
@@ -102,7 +111,7 @@ def main() -> None:
         elapsed = time.perf_counter() - began
         lat = np.array(latencies) * 1e3
         print(f"{len(latencies):,} requests from {args.clients} clients in {elapsed:.1f} s on 127.0.0.1 "
-              f"({args.vectors}): {len(errors)} errors, {len(latencies) / elapsed:,.0f} requests/s, "
+              f"({args.vectors}, {args.mix} mix): {len(errors)} errors, {len(latencies) / elapsed:,.0f} requests/s, "
               f"p50 {np.percentile(lat, 50):.1f} ms, p99 {np.percentile(lat, 99):.1f} ms, max {lat.max():.1f} ms")
         for e in errors[:5]:
             print("  error:", e)

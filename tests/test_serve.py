@@ -19,12 +19,13 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from tokvec.plot.projection import fit_pca  # noqa: E402
-from tokvec.serve.app import create_app, pca_2d  # noqa: E402
+from tokvec.serve.app import create_app  # noqa: E402
+from tokvec.serve.projection import pca_2d  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def client(glove):
-    return TestClient(create_app(glove, name="glove"))
+    return TestClient(create_app(glove, name="glove", allowed_hosts=["testserver"]))
 
 
 def test_info(client):
@@ -74,7 +75,7 @@ def test_pca_matches_svd_variance():
 def test_tokens_on_transformer_and_word_vectors(client):
     from tokvec import load
 
-    minilm = TestClient(create_app(load("minilm"), name="minilm"))
+    minilm = TestClient(create_app(load("minilm"), name="minilm", allowed_hosts=["testserver"]))
     data = minilm.get("/api/tokens", params={"text": "Embeddings!"}).json()
     assert [t["token"] for t in data["tokens"]] == ["em", "##bed", "##ding", "##s", "!"]
     note = minilm.get("/api/similar", params={"word": "tokvec"}).json()["notes"][0]

@@ -29,6 +29,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
+    from .comparison import compare
     from .formats import FORMATS, load, save
     from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
     from .transfer.build import build_vocab
@@ -44,6 +45,8 @@ _PUBLIC = {
     "Neighbour": "tokvec.vectors", "Vectors": "tokvec.vectors",
     "Vocab": "tokvec.vocab",
     "build_vocab": "tokvec.transfer.build",
+
+    "compare": "tokvec.comparison",
 }
 
 
@@ -80,6 +83,8 @@ __all__ = [
     "Vocab",
     "__version__",
     "build_vocab",
+
+    "compare",
     "load",
     "save",
 ]

@@ -73,6 +73,10 @@ class CheckpointError(TokvecError, ValueError):
     """A training checkpoint cannot be read or does not match the corpus or configuration given."""
 
 
+class BusyError(TokvecError, RuntimeError):
+    """A bounded resource is in use (the explorer's projection jobs); wait or cancel, then retry."""
+
+
 class MissingDependencyError(TokvecError, ImportError):
     """An optional dependency is needed for this feature."""
 

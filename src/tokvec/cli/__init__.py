@@ -5,7 +5,7 @@ prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and e
 tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
-``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
+``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.compare``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
 to its module and :func:`main` imports only the module of the command it runs (all of them for an
 unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
@@ -45,6 +45,7 @@ COMMANDS: dict[str, str] = {
     "train-lm": "tokvec.cli.train_lm",
     "init-embeddings": "tokvec.cli.transfer",
     "watch": "tokvec.cli.watch",
+    "compare": "tokvec.cli.compare",
     "serve": "tokvec.cli.serve",
     "demo": "tokvec.cli.demo",
 }
@@ -74,7 +75,9 @@ SUMMARIES: dict[str, str] = {
                        "rest).",
     "watch": "Watch embeddings learn: neighbours, overlap with the final neighbourhoods and group coherence per "
              "snapshot.",
-    "serve": "A local web explorer: neighbours, analogies, autocomplete and a 2-D map, with a JSON API at /api.",
+    "compare": "Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that "
+               "drifted most.",
+    "serve": "A local web explorer: neighbours, analogies, compare sets, PCA/t-SNE/UMAP maps, with a JSON API at /api.",
     "demo": "A guided tour of token embeddings on real data (offline, under 30 s).",
 }
 

@@ -82,13 +82,14 @@ class Projection(NamedTuple):
     axes: tuple[str, ...]
 
 
-def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int | None = 0) -> Projection:
+def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int | None = 0,
+            verbose: bool = False) -> Projection:
     """Project ``points`` ``(n, d)`` to ``dim`` (2 or 3) dimensions by PCA, t-SNE or UMAP.
 
     t-SNE uses perplexity ``min(30, (n - 1) / 3)`` and PCA initialisation; UMAP uses
     ``n_neighbors = min(15, n - 1)``. Both are seeded with ``seed``; a seeded UMAP runs on one
     thread (umap-learn's rule), ``seed=None`` lets it use all cores, several times faster but not
-    reproducible.
+    reproducible. ``verbose``: t-SNE and UMAP print their progress (``tokvec serve`` reads it).
 
     >>> rng = np.random.default_rng(0)
     >>> project(rng.normal(size=(10, 5)), "pca").coords.shape
@@ -105,23 +106,25 @@ def project(points: np.ndarray, method: Method = "pca", dim: int = 2, seed: int 
         return Projection(pca.transform(x), axes)
     if len(x) < 4:
         raise InvalidArgumentError(f"{method} needs at least 4 points, got {len(x)}; use method='pca' for fewer")
-    coords = _tsne(x, dim, seed) if method == "tsne" else _umap(x, dim, seed)
+    coords = _tsne(x, dim, seed, verbose) if method == "tsne" else _umap(x, dim, seed, verbose)
     name = "t-SNE" if method == "tsne" else "UMAP"
     return Projection(np.asarray(coords, dtype=np.float64), tuple(f"{name} {i + 1}" for i in range(dim)))
 
 
-def _tsne(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
+def _tsne(x: np.ndarray, dim: int, seed: int | None, verbose: bool = False) -> np.ndarray:
     TSNE = require("sklearn.manifold", "plot", "t-SNE projections", package="scikit-learn").TSNE
     perplexity = min(30.0, max(1.0, (len(x) - 1) / 3))
-    tsne = TSNE(n_components=dim, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed)
+    tsne = TSNE(n_components=dim, perplexity=perplexity, init="pca", learning_rate="auto", random_state=seed,
+                verbose=2 if verbose else 0)
     return tsne.fit_transform(x)
 
 
-def _umap(x: np.ndarray, dim: int, seed: int | None) -> np.ndarray:
+def _umap(x: np.ndarray, dim: int, seed: int | None, verbose: bool = False) -> np.ndarray:
     umap = require("umap", "plot", "UMAP projections", package="umap-learn")
     # spectral initialisation needs more points than components + 1
     init = "spectral" if len(x) > dim + 2 else "random"
-    reducer = umap.UMAP(n_components=dim, n_neighbors=min(15, len(x) - 1), random_state=seed, init=init)
+    reducer = umap.UMAP(n_components=dim, n_neighbors=min(15, len(x) - 1), random_state=seed, init=init,
+                        verbose=verbose)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*overridden to 1 by setting random_state.*")
         return reducer.fit_transform(x)

@@ -1,7 +1,10 @@
-"""``tokvec serve``: a local web explorer over any ``Vectors`` (FastAPI JSON API + one static page).
+"""``tokvec serve``: a local web explorer over one or more ``Vectors`` (FastAPI JSON API + one static page).
 
-``app.create_app(vectors)`` builds the application; ``static/`` holds the page, with every asset
-local (the page works offline). Optional: needs ``tokvec[serve]`` (fastapi, uvicorn).
+``app.create_app(vectors)`` (or ``create_app({"a": va, "b": vb})``) builds the application from
+``sets`` (the named sets), ``projection`` + ``jobs`` (maps; t-SNE/UMAP in a child process),
+``security`` (headers, Host allow-list), ``docs`` (offline /docs and /redoc) and ``models`` (the
+JSON records); ``static/`` holds the page (``app.js``, ``map.js``), with every asset local (the page
+works offline). Optional: needs ``tokvec[serve]`` (fastapi, uvicorn, fastapi-offline).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import InvalidArgumentError
 from ..evaluate import WordPairs, evaluate_similarity, read_word_pairs
 from ..formats import load
+from ..neighbourhoods import mean_overlap, nearest, unit_rows
 from ..vectors import Neighbour, Vectors
 from .snapshots import check_same_vocabulary, is_special, metadata_number, snapshot_paths, step_of
 
@@ -183,7 +184,7 @@ def _measure(v: Vectors, path: Path, plan: _Plan, k: int, final_top: np.ndarray,
     return Snapshot(
         step=step_of(path), path=path, train_loss=metadata_number(v, "train_loss", path),
         val_loss=metadata_number(v, "val_loss", path), tokens_seen=None if tokens_seen is None else int(tokens_seen),
-        neighbours=_neighbours(v, plan.words, k, plan.specials), overlap=_overlap(top, final_top),
+        neighbours=_neighbours(v, plan.words, k, plan.specials), overlap=mean_overlap(top, final_top),
         coherence={g: _coherence(sims, plan.members[g], plan.outsiders[g]) for g in plan.groups},
         similarity=similarity, similarity_pairs=similarity_pairs,
         group_vectors={g: unit[plan.members[g]].astype(np.float32) for g in plan.groups},
@@ -192,23 +193,13 @@ def _measure(v: Vectors, path: Path, plan: _Plan, k: int, final_top: np.ndarray,
 
 def _unit_rows_and_cosines(v: Vectors, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unit vectors of ``rows`` ``(r, dim)`` (zero rows stay zero) and their cosines ``(r, r)``, float64."""
-    x = np.asarray(v.matrix[rows], dtype=np.float64)  # (r, dim)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)  # (r, 1)
-    unit = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+    unit = unit_rows(v.matrix[rows])  # (r, dim)
     return unit, unit @ unit.T  # (r, dim) @ (dim, r) -> (r, r)
 
 
 def _probe_neighbours(sims: np.ndarray, m: int, k: int) -> np.ndarray:
     """``(m, k)`` positions of each probe token's k nearest other probe tokens, best first (ties: lower position)."""
-    probe_sims = sims[:m, :m].copy()  # (m, m)
-    np.fill_diagonal(probe_sims, -np.inf)
-    return np.argsort(-probe_sims, axis=1, kind="stable")[:, :k]
-
-
-def _overlap(top: np.ndarray, final_top: np.ndarray) -> float:
-    """Mean of ``|top[i] ∩ final_top[i]| / k`` over rows; each row holds k distinct positions."""
-    shared = (top[:, :, None] == final_top[:, None, :]).sum()  # (m, k, k) matches, at most one per (i, a)
-    return float(shared) / top.size
+    return nearest(sims[:m, :m], k)
 
 
 def _coherence(sims: np.ndarray, members: np.ndarray, outsiders: np.ndarray) -> float:

@@ -1,151 +1,393 @@
-// tokvec explorer: plain JavaScript, no external assets (works offline).
+// tokvec explorer: plain JavaScript, no external assets (works offline; the page's CSP allows only 'self').
+// Every panel shows its own errors right under its form and clears (or greys out) results that no
+// longer match what was asked. The state (set, searches, compare, map) lives in the URL: a page can
+// be shared, and Back/Forward replay it. The map itself is drawn by map.js.
 "use strict";
 
-const COLORS = ["#2f6fdf", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#1098ad", "#e67700", "#5c940d"];
+const FIELDS = { // URL key -> input id
+  q: "search", neg: "neg", a: "a", b: "b", c: "c", cw: "compare-word", ca: "compare-a", cb: "compare-b",
+  words: "map-words", n: "map-neighbours", method: "map-method", dims: "map-dims",
+};
+const $ = (id) => document.getElementById(id);
+let sets = [];
+let currentSet = null;
+const latest = {}; // panel -> number of its newest request: older answers are dropped
+let mapJob = null; // the running t-SNE/UMAP job id
 
-async function api(path, params) {
+class ApiError extends Error {
+  constructor(message, status, suggestions) {
+    super(message);
+    this.status = status;
+    this.suggestions = suggestions || [];
+  }
+}
+
+async function api(path, params, method) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(params || {})) {
     if (Array.isArray(value)) value.forEach((v) => query.append(key, v));
-    else if (value !== undefined && value !== "") query.append(key, value);
+    else if (value !== undefined && value !== null && value !== "") query.append(key, value);
   }
-  const response = await fetch(`/api/${path}?${query}`);
-  const body = await response.json();
+  let response;
+  try {
+    response = await fetch(`/api/${path}?${query}`, { method: method || "GET" });
+  } catch (error) {
+    throw new ApiError("the explorer does not answer (is tokvec serve still running?)", 0);
+  }
+  let body = {};
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw new ApiError(`${response.status} ${response.statusText}`, response.status);
+  }
   if (!response.ok) {
-    const message = body.error || (body.detail && JSON.stringify(body.detail)) || response.statusText;
-    throw new Error(message);
+    let message = body.error;
+    if (!message && Array.isArray(body.detail)) { // FastAPI's validation errors: "topn: ..."
+      message = body.detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
+    }
+    throw new ApiError(message || response.statusText, response.status, body.suggestions);
   }
   return body;
 }
 
-function showError(error) {
-  document.getElementById("error").textContent = error ? String(error.message || error) : "";
+// -- status lines: errors where the request was made -------------------------------------------------
+function showStatus(id, error, onSuggestion) {
+  const box = $(id);
+  box.replaceChildren();
+  box.hidden = !error;
+  box.classList.toggle("error", Boolean(error));
+  if (!error) return;
+  const text = document.createElement("span");
+  text.textContent = String(error.message || error);
+  box.append(text);
+  if (onSuggestion && error.suggestions && error.suggestions.length) {
+    const list = document.createElement("span");
+    list.className = "suggestions";
+    list.append(" Try: ");
+    for (const s of error.suggestions.slice(0, 6)) list.append(tokenButton(s, s, () => onSuggestion(s)), " ");
+    box.append(list);
+  }
 }
 
-function renderBars(list, results) {
+function begin(panel, resultIds) { // mark the panel's old results stale while a new request runs
+  latest[panel] = (latest[panel] || 0) + 1;
+  for (const id of resultIds) $(id).classList.add("stale");
+  return latest[panel];
+}
+
+function settle(panel, ticket, resultIds) {
+  if (ticket !== latest[panel]) return false; // a newer request owns the panel now
+  for (const id of resultIds) $(id).classList.remove("stale");
+  return true;
+}
+
+function tokenButton(label, token, onClick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "token-link";
+  button.textContent = label;
+  button.title = token;
+  button.dataset.token = token;
+  button.addEventListener("click", onClick);
+  return button;
+}
+
+function renderBars(list, results, onPick, shared) {
   list.replaceChildren();
   const best = Math.max(...results.map((r) => r.score), 1e-9);
   for (const r of results) {
     const item = document.createElement("li");
-    const label = document.createElement("span");
-    label.className = "token";
-    label.textContent = r.display;
-    label.title = r.token;
+    if (shared && shared.has(r.token)) item.classList.add("shared");
     const bar = document.createElement("div");
     bar.className = "bar";
     bar.style.width = `${Math.max(2, (100 * Math.max(r.score, 0)) / best)}%`;
     const score = document.createElement("span");
     score.className = "score";
     score.textContent = r.score.toFixed(3);
-    item.append(label, bar, score);
+    item.append(tokenButton(r.display, r.token, () => onPick(r.token)), bar, score);
     list.append(item);
   }
 }
 
-async function search(event) {
-  if (event) event.preventDefault();
-  const word = document.getElementById("search").value.trim();
-  const neg = document.getElementById("neg").value.trim();
-  if (!word) return;
+// -- the URL holds the state -------------------------------------------------------------------------
+function readUrl() {
+  const params = new URLSearchParams(location.search);
+  return Object.fromEntries([...params.entries()].filter(([key]) => key === "set" || key in FIELDS));
+}
+
+function currentState() {
+  const state = { set: currentSet };
+  for (const [key, id] of Object.entries(FIELDS)) {
+    const value = $(id).value.trim();
+    if (value) state[key] = value;
+  }
+  const unrun = { search: ["q", "neg"], analogy: ["a", "b", "c"], compare: ["cw", "ca", "cb"] };
+  for (const [panel, keys] of Object.entries(unrun)) {
+    if (!lastRun[panel]) keys.forEach((key) => delete state[key]); // only what was asked goes in the URL
+  }
+  return state;
+}
+
+const lastRun = { search: false, analogy: false, compare: false };
+
+function pushState() {
+  const state = currentState();
+  const query = new URLSearchParams(state).toString();
+  if (query !== location.search.slice(1)) history.pushState(state, "", `?${query}`);
+}
+
+function applyState(state) {
+  for (const [key, id] of Object.entries(FIELDS)) {
+    if (key in state) $(id).value = state[key];
+    else if (["q", "neg", "cw"].includes(key)) $(id).value = "";
+  }
+  if (state.set && sets.some((s) => s.name === state.set)) currentSet = state.set;
+  else if (state.set) {
+    showStatus("page-status", { message: `unknown vector set '${state.set}' in the link; this explorer serves ` +
+      `${sets.map((s) => s.name).join(", ")} (showing ${currentSet})` });
+  }
+  $("set").value = currentSet;
+  showInfo();
+  fillCompareSets(state.ca, state.cb);
+  lastRun.search = Boolean(state.q);
+  lastRun.analogy = Boolean(state.a && state.b && state.c);
+  lastRun.compare = Boolean(state.cw);
+  if (lastRun.search) search(); else clearSearch();
+  if (lastRun.analogy) analogy(); else $("analogy-results").replaceChildren();
+  if (lastRun.compare) compare(); else clearCompare();
+  drawMap();
+}
+
+// -- panels ------------------------------------------------------------------------------------------
+function clearSearch() {
+  $("results").replaceChildren();
+  $("notes").textContent = "";
+  showStatus("search-status", null);
+}
+
+function searchWord(word) { // a clicked neighbour, suggestion or map point
+  $("search").value = word;
+  $("neg").value = "";
+  lastRun.search = true;
+  pushState();
+  search();
+  $("search-card").scrollIntoView({ block: "nearest" });
+}
+
+async function search() {
+  const word = $("search").value.trim();
+  const neg = $("neg").value.trim();
+  if (!word) return clearSearch();
+  const ticket = begin("search", ["results"]);
+  $("notes").textContent = `searching ${word}…`;
   try {
-    const data = await api("similar", { word, topn: 12, neg: neg ? [neg] : [] });
-    renderBars(document.getElementById("results"), data.results);
-    document.getElementById("notes").textContent = data.notes.join(" ");
-    showError(null);
+    const data = await api("similar", { word, topn: 12, neg: neg ? [neg] : [], set: currentSet });
+    if (!settle("search", ticket, ["results"])) return;
+    renderBars($("results"), data.results, searchWord);
+    $("notes").textContent = [`${data.set}: nearest to ${data.query}${neg ? ` minus ${neg}` : ""}`,
+      ...data.notes].join(" · ");
+    showStatus("search-status", null);
   } catch (error) {
-    showError(error);
+    if (!settle("search", ticket, ["results"])) return;
+    $("results").replaceChildren(); // never leave another word's neighbours under this one
+    $("notes").textContent = "";
+    showStatus("search-status", error, searchWord);
   }
 }
 
-async function analogy(event) {
-  if (event) event.preventDefault();
-  const [a, b, c] = ["a", "b", "c"].map((id) => document.getElementById(id).value.trim());
+async function analogy() {
+  const [a, b, c] = ["a", "b", "c"].map((id) => $(id).value.trim());
+  const ticket = begin("analogy", ["analogy-results"]);
   try {
-    const data = await api("analogy", { a, b, c, topn: 5 });
-    renderBars(document.getElementById("analogy-results"), data.results);
-    showError(null);
+    const data = await api("analogy", { a, b, c, topn: 5, set: currentSet });
+    if (!settle("analogy", ticket, ["analogy-results"])) return;
+    renderBars($("analogy-results"), data.results, searchWord);
+    showStatus("analogy-status", null);
   } catch (error) {
-    showError(error);
+    if (!settle("analogy", ticket, ["analogy-results"])) return;
+    $("analogy-results").replaceChildren();
+    showStatus("analogy-status", error);
   }
+}
+
+function fillCompareSets(a, b) {
+  const names = sets.map((s) => s.name);
+  for (const [id, wanted, fallback] of [["compare-a", a, currentSet], ["compare-b", b, names.find((n) => n !== currentSet) || currentSet]]) {
+    const select = $(id);
+    const keep = wanted || (select.value && names.includes(select.value) ? select.value : fallback);
+    select.replaceChildren(...names.map((n) => Object.assign(document.createElement("option"), { value: n, textContent: n })));
+    select.value = names.includes(keep) ? keep : fallback;
+  }
+}
+
+function clearCompare() {
+  for (const id of ["compare-a-results", "compare-b-results"]) $(id).replaceChildren();
+  for (const id of ["compare-a-title", "compare-b-title", "compare-summary"]) $(id).textContent = "";
+  showStatus("compare-status", null);
+}
+
+function compareWord(word) {
+  $("compare-word").value = word;
+  lastRun.compare = true;
+  pushState();
+  compare();
+}
+
+async function compare() {
+  const word = $("compare-word").value.trim();
+  if (!word) return clearCompare();
+  const lists = ["compare-a-results", "compare-b-results"];
+  const ticket = begin("compare", lists);
+  try {
+    const data = await api("compare", { word, a: $("compare-a").value, b: $("compare-b").value, topn: 10 });
+    if (!settle("compare", ticket, lists)) return;
+    const shared = new Set(data.shared);
+    renderBars($("compare-a-results"), data.neighbours_a, compareWord, shared);
+    renderBars($("compare-b-results"), data.neighbours_b, compareWord, shared);
+    $("compare-a-title").textContent = `in ${data.a}`;
+    $("compare-b-title").textContent = `in ${data.b}`;
+    $("compare-summary").textContent = `${word}: ${data.shared.length} of 10 neighbours shared ` +
+      `(overlap@10 = ${data.overlap.toFixed(1)}); shared ones are highlighted`;
+    showStatus("compare-status", null);
+  } catch (error) {
+    if (!settle("compare", ticket, lists)) return;
+    clearCompare();
+    showStatus("compare-status", error, compareWord);
+  }
+}
+
+// -- the map: PCA at once, t-SNE/UMAP as a job with progress and cancel ------------------------------
+function mapOptions() {
+  return { tooltip: $("map-tooltip"), legend: $("map-legend"), colourByDistortion: $("map-colour").checked,
+    onPick: searchWord };
+}
+
+let lastMap = null;
+
+function showMap(data) {
+  lastMap = data;
+  window.TokvecMap.draw($("map"), data, mapOptions());
+  const mean = data.distortion === null ? "" : ` · mean distortion ${data.distortion.toFixed(2)} (k=${data.k})`;
+  const method = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" }[data.method] || data.method;
+  $("map-caption").textContent = `${data.set}: ${data.points.length} points, ${method} ` +
+    `${data.dims}-D · ${data.axes.join(" · ")}${mean}`;
+}
+
+function showJob(data) {
+  $("map-job").hidden = data.status !== "running";
+  $("map-progress").value = data.progress;
+  $("map-stage").textContent = `${data.stage}: ${Math.round(100 * data.progress)}% after ${data.elapsed.toFixed(1)} s ` +
+    `(limit ${data.time_limit} s)`;
+}
+
+async function cancelJob() {
+  if (!mapJob) return;
+  const job = mapJob;
+  mapJob = null;
+  latest.map = (latest.map || 0) + 1; // the running poll stops
+  $("map-job").hidden = true;
+  $("map").classList.remove("stale");
+  try {
+    await api(`jobs/${job}`, {}, "DELETE");
+    showStatus("map-status", { message: "cancelled: the projection was stopped" });
+    $("map-status").classList.remove("error");
+  } catch (error) {
+    showStatus("map-status", error);
+  }
+}
+
+async function drawMap() {
+  if (mapJob) await cancelJob();
+  const ticket = begin("map", ["map"]);
+  showStatus("map-status", null);
+  const params = { words: $("map-words").value, neighbours: $("map-neighbours").value || 0,
+    method: $("map-method").value, dims: $("map-dims").value, set: currentSet };
+  try {
+    let data = await api("projection", params);
+    while (data.status === "running") {
+      if (ticket !== latest.map) return;
+      mapJob = data.job;
+      showJob(data);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (ticket !== latest.map) return;
+      data = await api(`jobs/${data.job}`);
+    }
+    if (!settle("map", ticket, ["map"])) return;
+    mapJob = null;
+    showJob(data);
+    if (data.status !== "done") throw new ApiError(data.error || `the projection was ${data.status}`, 0);
+    showMap(data);
+  } catch (error) {
+    if (!settle("map", ticket, ["map"])) return;
+    mapJob = null;
+    $("map-job").hidden = true;
+    window.TokvecMap.clear($("map"), $("map-legend"));
+    $("map-caption").textContent = "";
+    lastMap = null;
+    showStatus("map-status", error);
+  }
+}
+
+// -- set switcher, autocomplete, start ---------------------------------------------------------------
+function showInfo() {
+  const info = sets.find((s) => s.name === currentSet);
+  if (info) $("info").textContent = `${info.tokens.toLocaleString("en")} tokens × ${info.dim} (${info.dtype}) — ${info.source}`;
+}
+
+function switchSet() {
+  currentSet = $("set").value;
+  pushState();
+  applyState(currentState());
 }
 
 let completeTimer = null;
 function autocomplete() {
   clearTimeout(completeTimer);
-  const prefix = document.getElementById("search").value.trim();
+  const prefix = $("search").value.trim();
   if (!prefix) return;
   completeTimer = setTimeout(async () => {
     try {
-      const data = await api("complete", { prefix, limit: 10 });
-      const list = document.getElementById("suggestions");
-      list.replaceChildren(...data.tokens.map((t) => Object.assign(document.createElement("option"), { value: t })));
+      const data = await api("complete", { prefix, limit: 10, set: currentSet });
+      $("suggestions").replaceChildren(...data.tokens.map((t) => Object.assign(document.createElement("option"), { value: t })));
     } catch (error) {
       /* autocomplete is best effort */
     }
   }, 120);
 }
 
-async function drawMap(event) {
-  if (event) event.preventDefault();
-  const words = document.getElementById("map-words").value;
-  const svg = document.getElementById("map");
-  try {
-    const data = await api("projection", { words, neighbours: 6 });
-    const xs = data.points.map((p) => p.x);
-    const ys = data.points.map((p) => p.y);
-    const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const sx = (x) => 40 + ((x - minX) / (maxX - minX || 1)) * 700;
-    const sy = (y) => 430 - ((y - minY) / (maxY - minY || 1)) * 400;
-    const groups = [...new Set(data.points.map((p) => p.group))];
-    const ns = "http://www.w3.org/2000/svg";
-    svg.replaceChildren();
-    const placed = []; // label boxes already drawn: nudge new labels down until they do not overlap
-    const overlaps = (box) => placed.some((o) => box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h);
-    const ordered = [...data.points].sort((p, q) => Number(q.query) - Number(p.query));
-    for (const p of ordered) {
-      const color = COLORS[groups.indexOf(p.group) % COLORS.length];
-      const dot = document.createElementNS(ns, "circle");
-      dot.setAttribute("cx", sx(p.x));
-      dot.setAttribute("cy", sy(p.y));
-      dot.setAttribute("r", p.query ? 6 : 4);
-      dot.setAttribute("fill", color);
-      const label = document.createElementNS(ns, "text");
-      const box = { x: sx(p.x) + 7, y: sy(p.y) - 8, w: 7.5 * p.display.length + 4, h: 14 };
-      const startY = box.y;
-      for (let tries = 0; tries < 6 && overlaps(box); tries++) box.y = startY + (tries % 2 ? -1 : 1) * 13 * Math.ceil((tries + 1) / 2);
-      placed.push(box);
-      if (box.y !== startY) { // a thin leader line ties a nudged label to its dot
-        const leader = document.createElementNS(ns, "line");
-        leader.setAttribute("x1", sx(p.x)); leader.setAttribute("y1", sy(p.y));
-        leader.setAttribute("x2", box.x); leader.setAttribute("y2", box.y + 8);
-        leader.setAttribute("stroke", "#aab2bf"); leader.setAttribute("stroke-width", "0.8");
-        svg.append(leader);
-      }
-      label.setAttribute("x", box.x);
-      label.setAttribute("y", box.y + 12);
-      if (p.query) label.setAttribute("class", "query");
-      label.textContent = p.display;
-      svg.append(dot, label);
-    }
-    showError(null);
-  } catch (error) {
-    showError(error);
-  }
+function submitted(panel, run) {
+  return (event) => {
+    event.preventDefault();
+    if (panel) lastRun[panel] = true;
+    pushState();
+    run();
+  };
 }
 
 async function init() {
+  $("search-form").addEventListener("submit", submitted("search", search));
+  $("search").addEventListener("input", autocomplete);
+  $("analogy-form").addEventListener("submit", submitted("analogy", analogy));
+  $("compare-form").addEventListener("submit", submitted("compare", compare));
+  $("map-form").addEventListener("submit", submitted(null, drawMap));
+  $("map-cancel").addEventListener("click", cancelJob);
+  $("map-colour").addEventListener("change", () => lastMap && showMap(lastMap));
+  $("set").addEventListener("change", switchSet);
+  window.TokvecMap.attach($("map"));
+  window.addEventListener("popstate", (event) => applyState(event.state || readUrl()));
   try {
-    const info = await api("info");
-    document.getElementById("info").textContent =
-      `${info.name}: ${info.tokens.toLocaleString()} tokens × ${info.dim} (${info.dtype}) — ${info.source}`;
+    const data = await api("sets");
+    sets = data.sets;
+    currentSet = data.default;
+    $("set").replaceChildren(...sets.map((s) => Object.assign(document.createElement("option"), { value: s.name, textContent: s.name })));
+    $("compare-card").hidden = sets.length < 2;
   } catch (error) {
-    showError(error);
+    showStatus("page-status", error);
+    return;
   }
-  document.getElementById("search-form").addEventListener("submit", search);
-  document.getElementById("search").addEventListener("input", autocomplete);
-  document.getElementById("analogy-form").addEventListener("submit", analogy);
-  document.getElementById("map-form").addEventListener("submit", drawMap);
-  drawMap();
+  const state = readUrl();
+  history.replaceState({ ...currentState(), ...state }, "", location.search || "?");
+  applyState({ ...currentState(), ...state });
 }
 
 init();
