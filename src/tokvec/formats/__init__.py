@@ -94,7 +94,12 @@ def load(
             fmt = lookup(format)
         elif fmt is None:
             fmt, header = detect.identify(path)
-        vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
+        try:
+            vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap)
+        except FormatError as exc:  # say how the format was decided, and how to decide otherwise
+            if header is not None and not fmt.mapped and exc.args:
+                exc.args = (str(exc.args[0]) + detect.describe(fmt), *exc.args[1:])
+            raise
     vectors.metadata.setdefault("format", fmt.name)
     vectors.metadata["loaded_format"] = fmt.name
     vectors = _check_finite(vectors, nonfinite, path, fmt)

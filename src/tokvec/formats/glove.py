@@ -18,9 +18,13 @@ from .base import Format
 
 
 def sniff(path: Path, head: bytes) -> int | None:
-    """The dim if the first line of ``head`` is a token followed by numbers, else None."""
-    fields = head.partition(b"\n")[0].rstrip(b"\r").split()
-    return len(fields) - 1 if len(fields) >= 2 and all(is_number(x) for x in fields[1:]) else None
+    """The dim if the first line of ``head`` (after a UTF-8 byte order mark) is a token, a space and
+    numbers, else None. The token is what precedes the first space, as the reader takes it: it may be
+    empty or hold tabs."""
+    first = head.removeprefix(word2vec.BOM).partition(b"\n")[0].rstrip(b"\r")
+    _, space, values = first.partition(b" ")
+    parts = values.split()
+    return len(parts) if space and parts and all(is_number(x) for x in parts) else None
 
 
 def read(path: Path, header: int | None = None, *, limit: int | None = None, errors: str = "strict",
