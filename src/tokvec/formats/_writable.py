@@ -39,21 +39,9 @@ def _first(tokens: Sequence[str], bad) -> int | None:
 
 
 def _check_common(tokens: Sequence[str], joined: str, fmt: str, where: str) -> None:
-    """Space (the separator) and lone surrogates (not UTF-8) are refused by every non-native format."""
+    """A space (the separator) is refused by every non-native format (``Vocab`` refuses lone surrogates)."""
     if " " in joined:
         _refuse(tokens, _first(tokens, lambda t: " " in t), fmt, f"holds a space ({where} ends at its first space)")
-    try:
-        joined.encode("utf-8")
-    except UnicodeEncodeError:
-        _refuse(tokens, _first(tokens, lambda t: not _encodes(t)), fmt, "holds a lone surrogate (not UTF-8)")
-
-
-def _encodes(token: str) -> bool:
-    try:
-        token.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def check_text_tokens(tokens: Sequence[str], fmt: str, *, header: bool, first_values: str = "") -> None:

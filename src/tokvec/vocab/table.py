@@ -27,6 +27,18 @@ INDEX_HASH = _token_index.HASH  # what a stored table's ``index.hash`` must say 
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
 
 
+def _refuse_token(tokens: list) -> None:
+    """Name the first token that is not a ``str`` that UTF-8 can encode (a lone surrogate cannot be stored)."""
+    for i, t in enumerate(tokens):
+        try:
+            t.encode("utf-8")
+        except AttributeError:
+            raise InvalidArgumentError(f"token {i:,} is a {type(t).__name__} ({t!r:.60}); tokens must be str") from None
+        except UnicodeEncodeError as exc:
+            raise InvalidArgumentError(f"token {i:,} ({t!r:.60}) holds a lone surrogate {t[exc.start]!r}, which UTF-8 "
+                                       "cannot store; decode its bytes with errors='replace' instead") from None
+
+
 class Vocab:
     """An ordered vocabulary: ``vocab.index("cat") -> 1``, ``vocab.token(2) -> "sat"``.
 
@@ -37,7 +49,10 @@ class Vocab:
 
     def __init__(self, tokens: Sequence[str], counts: np.ndarray | Sequence[int] | None = None):
         tokens = list(tokens)
-        encoded = [t.encode("utf-8") for t in tokens]
+        try:
+            encoded = [t.encode("utf-8") for t in tokens]
+        except (AttributeError, UnicodeEncodeError):
+            _refuse_token(tokens)
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(b) + 1 for b in encoded), np.int64, len(encoded)), out=offsets[1:])
         buffer = np.frombuffer(b"".join(b + b"\n" for b in encoded), dtype=np.uint8)
