@@ -46,6 +46,7 @@ from .checkpoint import (
 )
 from .config import LMConfig
 from .distributed import Dist, leave, start_processes, stop_requested, wrap
+from .divergence import check_finite
 from .model import TinyGPT
 
 torch = require("torch", "lm", "training the tiny GPT")
@@ -281,6 +282,7 @@ class _Trainer:
     def write_checkpoint(self) -> Path | None:
         """Called on every rank at the same step (the loss sums are gathered); rank 0 writes."""
         total, count = self.dist.all_sum([self.loss_sum, float(self.loss_steps)])
+        check_finite(self.model, total, self.step, self.config)  # a diverged model is never saved
         if not (self.dist.main and self.checkpoint_path is not None):
             return None
         data = self.data
@@ -366,6 +368,7 @@ class _Trainer:
         if not (evaluate_now or snapshot_now):
             return
         total, count = self.dist.all_sum([self.loss_sum, float(self.loss_steps)])
+        check_finite(self.model, total, step, config)  # before the snapshot: every rank stops here together
         entry = {"step": step, "train_loss": total / count, "tokens_seen": self.tokens_seen, "lr": lr,
                  "val_loss": self.evaluate() if evaluate_now else None}
         self.history.append(entry)
