@@ -1,0 +1,206 @@
+"""Issue 15's fuzz suite: random mutations of valid files of every format, for every reader.
+
+Property: loading a mutated file (and then using what loaded: tokens, matrix, lookups, neighbours)
+either works or raises a ``TokvecError`` whose message is one line (or an ``OSError`` with its errno),
+never another exception, a crash, or a peak allocation over ``PEAK`` (tracemalloc, with the memory
+budget set to ``BUDGET``). The short runs here are derandomized and bounded (well under 60 s in all);
+``-m slow`` runs many more random examples. Crashing inputs found are kept as ``@example`` cases.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+import tokvec
+from fuzz import Allocation, mutate, mutations, one_line
+from tokvec.errors import TokvecError
+
+safetensors_numpy = pytest.importorskip("safetensors.numpy")
+
+BUDGET = "64M"  # $TOKVEC_MEMORY_BUDGET during the suite: absurd headers are refused against it
+PEAK = 96 << 20  # no example may allocate more (Python and NumPy allocations, traced)
+TOKENS = ["the", "", "a\tb", "x\u00a0", "\u3000y", "naïve", "日本", "tail\t", "z"]
+SHORT = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+LONG = settings(max_examples=2_000, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+
+
+def _vectors() -> tokvec.Vectors:
+    rng = np.random.default_rng(15)
+    return tokvec.Vectors(TOKENS, rng.standard_normal((len(TOKENS), 6)).astype(np.float32),
+                          counts=np.arange(len(TOKENS), 0, -1))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def budget():
+    old = os.environ.get("TOKVEC_MEMORY_BUDGET")
+    os.environ["TOKVEC_MEMORY_BUDGET"] = BUDGET
+    yield
+    if old is None:
+        del os.environ["TOKVEC_MEMORY_BUDGET"]
+    else:
+        os.environ["TOKVEC_MEMORY_BUDGET"] = old
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory) -> dict[str, bytes]:
+    """Valid files of every format (their bytes), each loaded once (this also compiles the kernels)."""
+    root = tmp_path_factory.mktemp("seeds")
+    v = _vectors()
+    paths = {
+        "tokvec": tokvec.save(v, root / "v.tokvec"),
+        "tokvec-int8": tokvec.save(v, root / "q.tokvec", dtype="int8"),
+        "tokvec-float16": tokvec.save(v, root / "h.tokvec", dtype="float16"),
+        "word2vec-binary": tokvec.save(v, root / "v.bin"),
+        "word2vec-text": tokvec.save(v, root / "v.txt"),
+        "fasttext-vec": tokvec.save(v, root / "v.vec"),
+        "glove": tokvec.save(tokvec.Vectors(["first", *TOKENS], np.vstack([np.ones((1, 6)), v.matrix])),
+                             root / "v.glove", format="glove"),
+        "word2vec-binary-gz": tokvec.save(v, root / "v.bin.gz"),
+    }
+    for name, path in paths.items():
+        assert len(tokvec.load(path).most_similar("the", topn=2)) == 2, name
+    return {name: path.read_bytes() for name, path in paths.items()}
+
+
+def _use(v: tokvec.Vectors) -> None:
+    """Touch everything a loaded file offers, so a bad offset or index shows here, not later."""
+    tokens = v.tokens
+    assert len(tokens) == len(v)
+    np.asarray(v.matrix, dtype=np.float32).sum()
+    np.asarray(v.norms).sum()
+    for i in (0, len(v) - 1) if len(v) else ():
+        token = v.token(i)
+        assert token == tokens[i] and token in v
+        v[token]
+        v.most_similar(token, topn=3)
+
+
+def _check(load) -> None:
+    with Allocation() as memory:
+        try:
+            _use(load())
+        except TokvecError as exc:
+            assert one_line(exc), repr(str(exc))
+        except OSError as exc:  # the Python API may raise an OSError, with its errno
+            assert exc.errno is not None, repr(exc)
+    assert memory.peak < PEAK, f"peak allocation {memory.peak:,} bytes"
+
+
+def _file_property(seed_name: str, tmp_path, errors: str = "strict"):
+    ext = {"tokvec-int8": ".tokvec", "tokvec-float16": ".tokvec", "word2vec-binary-gz": ".bin.gz"}.get(seed_name, "")
+
+    def check(seeds, steps):
+        path = tmp_path / f"fuzzed{ext}"
+        path.write_bytes(mutate(seeds[seed_name], steps))
+        _check(lambda: tokvec.load(path, errors=errors, nonfinite="keep"))
+
+    return check
+
+
+FILES = ["tokvec", "tokvec-int8", "tokvec-float16", "word2vec-binary", "word2vec-text", "fasttext-vec", "glove",
+         "word2vec-binary-gz"]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_mutated_vector_files_load_or_raise_one_line_tokvec_errors(seeds, tmp_path, name):
+    SHORT(given(steps=mutations)(_file_property(name, tmp_path)))(seeds)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("errors", ["strict", "replace"])
+@pytest.mark.parametrize("name", FILES)
+def test_mutated_vector_files_long_run(seeds, tmp_path, name, errors):
+    LONG(given(steps=mutations)(_file_property(name, tmp_path, errors)))(seeds)
+
+
+def test_the_sniffer_on_raw_garbage(tmp_path):
+    from hypothesis import strategies as st
+
+    @SHORT
+    @given(data=st.binary(max_size=512))
+    @example(data=b"1 1\n \x00\x00\x80\x7f\n")
+    @example(data=b"\xef\xbb\xbf")
+    def check(data):
+        path = tmp_path / "garbage"
+        path.write_bytes(data)
+        _check(lambda: tokvec.load(path))
+
+    check()
+
+
+# -- Hugging Face model directories ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    model = tmp_path_factory.mktemp("hf") / "model"
+    model.mkdir()
+    safetensors_numpy.save_file({"embeddings.word_embeddings.weight": np.eye(5, 4, dtype=np.float32)},
+                                str(model / "model.safetensors"))
+    vocab = {"[PAD]": 0, "the": 1, "cat": 2, "##s": 3, "[UNK]": 4}
+    (model / "tokenizer.json").write_text(json.dumps({"model": {"type": "WordPiece", "vocab": vocab,
+                                                                "unk_token": "[UNK]"}}))
+    (model / "config.json").write_text(json.dumps({"model_type": "bert", "vocab_size": 5, "hidden_size": 4}))
+    assert tokvec.load(model).tokens == list(vocab)
+    return model
+
+
+@pytest.mark.parametrize("member", ["model.safetensors", "tokenizer.json", "config.json"])
+def test_mutated_model_directories(model_dir, tmp_path, member):
+    @SHORT
+    @given(steps=mutations)
+    def check(steps):
+        copy = tmp_path / "model"
+        copy.mkdir(exist_ok=True)
+        for f in model_dir.iterdir():
+            data = f.read_bytes()
+            (copy / f.name).write_bytes(mutate(data, steps) if f.name == member else data)
+        _check(lambda: tokvec.load(copy))
+
+    check()
+
+
+# -- word2vec training checkpoints -------------------------------------------------------------
+def test_mutated_training_checkpoints(tmp_path):
+    from tokvec.train import Word2VecConfig, train
+
+    toy = [s.split() for s in ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"]] * 6
+    config = Word2VecConfig(model="skipgram", dim=8, min_count=1, threads=1, chunk_words=7, epochs=2, seed=3, sample=0)
+    seed = tmp_path / "seed.ckpt.npz"
+    with pytest.raises(KeyboardInterrupt):
+        train(toy, config, progress=False, checkpoint=seed, stop_after=3)
+    good = seed.read_bytes()
+
+    @settings(SHORT, max_examples=25)
+    @given(steps=mutations)
+    def check(steps):
+        path = tmp_path / "fuzzed.ckpt.npz"
+        path.write_bytes(mutate(good, steps))
+        _check(lambda: train(toy, None, progress=False, resume=path).vectors)
+
+    check()
+
+
+def test_gzip_of_a_mutated_file_is_read_like_the_plain_one(seeds, tmp_path):
+    """The same mutated bytes, plain and gzip-compressed, load to the same result or both fail."""
+    @settings(SHORT, max_examples=20)
+    @given(steps=mutations)
+    def check(steps):
+        data = mutate(seeds["word2vec-text"], steps)
+        (tmp_path / "p.txt").write_bytes(data)
+        (tmp_path / "p.txt.gz").write_bytes(gzip.compress(data))
+        outcomes = []
+        for name in ("p.txt", "p.txt.gz"):
+            try:
+                v = tokvec.load(tmp_path / name, nonfinite="keep")
+                outcomes.append((v.tokens, np.asarray(v.matrix).tobytes()))
+            except TokvecError as exc:
+                outcomes.append(type(exc))
+        assert outcomes[0] == outcomes[1]
+
+    check()
