@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 
 import tokvec
 from fuzz import Allocation, mutate, mutations, one_line
-from tokvec.errors import TokvecError
+from tokvec.errors import TokvecError, TokvecWarning
 
 safetensors_numpy = pytest.importorskip("safetensors.numpy")
 
@@ -83,7 +84,8 @@ def _use(v: tokvec.Vectors) -> None:
 
 
 def _check(load) -> None:
-    with Allocation() as memory:
+    with Allocation() as memory, warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", TokvecWarning)  # duplicate tokens in a mutated file: warned, dropped
         try:
             _use(load())
         except TokvecError as exc:
@@ -118,6 +120,17 @@ def test_mutated_vector_files_load_or_raise_one_line_tokvec_errors(seeds, tmp_pa
 @pytest.mark.parametrize("name", FILES)
 def test_mutated_vector_files_long_run(seeds, tmp_path, name, errors):
     LONG(given(steps=mutations)(_file_property(name, tmp_path, errors)))(seeds)
+
+
+# inputs the long runs found (each failed before its fix), kept as regression cases
+REGRESSIONS = [
+    ("word2vec-binary", [("delete", 34, 1), ("delete", 34, 3)]),  # duplicate tokens: a TokvecWarning, not an error
+]
+
+
+@pytest.mark.parametrize("name, steps", REGRESSIONS)
+def test_inputs_the_fuzzer_found(seeds, tmp_path, name, steps):
+    _file_property(name, tmp_path)(seeds, steps)
 
 
 def test_the_sniffer_on_raw_garbage(tmp_path):
