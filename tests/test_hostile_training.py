@@ -131,3 +131,15 @@ def test_infinite_weights_with_a_finite_loss_also_stop_the_tiny_gpt(tmp_path, ge
     with pytest.raises(TrainingDivergedError, match=r"step 3: the weights hold NaN or infinity"):
         train_lm(gensim_data / "lee_background.cor", config, out_dir=tmp_path / "lm", progress=False)
     assert not (tmp_path / "lm" / "embeddings.tokvec").exists()
+
+
+def test_a_binary_corpus_is_refused_by_the_tiny_gpt(tmp_path):
+    pytest.importorskip("tokenizers")
+    from tokvec.train.lm import data as lm_data
+
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(np.random.default_rng(3).integers(0, 256, 4000, dtype=np.uint8).tobytes())
+    with pytest.raises(CorpusError, match=r"garbage.bin does not look like text: [\d,]+ of its 4,000 bytes are not"):
+        lm_data.read_lines(garbage)
+    (tmp_path / "latin1.txt").write_bytes("café crème naïve\n".encode("latin-1") * 20)  # some bad bytes: read
+    assert lm_data.read_lines(tmp_path / "latin1.txt")[1] == 60
