@@ -78,7 +78,8 @@ def _use(v: tokvec.Vectors) -> None:
     np.asarray(v.norms).sum()
     for i in (0, len(v) - 1) if len(v) else ():
         token = v.token(i)
-        assert token == tokens[i] and token in v
+        j = v.index(token)  # its first occurrence; a damaged stored index raises FormatError, never misses
+        assert token == tokens[i] and v.token(j) == token and j <= i
         v[token]
         v.most_similar(token, topn=3)
 
@@ -125,6 +126,7 @@ def test_mutated_vector_files_long_run(seeds, tmp_path, name, errors):
 # inputs the long runs found (each failed before its fix), kept as regression cases
 REGRESSIONS = [
     ("word2vec-binary", [("delete", 34, 1), ("delete", 34, 3)]),  # duplicate tokens: a TokvecWarning, not an error
+    ("tokvec-int8", [("flip", [(9590, 1)])]),  # 'the' became 'uhe' under a stored index: lookups missed it
 ]
 
 

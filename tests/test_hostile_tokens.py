@@ -163,3 +163,20 @@ def test_convert_of_a_file_with_odd_tokens_keeps_them(tmp_path, capsys):
 def test_tokens_that_are_not_utf8_strings_are_refused_when_building(token, message):
     with pytest.raises(tokvec.InvalidArgumentError, match=rf"token 1 .*{message}"):
         _vectors(["ok", token])
+
+
+def test_a_damaged_stored_index_never_misses_a_token_silently(tmp_path):
+    from hostile import with_tensor
+
+    path = tokvec.save(_vectors(["the", "cat", "a\nb"]), tmp_path / "v.tokvec")
+    with_tensor(path, "vocab_utf8", lambda a: np.where(np.arange(len(a)) == 0, ord("u"), a))  # the -> uhe
+    v = tokvec.load(path)
+    assert v.tokens == ["uhe", "cat", "a\nb"] and v.index("cat") == 1 and v.index("a\nb") == 2
+    with pytest.raises(tokvec.FormatError, match=r"v.tokvec: the stored token index .* misses 'uhe', which is token 0"):
+        v.index("uhe")
+    with pytest.raises(tokvec.UnknownTokenError):  # really absent: the usual error
+        v.index("the")
+    with pytest.raises(tokvec.UnknownTokenError):  # "b" only occurs inside a token, after its "\n"
+        v.index("b")
+    rebuilt = tokvec.load(tokvec.save(v, tmp_path / "rebuilt.tokvec"))  # convert rebuilds the index
+    assert rebuilt.index("uhe") == 0

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning, UnknownTokenError
+from ..printable import brief
 from . import _index as _token_index
 from . import _packed
 
@@ -155,8 +156,23 @@ class Vocab:
         """The id of ``token``; raises ``UnknownTokenError`` with suggestions if absent."""
         i = self.get(token)
         if i is None:
+            if isinstance(token, str) and self._table is not None and not self._built:
+                self._check_miss(token)
             raise UnknownTokenError(str(token), self._size, self.suggest(str(token)))
         return i
+
+    def _check_miss(self, token: str) -> None:
+        """A stored index missed ``token``: a damaged file's index can only miss, so make sure the token is
+        really absent (one byte search, only on this error path) and say so if it is not."""
+        needle = b"\n" + token.encode("utf-8", "surrogatepass") + b"\n"
+        hay = b"\n" + self._buffer[: int(self._offsets[self._size])].tobytes()
+        at = hay.find(needle)
+        while at >= 0:  # ``at`` is where the token starts in the buffer; a "\n" inside a token is no boundary
+            row = int(np.searchsorted(self._offsets, at))
+            if row < self._size and int(self._offsets[row]) == at:
+                raise FormatError(f"{self._where}the stored token index (tensor 'index.table') misses {brief(token)}, "
+                                  f"which is token {row:,}: the file is damaged; rebuild it with `tokvec convert`")
+            at = hay.find(needle, at + 1)
 
     def duplicates(self) -> np.ndarray:
         """Boolean mask of rows whose token already occurred earlier (shape (n,))."""
