@@ -143,3 +143,16 @@ def test_a_binary_corpus_is_refused_by_the_tiny_gpt(tmp_path):
         lm_data.read_lines(garbage)
     (tmp_path / "latin1.txt").write_bytes("café crème naïve\n".encode("latin-1") * 20)  # some bad bytes: read
     assert lm_data.read_lines(tmp_path / "latin1.txt")[1] == 60
+
+
+@pytest.mark.parametrize("content", [b"\x80\x02garbage" * 100, b"", b"PK\x03\x04" + b"\x00" * 50])
+def test_a_damaged_lm_checkpoint_is_one_line_that_never_suggests_weights_only_false(tmp_path, content):
+    pytest.importorskip("torch")
+    from tokvec.train.lm import load_checkpoint
+
+    path = tmp_path / "checkpoint.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt is not a readable tokvec LM checkpoint") as caught:
+        load_checkpoint(path)
+    message = str(caught.value)
+    assert "\n" not in message and "weights_only" not in message and "resume from the checkpoint.pt" in message
