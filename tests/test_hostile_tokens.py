@@ -180,3 +180,13 @@ def test_a_damaged_stored_index_never_misses_a_token_silently(tmp_path):
         v.index("b")
     rebuilt = tokvec.load(tokvec.save(v, tmp_path / "rebuilt.tokvec"))  # convert rebuilds the index
     assert rebuilt.index("uhe") == 0
+
+
+def test_convert_to_a_format_that_cannot_hold_a_token_names_it(tmp_path, capsys):
+    from tokvec.cli import main
+
+    src = _write(tmp_path / "g.txt", b"the 1 2 3\n. . . 4 5 6\n")  # GloVe 840B has tokens with spaces
+    assert main(["convert", str(src), str(tmp_path / "out.bin")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "error: token '. . .' (row 1) holds a space" in err and "Save as .tokvec" in err
+    assert not (tmp_path / "out.bin").exists()
