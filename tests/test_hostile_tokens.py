@@ -5,6 +5,8 @@ Oracle: gensim reads what tokvec writes (and tokvec reads what gensim writes) wi
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
@@ -190,3 +192,15 @@ def test_convert_to_a_format_that_cannot_hold_a_token_names_it(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "error: token '. . .' (row 1) holds a space" in err and "Save as .tokvec" in err
     assert not (tmp_path / "out.bin").exists()
+
+
+@pytest.mark.parametrize("fmt, tokens, row, message", [
+    ("word2vec-text", ["ok", "", "\t", "x\ny", "z\n"], 3, "holds a newline"),
+    ("glove", ["ok", "", "tail\n"], 2, "holds a newline"),
+    ("word2vec-text", ["ok", "", "日本", "a b", "c d"], 3, "holds a space"),
+    ("word2vec-binary", ["a", "", "é", "\nb", "\nc"], 3, "starts with a newline"),
+    ("word2vec-binary", ["a", "", "x\ny", "b "], 3, "holds a space"),
+])
+def test_the_first_token_a_format_cannot_hold_is_named_by_its_row(tmp_path, fmt, tokens, row, message):
+    with pytest.raises(tokvec.FormatError, match=rf"^token {re.escape(repr(tokens[row]))} \(row {row}\) {message}"):
+        tokvec.save(_vectors(tokens), tmp_path / f"v{FORMATS[fmt]}", format=fmt)

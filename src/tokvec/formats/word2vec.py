@@ -163,7 +163,7 @@ def write_binary(vectors: Vectors, path: Path, *, dtype: str | None = None) -> N
     """Write word2vec binary (float32; a ``\\n`` after each vector, as the C tool does)."""
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # rounds; the file holds float32
     tokens = vectors.tokens
-    check_binary_tokens(tokens)
+    check_binary_tokens(vectors.vocab)
     n, dim = len(vectors), vectors.dim
     with atomic_write(path) as f:
         f.write(f"{n} {dim}\n".encode())
@@ -310,7 +310,7 @@ def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # float16 values are written exactly
     tokens = vectors.tokens
     first = f"{float(vectors.matrix[0, 0]):.9g}" if len(vectors) and vectors.dim == 1 and not header else ""
-    check_text_tokens(tokens, format_name, header=header, first_values=first)
+    check_text_tokens(vectors.vocab, format_name, header=header, first_values=first)
     n, dim = len(vectors), vectors.dim
     short = " ".join(["%.7g"] * dim)  # float16 values are written as the float32 numbers they equal
     exact = " ".join(["%.9g"] * dim)
