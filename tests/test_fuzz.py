@@ -165,10 +165,10 @@ def model_dir(tmp_path_factory):
     return model
 
 
-@pytest.mark.parametrize("member", ["model.safetensors", "tokenizer.json", "config.json"])
-def test_mutated_model_directories(model_dir, tmp_path, member):
-    @SHORT
-    @given(steps=mutations)
+MEMBERS = ["model.safetensors", "tokenizer.json", "config.json"]
+
+
+def _model_property(model_dir, tmp_path, member):
     def check(steps):
         copy = tmp_path / "model"
         copy.mkdir(exist_ok=True)
@@ -177,28 +177,53 @@ def test_mutated_model_directories(model_dir, tmp_path, member):
             (copy / f.name).write_bytes(mutate(data, steps) if f.name == member else data)
         _check(lambda: tokvec.load(copy))
 
-    check()
+    return given(steps=mutations)(check)
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_mutated_model_directories(model_dir, tmp_path, member):
+    SHORT(_model_property(model_dir, tmp_path, member))()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("member", MEMBERS)
+def test_mutated_model_directories_long_run(model_dir, tmp_path, member):
+    settings(LONG, max_examples=500)(_model_property(model_dir, tmp_path, member))()
 
 
 # -- word2vec training checkpoints -------------------------------------------------------------
-def test_mutated_training_checkpoints(tmp_path):
+TOY = [s.split() for s in ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"]] * 6
+
+
+@pytest.fixture(scope="module")
+def checkpoint_bytes(tmp_path_factory) -> bytes:
     from tokvec.train import Word2VecConfig, train
 
-    toy = [s.split() for s in ["the cat sat on the mat", "the dog sat on the log", "a cat and a dog"]] * 6
     config = Word2VecConfig(model="skipgram", dim=8, min_count=1, threads=1, chunk_words=7, epochs=2, seed=3, sample=0)
-    seed = tmp_path / "seed.ckpt.npz"
+    seed = tmp_path_factory.mktemp("ckpt") / "seed.ckpt.npz"
     with pytest.raises(KeyboardInterrupt):
-        train(toy, config, progress=False, checkpoint=seed, stop_after=3)
-    good = seed.read_bytes()
+        train(TOY, config, progress=False, checkpoint=seed, stop_after=3)
+    return seed.read_bytes()
 
-    @settings(SHORT, max_examples=25)
-    @given(steps=mutations)
+
+def _checkpoint_property(good: bytes, tmp_path):
+    from tokvec.train import train
+
     def check(steps):
         path = tmp_path / "fuzzed.ckpt.npz"
         path.write_bytes(mutate(good, steps))
-        _check(lambda: train(toy, None, progress=False, resume=path).vectors)
+        _check(lambda: train(TOY, None, progress=False, resume=path).vectors)
 
-    check()
+    return given(steps=mutations)(check)
+
+
+def test_mutated_training_checkpoints(checkpoint_bytes, tmp_path):
+    settings(SHORT, max_examples=25)(_checkpoint_property(checkpoint_bytes, tmp_path))()
+
+
+@pytest.mark.slow
+def test_mutated_training_checkpoints_long_run(checkpoint_bytes, tmp_path):
+    settings(LONG, max_examples=500)(_checkpoint_property(checkpoint_bytes, tmp_path))()
 
 
 def test_gzip_of_a_mutated_file_is_read_like_the_plain_one(seeds, tmp_path):
@@ -217,5 +242,31 @@ def test_gzip_of_a_mutated_file_is_read_like_the_plain_one(seeds, tmp_path):
             except TokvecError as exc:
                 outcomes.append(type(exc))
         assert outcomes[0] == outcomes[1]
+
+    check()
+
+
+# -- evaluation data sets ----------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["wordsim353.tsv", "questions-words.txt"])
+def test_mutated_evaluation_files(tmp_path, name):
+    from importlib import resources
+
+    from tokvec.evaluate import datasets
+
+    read = datasets.read_word_pairs if name.endswith(".tsv") else datasets.read_analogies
+    good = (resources.files("tokvec") / "data" / name).read_bytes()[:4000]  # the first lines are enough
+    good = good[: good.rfind(b"\n") + 1]
+
+    @settings(SHORT, max_examples=30)
+    @given(steps=mutations)
+    def check(steps):
+        path = tmp_path / name
+        path.write_bytes(mutate(good, steps))
+        with Allocation() as memory:
+            try:
+                read(path)
+            except TokvecError as exc:
+                assert one_line(exc), repr(str(exc))
+        assert memory.peak < PEAK
 
     check()
