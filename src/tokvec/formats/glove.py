@@ -1,8 +1,8 @@
 """GloVe text: ``token v1 ... vdim`` per line, no header (dim comes from the first line).
 
 The parser is word2vec text's (``word2vec.TextReader`` without a header); this module only
-names the format and recognises it. Tokens with spaces (a few in GloVe 840B) are recovered: the
-last ``dim`` fields of a line are the values.
+names the format and recognises it. A token is what precedes a line's first space, byte for byte;
+tokens with spaces (a few in GloVe 840B) are recovered: the last ``dim`` fields of a line are the values.
 
 Deliberately left out: GloVe's binary training outputs (``vectors.bin`` of the C tool).
 """

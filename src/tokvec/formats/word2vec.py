@@ -6,7 +6,9 @@ line per token. Reading the binary is a single numba scan of a memory-mapped fil
 (``_scan.py``); text is parsed in batches by NumPy's C float parser.
 
 Values are written exactly: text uses 7 significant digits where that reads back to the same
-float32, else 9 (always enough).
+float32, else 9 (always enough). Tokens are kept byte for byte: in text a token is what precedes
+a row's first space (it may be empty or hold tabs, ``\r``, NBSP ...), in binary what precedes the
+record's space; ``_writable`` refuses, naming it, a token a format cannot hold.
 
 Deliberately left out: float64 binaries, vocab-count side files, and fastText's ``.bin`` models
 (subword n-grams).
