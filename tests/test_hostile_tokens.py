@@ -204,3 +204,9 @@ def test_convert_to_a_format_that_cannot_hold_a_token_names_it(tmp_path, capsys)
 def test_the_first_token_a_format_cannot_hold_is_named_by_its_row(tmp_path, fmt, tokens, row, message):
     with pytest.raises(tokvec.FormatError, match=rf"^token {re.escape(repr(tokens[row]))} \(row {row}\) {message}"):
         tokvec.save(_vectors(tokens), tmp_path / f"v{FORMATS[fmt]}", format=fmt)
+
+
+def test_leading_blanks_of_a_token_are_kept_and_extra_separators_are_one(tmp_path):
+    # a token with leading spaces (the last dim fields are the values, as for GloVe 840B); "b  0.3" is "b" 0.3
+    v = tokvec.load(_write(tmp_path / "v.txt", b"3 2\n  tok 0.1 0.2\nb  0.3 0.4 \n\tc 0.5 0.6\r\n"))
+    assert v.tokens == ["  tok", "b", "\tc"] and v["b"].tolist() == pytest.approx([0.3, 0.4])

@@ -235,7 +235,7 @@ class TextReader:
                 if self.dim == 0:
                     raise FormatError(f"{self.path}, line {lineno}: the token {token[:40]!r} has no "
                                       "values; each line must be 'token v1 v2 ... vdim'")
-            batch.append((lineno, start, token, values.strip()))
+            batch.append((lineno, start, token, values.rstrip()))  # leading blanks: a token with spaces
             rows += 1
             if len(batch) == _BATCH:
                 self._flush(batch)
