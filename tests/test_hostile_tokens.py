@@ -210,3 +210,14 @@ def test_leading_blanks_of_a_token_are_kept_and_extra_separators_are_one(tmp_pat
     # a token with leading spaces (the last dim fields are the values, as for GloVe 840B); "b  0.3" is "b" 0.3
     v = tokvec.load(_write(tmp_path / "v.txt", b"3 2\n  tok 0.1 0.2\nb  0.3 0.4 \n\tc 0.5 0.6\r\n"))
     assert v.tokens == ["  tok", "b", "\tc"] and v["b"].tolist() == pytest.approx([0.3, 0.4])
+
+
+@pytest.mark.parametrize("fmt, shape, message", [
+    ("word2vec-binary", (2, 0), "dim 0"), ("word2vec-text", (2, 0), "dim 0"), ("glove", (0, 3), "no vectors"),
+])
+def test_shapes_a_format_cannot_read_back_are_refused(tmp_path, fmt, shape, message):
+    v = tokvec.Vectors(["a", "b"][: shape[0]], np.ones(shape, np.float32))
+    with pytest.raises(tokvec.FormatError, match=message):
+        tokvec.save(v, tmp_path / f"v{FORMATS[fmt]}", format=fmt)
+    back = tokvec.load(tokvec.save(v, tmp_path / "v.tokvec"))  # .tokvec holds any shape
+    assert (len(back), back.dim) == shape

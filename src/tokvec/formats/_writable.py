@@ -26,7 +26,7 @@ from ..printable import brief
 from ..vocab import Vocab
 from ._scan_codes import MAX_TOKEN_BYTES
 
-__all__ = ["check_binary_tokens", "check_text_tokens"]
+__all__ = ["check_binary_tokens", "check_size", "check_text_tokens"]
 
 _FIX = "Save as .tokvec (format='tokvec'), which stores any token, or change that token first"
 _SPACE, _NEWLINE = 32, 10
@@ -80,3 +80,13 @@ def check_binary_tokens(vocab: Vocab, fmt: str = "word2vec binary") -> None:
     if lengths.size and int(lengths.max()) > MAX_TOKEN_BYTES:
         _refuse(vocab, int(np.argmax(lengths > MAX_TOKEN_BYTES)), fmt,
                 f"is longer than {MAX_TOKEN_BYTES:,} bytes (the readers' limit)")
+
+
+def check_size(n: int, dim: int, fmt: str, *, header: bool = True) -> None:
+    """Refuse what the format's readers would refuse: dim 0, and no rows at all in headerless GloVe."""
+    if dim == 0:
+        raise FormatError(f"these vectors have dim 0, which the {fmt} format cannot store (its readers need dim >= 1). "
+                          "Save as .tokvec (format='tokvec')")
+    if n == 0 and not header:
+        raise FormatError(f"there are no vectors: an empty {fmt} file cannot be read back (it has no header to say "
+                          "so). Save as .tokvec or word2vec text")

@@ -31,7 +31,7 @@ from ..vectors import Vectors
 from ..vocab import Vocab
 from . import _scan
 from ._common import decode_packed, is_number, open_stream, packed_vocab, read_buffer
-from ._writable import check_binary_tokens, check_text_tokens
+from ._writable import check_binary_tokens, check_size, check_text_tokens
 from .base import Format
 
 HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
@@ -165,6 +165,7 @@ def write_binary(vectors: Vectors, path: Path, *, dtype: str | None = None) -> N
     """Write word2vec binary (float32; a ``\\n`` after each vector, as the C tool does)."""
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # rounds; the file holds float32
     tokens = vectors.tokens
+    check_size(len(vectors), vectors.dim, "word2vec binary")
     check_binary_tokens(vectors.vocab)
     n, dim = len(vectors), vectors.dim
     with atomic_write(path) as f:
@@ -312,6 +313,7 @@ def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # float16 values are written exactly
     tokens = vectors.tokens
     first = f"{float(vectors.matrix[0, 0]):.9g}" if len(vectors) and vectors.dim == 1 and not header else ""
+    check_size(len(vectors), vectors.dim, format_name, header=header)
     check_text_tokens(vectors.vocab, format_name, header=header, first_values=first)
     n, dim = len(vectors), vectors.dim
     short = " ".join(["%.7g"] * dim)  # float16 values are written as the float32 numbers they equal
