@@ -65,3 +65,17 @@ def test_every_command_on_hostile_files_exits_with_one_line(command, hostile, tm
         lines = err.strip().splitlines()
         assert code in (1, 2) and len(lines) == 1 and "Traceback" not in err, (name, code, err, out[:200])
         assert lines[0].startswith("error: ") and len(lines[0]) < 600, (name, lines[0])
+
+
+def test_the_real_entry_point_prints_one_line_and_exits_1(hostile):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    paths, _ = hostile
+    env = {**os.environ, "PYTHONPATH": str(Path(tokvec.__file__).parents[1])}
+    for name in ("cut.tokvec", "corrupt.bin.gz", "ambiguous.txt"):
+        done = subprocess.run([sys.executable, "-m", "tokvec", "similar", "the", "-v", str(paths[name])],
+                              capture_output=True, text=True, env=env, timeout=120)
+        lines = done.stderr.strip().splitlines()
+        assert done.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: "), (name, done.stderr)
