@@ -221,3 +221,18 @@ def test_shapes_a_format_cannot_read_back_are_refused(tmp_path, fmt, shape, mess
         tokvec.save(v, tmp_path / f"v{FORMATS[fmt]}", format=fmt)
     back = tokvec.load(tokvec.save(v, tmp_path / "v.tokvec"))  # .tokvec holds any shape
     assert (len(back), back.dim) == shape
+
+
+def test_text_bombs_are_refused_against_the_budget(tmp_path, monkeypatch):
+    import gzip as gz
+
+    monkeypatch.setenv("TOKVEC_MEMORY_BUDGET", "4M")
+    endless = tmp_path / "line.txt.gz"  # 40 MB in one line, 40 KB compressed
+    endless.write_bytes(gz.compress(b"a" + b" 1" * 20_000_000, 9))
+    with pytest.raises(tokvec.FormatError, match=r"line 1 is longer than 4.0 MiB: this is not a vector text file"):
+        tokvec.load(endless, format="glove")
+    rows = tmp_path / "rows.txt.gz"  # 6M valid rows
+    rows.write_bytes(gz.compress(b"a 1 2 3 4\n" * 6_000_000, 9))
+    with pytest.raises(tokvec.FormatError, match=r"rows of dim 4 read so far would need .* over tokvec's memory budget "
+                                                 r"of 4.0 MiB.*decompression bomb.*limit="):
+        tokvec.load(rows)

@@ -16,6 +16,7 @@ Deliberately left out: float64 binaries, vocab-count side files, and fastText's 
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
@@ -37,6 +38,8 @@ from .base import Format
 HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark at the start of a file is an encoding mark, not a token
 _BATCH = 50_000  # text rows parsed per NumPy call
+_MAX_LINE = 1 << 30  # no text row is 1 GiB long (dim 100M); the memory budget may lower it
+_ROW_OVERHEAD = 96  # bytes a text row's token keeps in memory besides its values (str, list slot)
 
 
 class Header(NamedTuple):
@@ -202,23 +205,28 @@ class TextReader:
     def __init__(self, path: Path, limit: int | None, errors: str, *, header: bool, known: Header | None = None):
         self.path, self.header, self.limit, self.errors = path, header, limit, errors
         self.known = known
-        self.dim = 0
+        self.dim, self.held = 0, 0
         self.tokens: list[str] = []
         self.blocks: list[np.ndarray] = []
 
     def read(self, stream: io.BufferedReader) -> Vectors:
         count = None
         lineno, offset = 0, 0
+        cap = min(_budget.budget(), _MAX_LINE)  # a line is read whole: a bomb of one endless line must not be
+        lines = iter(functools.partial(stream.readline, cap), b"")
         if self.header:
-            first = stream.readline()
+            first = next(lines, b"")
             lineno, offset = 1, len(first)
             known = self.known
             count, self.dim = known[:2] if known else parse_header(first.removeprefix(BOM).rstrip(b"\r\n"), self.path)
         wanted = count if self.limit is None else (self.limit if count is None else min(count, self.limit))
         batch: list[tuple[int, int, bytes, bytes]] = []  # (line number, byte offset, token, values)
         rows = 0
-        for line in stream:
+        for line in lines:
             lineno += 1
+            if len(line) == cap and not line.endswith(b"\n"):
+                raise FormatError(f"{self.path}, line {lineno:,} is longer than {_budget.human(cap)}: this is not "
+                                  "a vector text file (or it is damaged); check the file, or pass the right format=")
             start, offset = offset, offset + len(line)
             body = line.rstrip(b"\r\n") if start else line.removeprefix(BOM).rstrip(b"\r\n")
             if not body.strip():
@@ -266,6 +274,9 @@ class TextReader:
         raw_tokens = [b[2] for b in batch]
         if values.size != len(batch) * dim:  # some line is ragged, oddly spaced or malformed
             values, raw_tokens = self._parse_slowly(batch)
+        self.held += values.nbytes + len(batch) * _ROW_OVERHEAD  # what the rows read so far keep in memory
+        _budget.check(self.held, f"{self.path}: the {len(self.tokens) + len(batch):,} rows of dim {dim:,} read so far",
+                      "it may be a decompression bomb. Pass limit= to read fewer rows")
         self.blocks.append(values.reshape(len(batch), dim))
         packed = np.frombuffer(b"".join(t + b"\n" for t in raw_tokens), np.uint8)
         offsets = np.zeros(len(raw_tokens) + 1, np.int64)
