@@ -1,7 +1,7 @@
 """Stopping the tiny GPT when it diverges: a NaN or infinite loss or weight ends training before it is written.
 
-``check_finite`` runs where the trainer gathers the training loss over all ranks (each history entry and
-each checkpoint), before any snapshot, checkpoint or final embeddings are written: the summed loss is
+``gathered_loss`` is where the trainer gathers the training loss over all ranks (each history entry and
+each checkpoint); it runs ``check_finite`` there, before any snapshot, checkpoint or final embeddings are written: the summed loss is
 the same on every rank and DDP keeps the weights identical, so every rank raises at the same step and
 none waits for the others.
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from ...errors import TrainingDivergedError
 
-__all__ = ["check_finite"]
+__all__ = ["check_finite", "gathered_loss"]
 
 
 def check_finite(model: Any, loss_sum: float, step: int, config: Any) -> None:
@@ -27,3 +27,11 @@ def check_finite(model: Any, loss_sum: float, step: int, config: Any) -> None:
         f"training diverged by step {step:,}: {what}, so no model, snapshot or checkpoint of it is written. Lower the "
         f"learning rate (lr, CLI --lr; now {config.lr:g}), lengthen the warm-up (now {config.warmup:,} steps) or check "
         "the corpus (is it text?)")
+
+
+def gathered_loss(dist: Any, model: Any, loss_sum: float, loss_steps: int, step: int, config: Any) -> tuple[float, float]:
+    """``(loss summed over all ranks, steps summed)`` via ``dist.all_sum``, after ``check_finite`` on the sum: called on
+    every rank at the same step, before anything is written, so a diverged model is never saved and no rank waits."""
+    total, count = dist.all_sum([loss_sum, float(loss_steps)])
+    check_finite(model, total, step, config)
+    return total, count
