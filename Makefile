@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all bench lint clean chromium notebooks
+.PHONY: install demo test test-all fuzz bench lint clean chromium notebooks
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ chromium:
 
 test: $(STAMP) chromium
 	$(PY) -m pytest -q
+
+# the long fuzz run: 2,000 random mutations per file kind (the short one is part of `make test`)
+fuzz: $(STAMP)
+	$(PY) -m pytest -q -m slow tests/test_fuzz.py
 
 test-all: $(STAMP)
 	$(PY) -m pytest -q -m ''

@@ -181,7 +181,7 @@ def test_real_binary_and_text_agree(gensim_data):
 
 def test_save_rejects_whitespace_tokens_in_text_formats(tmp_path):
     v = tokvec.Vectors(["new york"], np.ones((1, 2), np.float32))
-    with pytest.raises(tokvec.FormatError, match="contains whitespace.*Save as .tokvec"):
+    with pytest.raises(tokvec.FormatError, match="holds a space.*Save as .tokvec"):
         tokvec.save(v, tmp_path / "x.bin")
     assert not (tmp_path / "x.bin").exists()
     tokvec.save(v, tmp_path / "x.tokvec")

@@ -93,3 +93,66 @@ def test_a_corpus_with_nothing_to_learn_is_an_error(tmp_path, capsys):
     assert main(["train", str(garbage), "-o", str(out), "--min-count", "5", "-q"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and not out.exists()
+
+
+def test_a_nan_loss_stops_the_tiny_gpt_and_writes_nothing_of_it(tmp_path, gensim_data, monkeypatch):
+    pytest.importorskip("torch")
+    from tokvec.train.lm import LMConfig, train_lm
+    from tokvec.train.lm import trainer as lm_trainer
+
+    config = LMConfig(vocab_size=200, context=8, dim=16, layers=1, heads=2, batch_size=4, steps=12, lr=1e-2,
+                      min_lr=1e-3, warmup=2, eval_every=10, snapshot_every=10, eval_batches=2, checkpoint_every=5)
+    real = lm_trainer.learning_rate
+    monkeypatch.setattr(lm_trainer, "learning_rate", lambda c, step: float("nan") if step >= 3 else real(c, step))
+    out = tmp_path / "lm"
+    with pytest.raises(TrainingDivergedError, match=r"diverged by step 5: the training loss became nan.*Lower the"):
+        train_lm(gensim_data / "lee_background.cor", config, out_dir=out, progress=False)
+    assert not (out / "embeddings.tokvec").exists() and not (out / "checkpoint.pt").exists()
+    assert sorted(p.name for p in (out / "snapshots").glob("*.tokvec")) == ["step-0000000.tokvec"]  # the random start
+
+
+def test_infinite_weights_with_a_finite_loss_also_stop_the_tiny_gpt(tmp_path, gensim_data, monkeypatch):
+    pytest.importorskip("torch")
+    from tokvec.train.lm import LMConfig, train_lm
+    from tokvec.train.lm import trainer as lm_trainer
+
+    config = LMConfig(vocab_size=200, context=8, dim=16, layers=1, heads=2, batch_size=4, steps=6, lr=1e-2,
+                      min_lr=1e-3, warmup=2, eval_every=3, snapshot_every=3, eval_batches=2, checkpoint_every=100)
+    real = lm_trainer._Trainer.train_step
+
+    def poisoned(self):
+        lr = real(self)
+        if self.step == 3:  # after the step: its loss was finite
+            with lm_trainer.torch.no_grad():
+                self.model.tok.weight[0, 0] = float("inf")
+        return lr
+
+    monkeypatch.setattr(lm_trainer._Trainer, "train_step", poisoned)
+    with pytest.raises(TrainingDivergedError, match=r"step 3: the weights hold NaN or infinity"):
+        train_lm(gensim_data / "lee_background.cor", config, out_dir=tmp_path / "lm", progress=False)
+    assert not (tmp_path / "lm" / "embeddings.tokvec").exists()
+
+
+def test_a_binary_corpus_is_refused_by_the_tiny_gpt(tmp_path):
+    pytest.importorskip("tokenizers")
+    from tokvec.train.lm import data as lm_data
+
+    garbage = tmp_path / "garbage.bin"
+    garbage.write_bytes(np.random.default_rng(3).integers(0, 256, 4000, dtype=np.uint8).tobytes())
+    with pytest.raises(CorpusError, match=r"garbage.bin does not look like text: [\d,]+ of its 4,000 bytes are not"):
+        lm_data.read_lines(garbage)
+    (tmp_path / "latin1.txt").write_bytes("café crème naïve\n".encode("latin-1") * 20)  # some bad bytes: read
+    assert lm_data.read_lines(tmp_path / "latin1.txt")[1] == 60
+
+
+@pytest.mark.parametrize("content", [b"\x80\x02garbage" * 100, b"", b"PK\x03\x04" + b"\x00" * 50])
+def test_a_damaged_lm_checkpoint_is_one_line_that_never_suggests_weights_only_false(tmp_path, content):
+    pytest.importorskip("torch")
+    from tokvec.train.lm import load_checkpoint
+
+    path = tmp_path / "checkpoint.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=r"checkpoint.pt is not a readable tokvec LM checkpoint") as caught:
+        load_checkpoint(path)
+    message = str(caught.value)
+    assert "\n" not in message and "weights_only" not in message and "resume from the checkpoint.pt" in message

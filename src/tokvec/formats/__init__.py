@@ -104,7 +104,12 @@ def load(
         if options and "encoding" not in fmt.options:
             raise InvalidArgumentError(f"encoding= is for fastText .bin models; {path} is {fmt.name}, whose "
                                        "tokens are UTF-8 (use errors= for bad bytes)")
-        vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
+        try:
+            vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
+        except FormatError as exc:  # say how the format was decided, and how to decide otherwise
+            if header is not None and not fmt.mapped and exc.args:
+                exc.args = (str(exc.args[0]) + detect.describe(fmt), *exc.args[1:])
+            raise
     vectors.metadata.setdefault("format", fmt.name)
     vectors.metadata["loaded_format"] = fmt.name
     vectors = _check_finite(vectors, nonfinite, path, fmt)

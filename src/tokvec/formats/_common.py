@@ -16,7 +16,7 @@ from .._io import decompressor, open_stream
 from ..errors import FormatError
 from ..vocab import Vocab
 
-__all__ = ["check_token_writable", "decode_packed", "is_number", "open_stream", "packed_vocab", "read_buffer"]
+__all__ = ["decode_packed", "is_number", "open_stream", "packed_vocab", "read_buffer"]
 
 
 def read_buffer(path: Path) -> np.ndarray:
@@ -65,16 +65,6 @@ def decode_packed(
     if len(tokens) != n:  # a token itself holds a newline: decode one by one
         tokens = [raw[offsets[i] : offsets[i + 1] - 1].decode("utf-8", errors) for i in range(n)]
     return tokens
-
-
-def check_token_writable(token: str, fmt: str, row: int) -> None:
-    """Text and word2vec formats separate fields by whitespace: tokens must have none."""
-    if not token or len(token.split()) != 1 or token != token.strip() or "\n" in token:
-        raise FormatError(
-            f"token {token!r} (row {row:,}) is empty or contains whitespace, which the {fmt} format "
-            "cannot store. Save as .tokvec (format='tokvec'), which stores any token, "
-            "or replace the whitespace first"
-        )
 
 
 def packed_vocab(packed: np.ndarray, offsets: np.ndarray, errors: str, where: callable):

@@ -38,7 +38,8 @@ def scan(buf: np.ndarray, start: int, n: int, dim: int):
     tok_start = np.empty(n, np.int64)
     tok_end = np.empty(n, np.int64)
     vec_start = np.empty(n, np.int64)
-    found, end, status = scan_kernel(buf, start, n, record_bytes, tok_start, tok_end, vec_start)
+    found, end, status = scan_kernel(buf, start, n, record_bytes, tok_start, tok_end, vec_start,
+                                    MAX_TOKEN_BYTES)
     tok_start, tok_end, vec_start = tok_start[:found], tok_end[:found], vec_start[:found]
     vectors = np.empty((found, dim), np.float32)
     gather(buf, vec_start, record_bytes, vectors.reshape(-1).view(np.uint8))

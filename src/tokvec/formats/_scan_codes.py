@@ -7,4 +7,4 @@ Deliberately left out: everything else of the scanner.
 """
 
 OK, TRUNCATED, LONG_TOKEN = 0, 1, 2
-MAX_TOKEN_BYTES = 1 << 16  # a longer "token" means the file is not what its header says
+MAX_TOKEN_BYTES = 1 << 20  # a longer "token" means the file is not what its header says (writers refuse one)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import numba
 
-from ._scan_codes import LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED  # shared with the Python twin
+from ._scan_codes import LONG_TOKEN, OK, TRUNCATED  # shared with the Python twin
 
 
 @numba.njit(cache=True, nogil=True)
-def scan(buf, start, n, record_bytes, tok_start, tok_end, vec_start):
+def scan(buf, start, n, record_bytes, tok_start, tok_end, vec_start, max_token):
+    # max_token is an argument, not a global: numba's on-disk cache would freeze a global's old value
     size = buf.shape[0]
     pos = start
     for r in range(n):
@@ -20,7 +21,7 @@ def scan(buf, start, n, record_bytes, tok_start, tok_end, vec_start):
         ts = pos
         while pos < size and buf[pos] != 32:
             pos += 1
-            if pos - ts > MAX_TOKEN_BYTES:
+            if pos - ts > max_token:
                 return r, ts, LONG_TOKEN
         if pos >= size:
             return r, ts, TRUNCATED

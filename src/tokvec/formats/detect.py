@@ -6,7 +6,11 @@ record of ``formats.table`` in order: a safetensors header -> ``tokvec``; fastTe
 integers -> a word2vec header, then ``word2vec-text`` if the next line is a token followed by
 ``dim`` decimal numbers, else ``word2vec-binary``; a first line of a token and numbers ->
 ``glove``. The first record whose ``sniff`` returns a header wins, and its reader takes that
-header, so nothing is parsed twice.
+header, so nothing is parsed twice. The rules are deterministic: a UTF-8 byte order mark is
+skipped; rows of ASCII numbers after a header are text (even when ``4 * dim`` bytes long, which
+binary float32 practically never is); an empty first token is a token; a first line that reads
+both as a word2vec header and as a GloVe row of dim 1 is an error naming both. ``describe`` says
+what was decided, and ``load`` adds it to the reader's errors, with ``format=`` to decide otherwise.
 
 Deliberately left out: guessing from the extension (``save`` does that, ``load`` never).
 """
@@ -35,6 +39,12 @@ def identify(path: Path) -> tuple[Format, Any]:
         if header is not None:
             return fmt, header
     first = head.partition(b"\n")[0]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise FormatError(f"{path} is UTF-16 text (it starts with a UTF-16 byte order mark); vector files are "
+                          "UTF-8: re-encode it (iconv -f UTF-16 -t UTF-8), then load it")
+    if b"\n" not in head and b"\r" in head:
+        raise FormatError(f"{path} ends its lines with a bare carriage return (old Mac style); convert the line "
+                          "ends to \\n (tr '\\r' '\\n'), then load it")
     raise FormatError(
         f"cannot tell the format of {path}: its first line {first[:60]!r} is neither a word2vec header "
         "'<count> <dim>' nor 'token v1 v2 ...' (GloVe), and it is neither a .tokvec file nor a fastText .bin "
@@ -47,3 +57,9 @@ def sniff(path: Path) -> str:
     """The name of ``path``'s format: ``"tokvec"``, ``"fasttext-bin"``, ``"word2vec-binary"``, ``"word2vec-text"``
     or ``"glove"``."""
     return identify(path)[0].name
+
+
+def describe(fmt: Format) -> str:
+    """What ``load`` appends to a reader's error when the format was sniffed: the decision and the override."""
+    others = ", ".join(f"'{f.name}'" for f in TABLE if f.name != fmt.name)
+    return f" (tokvec read it as {fmt.name}, sniffed from its first bytes; if it is not, pass format= one of {others})"

@@ -1,8 +1,8 @@
 """GloVe text: ``token v1 ... vdim`` per line, no header (dim comes from the first line).
 
 The parser is word2vec text's (``word2vec.TextReader`` without a header); this module only
-names the format and recognises it. Tokens with spaces (a few in GloVe 840B) are recovered: the
-last ``dim`` fields of a line are the values.
+names the format and recognises it. A token is what precedes a line's first space, byte for byte;
+tokens with spaces (a few in GloVe 840B) are recovered: the last ``dim`` fields of a line are the values.
 
 Deliberately left out: GloVe's binary training outputs (``vectors.bin`` of the C tool).
 """
@@ -18,9 +18,13 @@ from .base import Format
 
 
 def sniff(path: Path, head: bytes) -> int | None:
-    """The dim if the first line of ``head`` is a token followed by numbers, else None."""
-    fields = head.partition(b"\n")[0].rstrip(b"\r").split()
-    return len(fields) - 1 if len(fields) >= 2 and all(is_number(x) for x in fields[1:]) else None
+    """The dim if the first line of ``head`` (after a UTF-8 byte order mark) is a token, a space and
+    numbers, else None. The token is what precedes the first space, as the reader takes it: it may be
+    empty or hold tabs."""
+    first = head.removeprefix(word2vec.BOM).partition(b"\n")[0].rstrip(b"\r")
+    _, space, values = first.partition(b" ")
+    parts = values.split()
+    return len(parts) if space and parts and all(is_number(x) for x in parts) else None
 
 
 def read(path: Path, header: int | None = None, *, limit: int | None = None, errors: str = "strict",

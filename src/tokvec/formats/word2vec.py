@@ -6,7 +6,9 @@ line per token. Reading the binary is a single numba scan of a memory-mapped fil
 (``_scan.py``); text is parsed in batches by NumPy's C float parser.
 
 Values are written exactly: text uses 7 significant digits where that reads back to the same
-float32, else 9 (always enough).
+float32, else 9 (always enough). Tokens are kept byte for byte: in text a token is what precedes
+a row's first space (it may be empty or hold tabs, ``\r``, NBSP ...), in binary what precedes the
+record's space; ``_writable`` refuses, naming it, a token a format cannot hold.
 
 Deliberately left out: float64 binaries, vocab-count side files (``formats.counts``), and fastText's
 ``.bin`` models (subword n-grams).
@@ -14,6 +16,7 @@ Deliberately left out: float64 binaries, vocab-count side files (``formats.count
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
@@ -28,11 +31,15 @@ from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import Vocab
 from . import _scan
-from ._common import check_token_writable, decode_packed, is_number, open_stream, packed_vocab, read_buffer
+from ._common import decode_packed, is_number, open_stream, packed_vocab, read_buffer
+from ._writable import check_binary_tokens, check_size, check_text_tokens
 from .base import Format
 
 HEADER = re.compile(rb"^\s*(\d+)\s+(\d+)\s*$")
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark at the start of a file is an encoding mark, not a token
 _BATCH = 50_000  # text rows parsed per NumPy call
+_MAX_LINE = 1 << 30  # no text row is 1 GiB long (dim 100M); the memory budget may lower it
+_ROW_OVERHEAD = 96  # bytes a text row's token keeps in memory besides its values (str, list slot)
 
 
 class Header(NamedTuple):
@@ -46,21 +53,48 @@ class Header(NamedTuple):
 def sniff_header(path: Path, head: bytes) -> tuple[Header, bool] | None:
     """``(header, looks_like_text)`` if ``head`` starts with a ``<count> <dim>`` line, else None.
 
-    It looks like text if the next line is a token followed by ``dim`` decimal numbers.
+    A UTF-8 byte order mark before the header is skipped (``length`` counts it). It looks like text if
+    the first non-blank line after the header is a token, a space and decimal numbers (the token may be
+    empty, as gensim writes it): rows of ASCII numbers are text even when they happen to be ``4 * dim``
+    bytes long, since float32 bytes are practically never all digits. A ``FormatError`` naming both
+    formats when that row has one value and the header's dim is not 1 (line 1 is then a GloVe row too).
     """
-    first, newline, rest = head.partition(b"\n")
+    skip = len(BOM) if head.startswith(BOM) else 0
+    first, newline, rest = head[skip:].partition(b"\n")
     if not HEADER.match(first.rstrip(b"\r")):
         return None
-    header = Header(*parse_header(first.rstrip(b"\r"), path), len(first) + len(newline))
-    second = rest.split(b"\n", 1)[0].rstrip(b"\r")
-    fields = second.split()
-    if len(fields) >= header.dim + 1 and all(is_number(x) for x in fields[-header.dim:]):
-        try:
-            second.decode("utf-8")
-            return header, True
-        except UnicodeDecodeError:
-            return header, b"\x00" not in second
-    return header, False
+    header = Header(*parse_header(first.rstrip(b"\r"), path), skip + len(first) + len(newline))
+    lines = rest.split(b"\n")
+    second = next((line.rstrip(b"\r") for line in lines if line.strip()), b"")
+    values = text_values(second, header.dim)
+    if values is None:
+        return header, False
+    try:
+        second.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x00" in second:
+            return header, False
+    if values == 1 and header.dim != 1:  # line 1 reads as a GloVe row of dim 1 too: never guess
+        line1 = first.rstrip(b"\r").decode("ascii")
+        raise FormatError(
+            f"{path} reads as two formats: line 1 {line1!r} is a word2vec header "
+            f"({header.count:,} vectors of dim {header.dim:,}) but the rows hold 1 value each, as in a GloVe file of "
+            "dim 1 whose first token is a number. Pass format='glove' to read line 1 as a row, or fix the header's "
+            "dim and pass format='word2vec-text'")
+    return header, True
+
+
+def text_values(line: bytes, dim: int) -> int | None:
+    """How many values ``line`` holds read as ``token v1 ... vk`` (token before the first space, maybe
+    empty; or GloVe 840B's token with spaces followed by ``dim`` numbers), None if it is not such a row."""
+    _, space, values = line.partition(b" ")
+    parts = values.split()
+    if space and parts and all(is_number(x) for x in parts):
+        return len(parts)
+    fields = line.split()
+    if len(fields) >= dim + 1 and all(is_number(x) for x in fields[-dim:]):
+        return dim
+    return None
 
 
 def parse_header(line: bytes, path: Path) -> tuple[int, int]:
@@ -93,7 +127,8 @@ def read_binary(path: Path, header: Header | None = None, *, limit: int | None =
         if newline < 0:
             raise FormatError(f"{path}: no header line '<count> <dim>' in the first 256 bytes; "
                               "is this a word2vec binary file?")
-        header = Header(*parse_header(bytes(buf[:newline]), path), newline + 1)
+        line = bytes(buf[:newline]).removeprefix(BOM).rstrip(b"\r")
+        header = Header(*parse_header(line, path), newline + 1)
     count, dim = header.count, header.dim
     wanted = count if limit is None else min(count, limit)
     _budget.check(wanted * (4 * dim + 32), f"{path}: the header's {count:,} vectors of dim {dim:,}")
@@ -133,8 +168,8 @@ def write_binary(vectors: Vectors, path: Path, *, dtype: str | None = None) -> N
     """Write word2vec binary (float32; a ``\\n`` after each vector, as the C tool does)."""
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # rounds; the file holds float32
     tokens = vectors.tokens
-    for row, token in enumerate(tokens):
-        check_token_writable(token, "word2vec binary", row)
+    check_size(len(vectors), vectors.dim, "word2vec binary")
+    check_binary_tokens(vectors.vocab)
     n, dim = len(vectors), vectors.dim
     with atomic_write(path) as f:
         f.write(f"{n} {dim}\n".encode())
@@ -170,25 +205,30 @@ class TextReader:
     def __init__(self, path: Path, limit: int | None, errors: str, *, header: bool, known: Header | None = None):
         self.path, self.header, self.limit, self.errors = path, header, limit, errors
         self.known = known
-        self.dim = 0
+        self.dim, self.held = 0, 0
         self.tokens: list[str] = []
         self.blocks: list[np.ndarray] = []
 
     def read(self, stream: io.BufferedReader) -> Vectors:
         count = None
         lineno, offset = 0, 0
+        cap = min(_budget.budget(), _MAX_LINE)  # a line is read whole: a bomb of one endless line must not be
+        lines = iter(functools.partial(stream.readline, cap), b"")
         if self.header:
-            first = stream.readline()
+            first = next(lines, b"")
             lineno, offset = 1, len(first)
             known = self.known
-            count, self.dim = known[:2] if known else parse_header(first.rstrip(b"\r\n"), self.path)
+            count, self.dim = known[:2] if known else parse_header(first.removeprefix(BOM).rstrip(b"\r\n"), self.path)
         wanted = count if self.limit is None else (self.limit if count is None else min(count, self.limit))
         batch: list[tuple[int, int, bytes, bytes]] = []  # (line number, byte offset, token, values)
         rows = 0
-        for line in stream:
+        for line in lines:
             lineno += 1
+            if len(line) == cap and not line.endswith(b"\n"):
+                raise FormatError(f"{self.path}, line {lineno:,} is longer than {_budget.human(cap)}: this is not "
+                                  "a vector text file (or it is damaged); check the file, or pass the right format=")
             start, offset = offset, offset + len(line)
-            body = line.rstrip(b"\r\n")
+            body = line.rstrip(b"\r\n") if start else line.removeprefix(BOM).rstrip(b"\r\n")
             if not body.strip():
                 continue  # blank lines (e.g. a trailing one) are allowed anywhere
             if wanted is not None and rows >= wanted:
@@ -204,7 +244,7 @@ class TextReader:
                 if self.dim == 0:
                     raise FormatError(f"{self.path}, line {lineno}: the token {token[:40]!r} has no "
                                       "values; each line must be 'token v1 v2 ... vdim'")
-            batch.append((lineno, start, token, values.strip()))
+            batch.append((lineno, start, token, values.rstrip()))  # leading blanks: a token with spaces
             rows += 1
             if len(batch) == _BATCH:
                 self._flush(batch)
@@ -234,6 +274,9 @@ class TextReader:
         raw_tokens = [b[2] for b in batch]
         if values.size != len(batch) * dim:  # some line is ragged, oddly spaced or malformed
             values, raw_tokens = self._parse_slowly(batch)
+        self.held += values.nbytes + len(batch) * _ROW_OVERHEAD  # what the rows read so far keep in memory
+        _budget.check(self.held, f"{self.path}: the {len(self.tokens) + len(batch):,} rows of dim {dim:,} read so far",
+                      "it may be a decompression bomb. Pass limit= to read fewer rows")
         self.blocks.append(values.reshape(len(batch), dim))
         packed = np.frombuffer(b"".join(t + b"\n" for t in raw_tokens), np.uint8)
         offsets = np.zeros(len(raw_tokens) + 1, np.int64)
@@ -248,11 +291,13 @@ class TextReader:
         out = []  # rows are appended once they hold dim values: a header's absurd dim allocates nothing
         tokens = []
         for lineno, _, token, values in batch:
-            fields = (token + b" " + values).split()  # any whitespace separates fields here
-            token, parts = (fields[0], fields[1:]) if fields else (token, [])
+            parts = values.split()  # the token is what precedes the first space, kept byte for byte
+            if len(parts) < dim and token.split() and len(token.split()) > 1:  # a tab-separated row
+                fields = (token + b" " + values).split()
+                token, parts = fields[0], fields[1:]
             if len(parts) > dim and not is_number(parts[0]):
                 # GloVe 840B has a few tokens with spaces: the last `dim` fields are the values
-                token = b" ".join([token, *parts[: len(parts) - dim]])
+                token = (token + b" " + values).rsplit(None, dim)[0]
                 parts = parts[len(parts) - dim :]
             if len(parts) != dim:
                 expected = f"the header's dim {dim}" if self.header else f"{dim} as on the first line"
@@ -278,8 +323,9 @@ def write_text(vectors: Vectors, path: Path, *, header: bool = True, format_name
     """Write ``token v1 ... vdim`` lines (with a ``count dim`` header unless ``header=False``)."""
     vectors = vectors.astype(dtype) if dtype is not None else vectors  # float16 values are written exactly
     tokens = vectors.tokens
-    for row, token in enumerate(tokens):
-        check_token_writable(token, format_name, row)
+    first = f"{float(vectors.matrix[0, 0]):.9g}" if len(vectors) and vectors.dim == 1 and not header else ""
+    check_size(len(vectors), vectors.dim, format_name, header=header)
+    check_text_tokens(vectors.vocab, format_name, header=header, first_values=first)
     n, dim = len(vectors), vectors.dim
     short = " ".join(["%.7g"] * dim)  # float16 values are written as the float32 numbers they equal
     exact = " ".join(["%.9g"] * dim)

@@ -20,11 +20,24 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning, UnknownTokenError
+from ..printable import brief
 from . import _index as _token_index
 from . import _packed
 
 INDEX_HASH = _token_index.HASH  # what a stored table's ``index.hash`` must say for ``from_packed(table=...)``
 _SUGGESTION_POOL = 200_000  # close-match search looks at this many leading (most frequent) tokens
+
+
+def _refuse_token(tokens: list) -> None:
+    """Name the first token that is not a ``str`` that UTF-8 can encode (a lone surrogate cannot be stored)."""
+    for i, t in enumerate(tokens):
+        try:
+            t.encode("utf-8")
+        except AttributeError:
+            raise InvalidArgumentError(f"token {i:,} is a {type(t).__name__} ({t!r:.60}); tokens must be str") from None
+        except UnicodeEncodeError as exc:
+            raise InvalidArgumentError(f"token {i:,} ({t!r:.60}) holds a lone surrogate {t[exc.start]!r}, which UTF-8 "
+                                       "cannot store; decode its bytes with errors='replace' instead") from None
 
 
 class Vocab:
@@ -37,7 +50,10 @@ class Vocab:
 
     def __init__(self, tokens: Sequence[str], counts: np.ndarray | Sequence[int] | None = None):
         tokens = list(tokens)
-        encoded = [t.encode("utf-8") for t in tokens]
+        try:
+            encoded = [t.encode("utf-8") for t in tokens]
+        except (AttributeError, UnicodeEncodeError):
+            _refuse_token(tokens)
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum(np.fromiter((len(b) + 1 for b in encoded), np.int64, len(encoded)), out=offsets[1:])
         buffer = np.frombuffer(b"".join(b + b"\n" for b in encoded), dtype=np.uint8)
@@ -140,8 +156,23 @@ class Vocab:
         """The id of ``token``; raises ``UnknownTokenError`` with suggestions if absent."""
         i = self.get(token)
         if i is None:
+            if isinstance(token, str) and self._table is not None and not self._built:
+                self._check_miss(token)
             raise UnknownTokenError(str(token), self._size, self.suggest(str(token)))
         return i
+
+    def _check_miss(self, token: str) -> None:
+        """A stored index missed ``token``: a damaged file's index can only miss, so make sure the token is
+        really absent (one byte search, only on this error path) and say so if it is not."""
+        needle = b"\n" + token.encode("utf-8", "surrogatepass") + b"\n"
+        hay = b"\n" + self._buffer[: int(self._offsets[self._size])].tobytes()
+        at = hay.find(needle)
+        while at >= 0:  # ``at`` is where the token starts in the buffer; a "\n" inside a token is no boundary
+            row = int(np.searchsorted(self._offsets, at))
+            if row < self._size and int(self._offsets[row]) == at:
+                raise FormatError(f"{self._where}the stored token index (tensor 'index.table') misses {brief(token)}, "
+                                  f"which is token {row:,}: the file is damaged; rebuild it with `tokvec convert`")
+            at = hay.find(needle, at + 1)
 
     def duplicates(self) -> np.ndarray:
         """Boolean mask of rows whose token already occurred earlier (shape (n,))."""

@@ -94,9 +94,11 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many kinds for a damaged or foreign file
-        first = (str(exc).strip().splitlines() or [""])[0]
-        raise CheckpointError(f"{path} is not a readable tokvec LM checkpoint ({type(exc).__name__}: {first})") \
-            from None
+        first = (str(exc).strip().splitlines() or [""])[0][:120]
+        if "weights_only" in first:  # torch's advice to load it unsafely: never; nothing in the file was run
+            first = "it holds objects other than tensors and plain values, or is damaged; nothing in it was executed"
+        raise CheckpointError(f"{path} is not a readable tokvec LM checkpoint ({type(exc).__name__}: {first}); "
+                              "resume from the checkpoint.pt that `tokvec train-lm` wrote, or start a new run") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not a tokvec LM checkpoint (no format={CHECKPOINT_FORMAT!r}); "
                               "was it written by `tokvec train-lm`?")

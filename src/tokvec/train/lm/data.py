@@ -37,7 +37,7 @@ import numpy as np
 
 from ..._io import open_stream
 from ..._optional import require
-from ...errors import CorpusTooSmallError, InvalidArgumentError, TokvecError
+from ...errors import CorpusError, CorpusTooSmallError, InvalidArgumentError, TokvecError
 from ...formats import hf
 from ...formats.registry import minilm_dir
 
@@ -66,7 +66,11 @@ def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("utf-8", errors="replace")
-            replaced += text.count("\ufffd") - raw.count("\ufffd".encode())
+            bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+            if bad * 4 > len(raw):  # a quarter of it undecodable: a model trained on it would be quietly useless
+                raise CorpusError(f"{path} does not look like text: {bad:,} of its {len(raw):,} bytes are not UTF-8 "
+                                  "(a binary file?); train on UTF-8 text files, one sentence or paragraph per line") from None
+            replaced += bad
         lines.extend(s for line in text.split("\n") if (s := line.strip()))
     if not lines:
         raise CorpusTooSmallError(f"{', '.join(map(str, paths))}: no text (every line is blank)")

@@ -46,6 +46,7 @@ from .checkpoint import (
 )
 from .config import LMConfig
 from .distributed import Dist, leave, start_processes, stop_requested, wrap
+from .divergence import gathered_loss
 from .model import TinyGPT
 from .schedule import learning_rate, make_optimizer
 from .warm_start import warm_start
@@ -263,7 +264,7 @@ class _Trainer:
 
     def write_checkpoint(self) -> Path | None:
         """Called on every rank at the same step (the loss sums are gathered); rank 0 writes."""
-        total, count = self.dist.all_sum([self.loss_sum, float(self.loss_steps)])
+        total, count = gathered_loss(self.dist, self.model, self.loss_sum, self.loss_steps, self.step, self.config)
         if not (self.dist.main and self.checkpoint_path is not None):
             return None
         data = self.data
@@ -348,7 +349,7 @@ class _Trainer:
         snapshot_now = _snapshot_step(config, step)
         if not (evaluate_now or snapshot_now):
             return
-        total, count = self.dist.all_sum([self.loss_sum, float(self.loss_steps)])
+        total, count = gathered_loss(self.dist, self.model, self.loss_sum, self.loss_steps, step, config)
         entry = {"step": step, "train_loss": total / count, "tokens_seen": self.tokens_seen, "lr": lr,
                  "val_loss": self.evaluate() if evaluate_now else None}
         self.history.append(entry)
