@@ -64,14 +64,29 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
         "glove": tokvec.save(tokvec.Vectors(["first", *TOKENS], np.vstack([np.ones((1, 6)), v.matrix])),
                              root / "v.glove", format="glove"),
         "word2vec-binary-gz": tokvec.save(v, root / "v.bin.gz"),
+        "fasttext-bin": tokvec.save(_with_subwords(v), root / "f.bin", format="fasttext-bin"),
+        "tokvec-subwords": tokvec.save(_with_subwords(v), root / "s.tokvec"),
     }
     for name, path in paths.items():
         assert len(tokvec.load(path).most_similar("the", topn=2)) == 2, name
     return {name: path.read_bytes() for name, path in paths.items()}
 
 
+def _with_subwords(v: tokvec.Vectors) -> tokvec.Vectors:
+    """``v`` with a small fastText n-gram table (2-3 characters, 64 buckets), as a .bin or .tokvec holds it."""
+    from tokvec.subwords import Subwords
+
+    rng = np.random.default_rng(17)
+    out = tokvec.Vectors(v.tokens, v.matrix, counts=v.counts)
+    out.subwords = Subwords(rng.standard_normal((64, v.dim)).astype(np.float32), 2, 3, word_rows=v.matrix)
+    return out
+
+
 def _use(v: tokvec.Vectors) -> None:
     """Touch everything a loaded file offers, so a bad offset or index shows here, not later."""
+    if v.subwords is not None:  # an unknown word is built from its n-grams: bucket rows are read
+        v["unseen-word"]
+        v.most_similar("unseen-word", topn=2)
     tokens = v.tokens
     assert len(tokens) == len(v)
     np.asarray(v.matrix, dtype=np.float32).sum()
@@ -97,7 +112,8 @@ def _check(load) -> None:
 
 
 def _file_property(seed_name: str, tmp_path, errors: str = "strict"):
-    ext = {"tokvec-int8": ".tokvec", "tokvec-float16": ".tokvec", "word2vec-binary-gz": ".bin.gz"}.get(seed_name, "")
+    ext = {"tokvec-int8": ".tokvec", "tokvec-float16": ".tokvec", "tokvec-subwords": ".tokvec",
+           "word2vec-binary-gz": ".bin.gz"}.get(seed_name, "")
 
     def check(seeds, steps):
         path = tmp_path / f"fuzzed{ext}"
@@ -108,7 +124,7 @@ def _file_property(seed_name: str, tmp_path, errors: str = "strict"):
 
 
 FILES = ["tokvec", "tokvec-int8", "tokvec-float16", "word2vec-binary", "word2vec-text", "fasttext-vec", "glove",
-         "word2vec-binary-gz"]
+         "word2vec-binary-gz", "fasttext-bin", "tokvec-subwords"]
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -127,6 +143,7 @@ def test_mutated_vector_files_long_run(seeds, tmp_path, name, errors):
 REGRESSIONS = [
     ("word2vec-binary", [("delete", 34, 1), ("delete", 34, 3)]),  # duplicate tokens: a TokvecWarning, not an error
     ("tokvec-int8", [("flip", [(9590, 1)])]),  # 'the' became 'uhe' under a stored index: lookups missed it
+    ("tokvec-subwords", [("number", 47, b"0")]),  # subwords.encoding 'utf-0': a LookupError at the first unknown word
 ]
 
 

@@ -18,6 +18,7 @@ Deliberately left out: compression (the file is mapped) and in-place edits.
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import numpy as np
@@ -234,9 +235,14 @@ def _read_subwords(path: Path, header: st.Header, n: int, dim: int, mmap: bool) 
     if meta.get("subwords.hash") != _subwords.HASH or not 0 < minn <= maxn or bucket <= 0:
         raise FormatError(f"{path}: subwords settings {minn}-{maxn}, {bucket} buckets, hash "
                           f"{meta.get('subwords.hash')!r} are not fastText's; rebuild the file with `tokvec convert`")
+    encoding = meta.get("subwords.encoding", "utf-8")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise FormatError(f"{path}: subwords.encoding {encoding[:40]!r} is not an encoding Python knows; rebuild the "
+                          "file with `tokvec convert`") from None
     word_rows = st.tensor(header, "subwords.word_rows", mmap=mmap) if "subwords.word_rows" in header.tensors else None
-    return _subwords.Subwords(st.tensor(header, "subwords.buckets", mmap=mmap), minn, maxn,
-                              meta.get("subwords.encoding", "utf-8"), word_rows)
+    return _subwords.Subwords(st.tensor(header, "subwords.buckets", mmap=mmap), minn, maxn, encoding, word_rows)
 
 
 FORMAT = Format(NAME, "tokvec's own file: safetensors, memory-mapped, any token", sniff, read, write,
