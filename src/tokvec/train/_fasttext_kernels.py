@@ -1,0 +1,184 @@
+"""Numba kernels for fastText training: skip-gram and CBOW with character n-gram subwords, negative sampling.
+
+Imported only when training starts (it imports numba); `import tokvec` never imports it.
+
+The input matrix ``syn0`` is ``(V + bucket, dim)``: the words' own rows, then the n-gram buckets (a fastText
+``.bin``'s layout). Word ``w``'s input rows are ``job.rows[job.row_starts[w]:job.row_starts[w + 1]]`` (its
+own row, then its n-grams' buckets); its *input vector* is their mean, summed in float32 in that order.
+Chunks, random states, subsampling, window shrink, noise draws, the learning-rate schedule, the exact
+sigmoid, the ``|f| >= 6`` saturation rule and the loss are those of the word2vec kernels (``_kernels``),
+which this module shares its helpers with.
+
+* skip-gram (fastText's ``FastText::skipgram``, gensim's ``fasttext_fast_sentence_sg_neg``): the centre
+  word's input vector predicts each context word, ``negative`` noise words drawn per (centre, context)
+  pair; the output rows are updated at once. One deliberate deviation, for speed: the centre's vector is
+  composed once per window, and its summed input gradient is added to every one of its rows at the
+  window's end (fastText and gensim compose it again and apply the gradient after every pair). A word of
+  ``n`` n-grams so costs ``2 (n + 1)`` row passes per window instead of per pair.
+* CBOW (``FastText::cbow``, gensim's ``cbow_mean=1``): the mean over the bag of every context word's rows
+  predicts the centre; the input gradient is added in full to every row of the bag, as fastText does.
+
+Both add the gradient in full to every input row (no ``1 / n``). ``_fasttext_reference.py`` is the plain
+NumPy twin: same updates, same order, same random numbers.
+
+Deliberately left out: hierarchical softmax, word n-grams (``wordNgrams``), locks, and any Python-level state.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from ._fasttext_reference import SubwordJob
+from ._kernels import draw_noise, lcg, score
+from ._reference import MAX_EXP, Outputs
+
+_jit = numba.njit(cache=True, nogil=True, fastmath=True)
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def predict(h, syn1, targets, negative, alpha, compute_loss, neu1e, loss):
+    """Score ``h`` against ``targets`` (positive first; noise equal to it skipped), updating each output row at
+    once and adding the input gradient to ``neu1e``; return ``loss`` plus this update's."""
+    dim = h.shape[0]
+    likely = 1.0
+    for k in range(negative + 1):
+        t = targets[k]
+        if k > 0 and t == targets[0]:
+            continue
+        f = np.float32(0.0)
+        for d in range(dim):
+            f += h[d] * syn1[t, d]
+        g, likely, loss = score(f, k, alpha, compute_loss, likely, loss)
+        if abs(f) >= MAX_EXP:  # saturated: no update, as in gensim
+            continue
+        for d in range(dim):
+            neu1e[d] += g * syn1[t, d]
+            syn1[t, d] += g * h[d]
+    if compute_loss:
+        loss -= math.log(likely)
+    return loss
+
+
+@_jit
+def train_chunk(job, syn0, syn1, c):
+    """Train chunk ``c`` of ``job`` into ``syn0``/``syn1``; return (loss sum, updates, words kept).
+
+    The hot loop in one compiled unit (subsampling, windows, composing, updates); the algorithm is in the
+    module docstring and, step by step, in ``_fasttext_reference``.
+    """
+    cbow, ids, sent_starts, window, negative = job.cbow, job.ids, job.sent_starts, job.window, job.negative
+    sample_int, use_sample, cum_table, buckets = job.sample_int, job.use_sample, job.cum_table, job.buckets
+    row_starts, rows = job.row_starts, job.rows
+    s_lo, s_hi, r = job.chunk_sents[c], job.chunk_sents[c + 1], np.uint64(job.seeds[c])
+    dim = syn0.shape[1]
+    sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
+    targets = np.empty(negative + 1, np.int64)
+    neu1e = np.empty(dim, np.float32)
+    h = np.empty(dim, np.float32)
+    loss = 0.0
+    updates = 0
+    effective = 0
+    for s in range(s_lo, s_hi):
+        start, end = sent_starts[s], sent_starts[s + 1]
+        progress = (job.word_base + start) / job.words_all
+        alpha = np.float32(max(job.min_alpha, job.alpha0 - (job.alpha0 - job.min_alpha) * progress))
+        n = 0
+        for p in range(start, end):
+            w = ids[p]
+            if use_sample:
+                keep = np.uint64(sample_int[w]) >= ((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF))
+                r = lcg(r)
+                if not keep:
+                    continue
+            sent[n] = w
+            n += 1
+        effective += n
+        for i in range(n):
+            b = np.int64(((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF)) % np.uint64(window))
+            r = lcg(r)
+            lo = max(0, i - window + b)
+            hi = min(n, i + window + 1 - b)
+            if hi - lo <= 1:
+                continue
+            h[:] = 0.0
+            neu1e[:] = 0.0
+            if cbow:
+                for k in range(1, negative + 1):
+                    targets[k] = draw_noise(cum_table, buckets, r)
+                    r = lcg(r)
+                size = 0
+                for j in range(lo, hi):
+                    if j != i:
+                        w = sent[j]
+                        for q in range(row_starts[w], row_starts[w + 1]):
+                            row = rows[q]
+                            for d in range(dim):
+                                h[d] += syn0[row, d]
+                        size += row_starts[w + 1] - row_starts[w]
+                inv = np.float32(1.0 / size)
+                for d in range(dim):
+                    h[d] *= inv
+                targets[0] = sent[i]
+                loss = predict(h, syn1, targets, negative, alpha, job.compute_loss, neu1e, loss)
+                updates += 1
+                for j in range(lo, hi):
+                    if j != i:
+                        w = sent[j]
+                        for q in range(row_starts[w], row_starts[w + 1]):
+                            row = rows[q]
+                            for d in range(dim):
+                                syn0[row, d] += neu1e[d]
+            else:
+                w = sent[i]
+                for q in range(row_starts[w], row_starts[w + 1]):
+                    row = rows[q]
+                    for d in range(dim):
+                        h[d] += syn0[row, d]
+                inv = np.float32(1.0 / (row_starts[w + 1] - row_starts[w]))
+                for d in range(dim):
+                    h[d] *= inv
+                for j in range(lo, hi):
+                    if j == i:
+                        continue
+                    targets[0] = sent[j]
+                    for k in range(1, negative + 1):
+                        targets[k] = draw_noise(cum_table, buckets, r)
+                        r = lcg(r)
+                    loss = predict(h, syn1, targets, negative, alpha, job.compute_loss, neu1e, loss)
+                    updates += 1
+                for q in range(row_starts[w], row_starts[w + 1]):
+                    row = rows[q]
+                    for d in range(dim):
+                        syn0[row, d] += neu1e[d]
+    return loss, updates, effective
+
+
+@_jit
+def _run_one(job, syn0, syn1, c, out):
+    out.loss[c], out.updates[c], out.words[c] = train_chunk(job, syn0, syn1, c)
+
+
+# the same loop compiled twice: ``prange`` is ``range`` without parallel=True
+@numba.njit(cache=True, nogil=True)
+def serial(job, syn0, syn1, c_lo, c_hi, out):
+    for c in range(c_lo, c_hi):
+        _run_one(job, syn0, syn1, c, out)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def parallel(job, syn0, syn1, c_lo, c_hi, out):
+    for c in numba.prange(c_lo, c_hi):  # Hogwild: chunks share syn0/syn1 without locks
+        _run_one(job, syn0, syn1, c, out)
+
+
+def run_chunks(threads: int, job: SubwordJob, syn0: np.ndarray, syn1: np.ndarray, c_lo: int, c_hi: int,
+               out: Outputs) -> None:
+    """Train chunks ``[c_lo, c_hi)`` of ``job`` (as ``_fasttext_reference.run_chunks``) on ``threads`` threads."""
+    if threads <= 1:
+        serial(job, syn0, syn1, c_lo, c_hi, out)
+        return
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    parallel(job, syn0, syn1, c_lo, c_hi, out)
