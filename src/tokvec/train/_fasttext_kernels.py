@@ -39,27 +39,40 @@ _jit = numba.njit(cache=True, nogil=True, fastmath=True)
 
 
 @numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
-def predict(h, syn1, targets, negative, alpha, compute_loss, neu1e, loss):
-    """Score ``h`` against ``targets`` (positive first; noise equal to it skipped), updating each output row at
-    once and adding the input gradient to ``neu1e``; return ``loss`` plus this update's."""
+def predict(h, syn1, t, positive, scale, alpha, neu1e):
+    """Score ``h`` against output row ``t``; unless saturated add ``scale`` times the gradient to ``neu1e`` and to
+    ``syn1[t]`` (at once). Return (probability of the label, loss to add directly), as ``_fasttext_reference``."""
     dim = h.shape[0]
-    likely = 1.0
-    for k in range(negative + 1):
-        t = targets[k]
-        if k > 0 and t == targets[0]:
-            continue
-        f = np.float32(0.0)
-        for d in range(dim):
-            f += h[d] * syn1[t, d]
-        g, likely, loss = score(f, k, alpha, compute_loss, likely, loss)
-        if abs(f) >= MAX_EXP:  # saturated: no update, as in gensim
-            continue
+    f = np.float32(0.0)
+    for d in range(dim):
+        f += h[d] * syn1[t, d]
+    g, prob, big = score(f, 0 if positive else 1, alpha, True, 1.0, 0.0)
+    if abs(f) < MAX_EXP:  # saturated: no update, as in gensim
+        g = g * np.float32(scale)
         for d in range(dim):
             neu1e[d] += g * syn1[t, d]
             syn1[t, d] += g * h[d]
-    if compute_loss:
-        loss -= math.log(likely)
-    return loss
+    return prob, big
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def add_rows(syn0, rows, lo, hi, out):
+    """``out += syn0[rows[lo:hi]]`` row by row, in order (float32)."""
+    dim = out.shape[0]
+    for q in range(lo, hi):
+        row = rows[q]
+        for d in range(dim):
+            out[d] += syn0[row, d]
+
+
+@numba.njit(cache=True, nogil=True, fastmath=True, inline="always")
+def add_to_rows(syn0, rows, lo, hi, grad):
+    """``syn0[rows[lo:hi]] += grad``, row by row."""
+    dim = grad.shape[0]
+    for q in range(lo, hi):
+        row = rows[q]
+        for d in range(dim):
+            syn0[row, d] += grad[d]
 
 
 @_jit
@@ -71,11 +84,14 @@ def train_chunk(job, syn0, syn1, c):
     """
     cbow, ids, sent_starts, window, negative = job.cbow, job.ids, job.sent_starts, job.window, job.negative
     sample_int, use_sample, cum_table, buckets = job.sample_int, job.use_sample, job.cum_table, job.buckets
-    row_starts, rows = job.row_starts, job.rows
+    row_starts, rows, compute_loss = job.row_starts, job.rows, job.compute_loss
     s_lo, s_hi, r = job.chunk_sents[c], job.chunk_sents[c + 1], np.uint64(job.seeds[c])
     dim = syn0.shape[1]
+    ring = 2 * window + 2  # CBOW: positions alive at once (composed, gradient not yet applied) fit in the ring
+    sums = np.empty((ring, dim), np.float32)  # (ring, dim) CBOW: row sums of the positions in reach
+    grads = np.empty((ring, dim), np.float32)  # (ring, dim) CBOW: their summed gradients
     sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
-    targets = np.empty(negative + 1, np.int64)
+    noise = np.empty(negative, np.int64)
     neu1e = np.empty(dim, np.float32)
     h = np.empty(dim, np.float32)
     loss = 0.0
@@ -96,63 +112,74 @@ def train_chunk(job, syn0, syn1, c):
             sent[n] = w
             n += 1
         effective += n
+        composed = 0
+        applied = 0
         for i in range(n):
             b = np.int64(((r >> np.uint64(16)) & np.uint64(0xFFFFFFFF)) % np.uint64(window))
             r = lcg(r)
             lo = max(0, i - window + b)
             hi = min(n, i + window + 1 - b)
-            if hi - lo <= 1:
-                continue
-            h[:] = 0.0
-            neu1e[:] = 0.0
-            if cbow:
-                for k in range(1, negative + 1):
-                    targets[k] = draw_noise(cum_table, buckets, r)
+            if hi - lo > 1:
+                for k in range(negative):
+                    noise[k] = draw_noise(cum_table, buckets, r)
                     r = lcg(r)
-                size = 0
-                for j in range(lo, hi):
-                    if j != i:
-                        w = sent[j]
-                        for q in range(row_starts[w], row_starts[w + 1]):
-                            row = rows[q]
+                neu1e[:] = 0.0
+                h[:] = 0.0
+                if cbow:
+                    for p in range(composed, hi):
+                        sums[p % ring, :] = 0.0
+                        grads[p % ring, :] = 0.0
+                        add_rows(syn0, rows, row_starts[sent[p]], row_starts[sent[p] + 1], sums[p % ring])
+                    composed = max(composed, hi)
+                    size = 0
+                    for j in range(lo, hi):
+                        if j != i:
                             for d in range(dim):
-                                h[d] += syn0[row, d]
-                        size += row_starts[w + 1] - row_starts[w]
-                inv = np.float32(1.0 / size)
-                for d in range(dim):
-                    h[d] *= inv
-                targets[0] = sent[i]
-                loss = predict(h, syn1, targets, negative, alpha, job.compute_loss, neu1e, loss)
-                updates += 1
-                for j in range(lo, hi):
-                    if j != i:
-                        w = sent[j]
-                        for q in range(row_starts[w], row_starts[w + 1]):
-                            row = rows[q]
-                            for d in range(dim):
-                                syn0[row, d] += neu1e[d]
-            else:
-                w = sent[i]
-                for q in range(row_starts[w], row_starts[w + 1]):
-                    row = rows[q]
+                                h[d] += sums[j % ring, d]
+                            size += row_starts[sent[j] + 1] - row_starts[sent[j]]
+                    inv = np.float32(1.0 / size)
                     for d in range(dim):
-                        h[d] += syn0[row, d]
-                inv = np.float32(1.0 / (row_starts[w + 1] - row_starts[w]))
-                for d in range(dim):
-                    h[d] *= inv
-                for j in range(lo, hi):
-                    if j == i:
-                        continue
-                    targets[0] = sent[j]
-                    for k in range(1, negative + 1):
-                        targets[k] = draw_noise(cum_table, buckets, r)
-                        r = lcg(r)
-                    loss = predict(h, syn1, targets, negative, alpha, job.compute_loss, neu1e, loss)
+                        h[d] *= inv
+                    likely, big = predict(h, syn1, sent[i], True, 1, alpha, neu1e)
+                    for k in range(negative):
+                        if noise[k] != sent[i]:
+                            prob, more = predict(h, syn1, noise[k], False, 1, alpha, neu1e)
+                            likely *= prob
+                            big += more
+                    if compute_loss:
+                        loss += big - math.log(likely)
                     updates += 1
-                for q in range(row_starts[w], row_starts[w + 1]):
-                    row = rows[q]
+                    for j in range(lo, hi):
+                        if j != i:
+                            for d in range(dim):
+                                grads[j % ring, d] += neu1e[d]
+                else:
+                    w = sent[i]
+                    add_rows(syn0, rows, row_starts[w], row_starts[w + 1], h)
+                    inv = np.float32(1.0 / (row_starts[w + 1] - row_starts[w]))
                     for d in range(dim):
-                        syn0[row, d] += neu1e[d]
+                        h[d] *= inv
+                    for j in range(lo, hi):
+                        if j != i:
+                            prob, big = predict(h, syn1, sent[j], True, 1, alpha, neu1e)
+                            if compute_loss:
+                                loss += big - math.log(prob)
+                    for k in range(negative):
+                        pairs = 0
+                        for j in range(lo, hi):
+                            if j != i and sent[j] != noise[k]:
+                                pairs += 1
+                        if pairs:
+                            prob, big = predict(h, syn1, noise[k], False, pairs, alpha, neu1e)
+                            if compute_loss:
+                                loss += pairs * (big - math.log(prob))
+                    updates += hi - lo - 1
+                    add_to_rows(syn0, rows, row_starts[w], row_starts[w + 1], neu1e)
+            if cbow:
+                last = composed if i == n - 1 else min(i + 1 - window, composed)
+                for p in range(applied, last):
+                    add_to_rows(syn0, rows, row_starts[sent[p]], row_starts[sent[p] + 1], grads[p % ring])
+                applied = max(applied, last)
     return loss, updates, effective
 
 

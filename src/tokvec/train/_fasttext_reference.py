@@ -54,23 +54,17 @@ def compose(syn0: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return h * np.float32(1.0 / len(rows))
 
 
-def _update(job: SubwordJob, h: np.ndarray, syn1: np.ndarray, targets: list[int], alpha: np.float32,
-            neu1e: np.ndarray) -> float:
-    """Score ``h`` against the targets (the positive first; noise equal to it skipped), updating each output row
-    at once and adding the input gradient to ``neu1e``; return the update's loss (0 unless ``compute_loss``)."""
-    likely, loss = 1.0, 0.0
-    for k, t in enumerate(targets):
-        if k > 0 and t == targets[0]:
-            continue
-        f = np.float32(np.dot(h, syn1[t]))
-        sig, prob, big = _sigmoid_likelihood(f, k == 0)
-        likely *= prob
-        loss += big
-        if abs(f) < MAX_EXP:  # saturated: no update, as in gensim
-            g = (np.float32(k == 0) - sig) * alpha
-            neu1e += g * syn1[t]
-            syn1[t] += g * h
-    return loss - math.log(likely) if job.compute_loss else 0.0
+def _predict(h: np.ndarray, syn1: np.ndarray, t: int, positive: bool, scale: int, alpha: np.float32,
+             neu1e: np.ndarray) -> tuple[float, float]:
+    """Score ``h`` against output row ``t``; unless saturated, add ``scale`` times the gradient to ``neu1e`` and
+    to ``syn1[t]`` (updated at once). Return (probability of the label, loss to add directly)."""
+    f = np.float32(np.dot(h, syn1[t]))
+    sig, prob, big = _sigmoid_likelihood(f, positive)
+    if abs(f) < MAX_EXP:  # saturated: no update, as in gensim
+        g = (np.float32(positive) - sig) * alpha * np.float32(scale)
+        neu1e += g * syn1[t]
+        syn1[t] += g * h
+    return prob, big
 
 
 def _noise(job: SubwordJob, cum: list[int], r: int) -> tuple[list[int], int]:
@@ -85,28 +79,73 @@ def _rows(job: SubwordJob, w: int) -> np.ndarray:
     return job.rows[job.row_starts[w]:job.row_starts[w + 1]]
 
 
-def _window(job: SubwordJob, syn0, syn1, cum, sent, i, lo, hi, alpha, r) -> tuple[float, int, int]:
-    """The update(s) of centre ``sent[i]`` with context ``sent[lo:hi]``: (loss, updates, random state)."""
-    centre = sent[i]
-    context = [sent[j] for j in range(lo, hi) if j != i]
+def _loss(job: SubwordJob, likely: float, big: float) -> float:
+    return big - math.log(likely) if job.compute_loss else 0.0
+
+
+def _skipgram(job: SubwordJob, syn0, syn1, noise: list[int], centre: int, context: list[int], alpha) -> float:
+    """One window: the centre's vector (composed once) predicts each context word, then the shared noise words
+    (each scored once, its gradient times the number of pairs it is noise for); returns the pairs' loss."""
+    mine = _rows(job, centre)
+    h = compose(syn0, mine)  # (dim,)
     neu1e = np.zeros(syn0.shape[1], np.float32)
-    if job.cbow:  # the mean of every row of every context word, predicting the centre
-        noise, r = _noise(job, cum, r)
-        bag = np.concatenate([_rows(job, c) for c in context])
-        h = compose(syn0, bag)
-        loss = _update(job, h, syn1, [centre, *noise], alpha, neu1e)
-        for row in bag:
-            syn0[row] += neu1e
-        return loss, 1, r
-    mine = _rows(job, centre)  # skip-gram: the centre's composed vector predicting each context word
-    h = compose(syn0, mine)
     loss = 0.0
     for c in context:
-        noise, r = _noise(job, cum, r)
-        loss += _update(job, h, syn1, [c, *noise], alpha, neu1e)
+        prob, big = _predict(h, syn1, c, True, 1, alpha, neu1e)
+        loss += _loss(job, prob, big)
+    for t in noise:
+        pairs = sum(1 for c in context if c != t)  # a noise word equal to a pair's context word is skipped there
+        if pairs:
+            prob, big = _predict(h, syn1, t, False, pairs, alpha, neu1e)
+            loss += pairs * _loss(job, prob, big)
     for row in mine:
         syn0[row] += neu1e
-    return loss, len(context), r
+    return loss
+
+
+def _cbow_sentence(job: SubwordJob, syn0, syn1, cum, sent: list[int], alpha, r: int) -> tuple[float, int, int]:
+    """CBOW over one sentence: each position's row sum is composed when a window first reaches it and its summed
+    gradient applied to its rows once no later window can reach it. Returns (loss, updates, random state)."""
+    n, dim, window = len(sent), syn0.shape[1], job.window
+    sums = np.zeros((n, dim), np.float32)  # (n, dim) each position's sum of rows
+    grads = np.zeros((n, dim), np.float32)  # (n, dim) each position's summed gradient
+    composed = applied = 0
+    loss, updates = 0.0, 0
+    for i in range(n):
+        b = _rand32(r) % window
+        r = _lcg(r)
+        lo, hi = max(0, i - window + b), min(n, i + window + 1 - b)
+        if hi - lo > 1:
+            noise, r = _noise(job, cum, r)
+            for p in range(composed, hi):
+                for row in _rows(job, sent[p]):
+                    sums[p] += syn0[row]
+            composed = max(composed, hi)
+            h = np.zeros(dim, np.float32)
+            size = 0
+            for j in range(lo, hi):
+                if j != i:
+                    h += sums[j]
+                    size += len(_rows(job, sent[j]))
+            h *= np.float32(1.0 / size)
+            neu1e = np.zeros(dim, np.float32)
+            likely, big = 1.0, 0.0
+            for k, t in enumerate([sent[i], *noise]):
+                if k > 0 and t == sent[i]:
+                    continue
+                prob, more = _predict(h, syn1, t, k == 0, 1, alpha, neu1e)
+                likely, big = likely * prob, big + more
+            loss += _loss(job, likely, big)
+            updates += 1
+            for j in range(lo, hi):
+                if j != i:
+                    grads[j] += neu1e
+        last = composed if i == n - 1 else min(i + 1 - window, composed)
+        for p in range(applied, max(applied, last)):
+            for row in _rows(job, sent[p]):
+                syn0[row] += grads[p]
+        applied = max(applied, last)
+    return loss, updates, r
 
 
 def train_chunk(job: SubwordJob, syn0: np.ndarray, syn1: np.ndarray, c: int) -> tuple[float, int, int]:
@@ -120,15 +159,20 @@ def train_chunk(job: SubwordJob, syn0: np.ndarray, syn1: np.ndarray, c: int) -> 
         sent, r = _sentence(job, s, r)  # type: ignore[arg-type]
         n = len(sent)
         effective += n
+        if job.cbow:
+            more, count, r = _cbow_sentence(job, syn0, syn1, cum, sent, alpha, r)
+            loss, updates = loss + more, updates + count
+            continue
         for i in range(n):
             b = _rand32(r) % job.window
             r = _lcg(r)
             lo, hi = max(0, i - job.window + b), min(n, i + job.window + 1 - b)
             if hi - lo <= 1:
                 continue
-            window_loss, window_updates, r = _window(job, syn0, syn1, cum, sent, i, lo, hi, alpha, r)
-            loss += window_loss
-            updates += window_updates
+            noise, r = _noise(job, cum, r)
+            context = [sent[j] for j in range(lo, hi) if j != i]
+            loss += _skipgram(job, syn0, syn1, noise, sent[i], context, alpha)
+            updates += len(context)
     return loss, updates, effective
 
 
