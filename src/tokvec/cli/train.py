@@ -65,8 +65,7 @@ def train(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train word2vec (skip-gram or CBOW, negative sampling), or fastText with --subwords, on text files; Ctrl-C
-    saves a checkpoint."""
+    """Train word2vec (skip-gram or CBOW, negative sampling), or fastText with --subwords; Ctrl-C saves a checkpoint."""
     if to is not None:
         format_name(to)
     elif not any(s in SUFFIXES for s in output.suffixes):
