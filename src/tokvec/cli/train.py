@@ -37,7 +37,8 @@ def train(
     corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
                                                  help="Text files: one sentence per line, whitespace-separated tokens.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
-                                         help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],
+                                         help="Output vectors (.tokvec with counts, .bin, .txt, ...; "
+                                              "with --subwords, .bin is a fastText .bin).")],
     model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")), help="Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
