@@ -13,7 +13,7 @@ and ``vectors.subwords`` the bucket matrix, so ``vectors.vector("unseenword")`` 
 ``tokvec.save(vectors, "model.bin", format="fasttext-bin")`` writes a fastText ``.bin``.
 
 >>> from tokvec.train.fasttext import FastTextConfig, train
->>> r = train([["cat", "cats", "dog"]] * 50, FastTextConfig(dim=8, min_count=1, threads=1, bucket=100),
+>>> r = train([["cat", "cats", "dog"]] * 50, FastTextConfig(dim=8, min_count=1, threads=1, bucket=100, sample=0),
 ...           progress=False)
 >>> r.vectors.matrix.shape, r.vectors.vector("catty").shape
 ((3, 8), (8,))
@@ -92,7 +92,7 @@ def subword_rows(tokens: list[str], minn: int, maxn: int, bucket: int) -> tuple[
     then ``V + h`` for each of its n-gram buckets ``h`` in fastText's order (``</s>`` has no n-grams).
 
     >>> starts, rows = subword_rows(["ab"], 3, 3, 10)
-    >>> starts.tolist(), rows[0], len(rows)  # "<ab", "ab>"
+    >>> starts.tolist(), int(rows[0]), len(rows)  # "<ab", "ab>"
     ([0, 3], 0, 3)
     """
     v = len(tokens)
