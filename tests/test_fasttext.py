@@ -8,6 +8,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tokvec
 from tokvec import subwords as sw
@@ -124,6 +126,7 @@ def test_kernels_equal_their_numpy_twins():
         own = rng.standard_normal((len(raw), 4)).astype(np.float32)
         np.testing.assert_array_equal(s.compose(raw, own), sw.compose_reference(own, buckets, expected))
         np.testing.assert_array_equal(s.vectors(words), sw.compose_reference(None, buckets, expected[: len(words)]))
+        np.testing.assert_array_equal(np.stack([s.vector(w) for w in words]), s.vectors(words))  # one_vector
     for data in raw:  # the hash twin against gensim's (the sign extension of bytes >= 0x80 included)
         assert sw.hash_reference(data) == ft_hash_bytes(data)
 
@@ -203,6 +206,27 @@ def test_truncated_files_give_one_clear_error(gensim_data, tmp_path):
         assert "\n" not in str(err.value) and str(path) in str(err.value)
 
 
+def test_truncated_old_layout_files_give_one_clear_error(gensim_data, tmp_path):
+    data = (gensim_data / "lee_fasttext.bin").read_bytes()
+    for cut in [0, 10, 55, 60, 100, 5000, 40_000, len(data) // 2, len(data) - 1]:
+        path = tmp_path / "old.bin"
+        path.write_bytes(data[:cut])
+        with pytest.raises(FormatError) as err:
+            tokvec.load(path, format="fasttext-bin")
+        assert "\n" not in str(err.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=14), max_size=8), st.integers(1, 7), st.integers(0, 4), st.integers(1, 50))
+def test_kernels_equal_twins_on_any_bytes(words, minn, extra, bucket):
+    maxn = minn + extra
+    starts, ids = sw.hash_packed(*sw.pack(words), minn, maxn, bucket)
+    for i, w in enumerate(words):
+        grams = sw.ngram_bytes_reference(b"<" + w + b">", minn, maxn)
+        assert ids[starts[i] : starts[i + 1]].tolist() == [sw.hash_reference(g) % bucket for g in grams]
+        assert [sw.hash_reference(g) for g in grams] == [ft_hash_bytes(g) for g in grams]
+
+
 def _patched(data: bytes, offset: int, fmt: str, value) -> bytes:
     return data[:offset] + struct.pack(fmt, value) + data[offset + struct.calcsize(fmt):]
 
@@ -217,6 +241,8 @@ def _patched(data: bytes, offset: int, fmt: str, value) -> bytes:
     (8 + 4 * 9, "<i", 9, "minn=9 > maxn=6"),
     (8 + 56, "<i", 2**31 - 1, "dictionary says"),  # size
     (8 + 56 + 4, "<i", 3, "dictionary says"),  # nwords != size
+    (8 + 56 + 20, "<q", 2**62, "pruned n-gram index"),  # pruneidx_size
+    (8 + 56 + 20, "<q", -7, "dictionary says"),
 ])
 def test_absurd_headers_are_refused_without_allocating(gensim_data, tmp_path, offset, fmt, value, match):
     path = tmp_path / "bad.bin"
@@ -274,6 +300,8 @@ def test_cli_convert_keeps_subwords_and_commands_say_so(gensim_data, tmp_path, c
         code, stdout, err = _run(capsys, *args, "-v", str(out))
         assert code == 0, err
         assert "'nightx' is not in the vocabulary; built from its 18 character n-grams" in " ".join((stdout + err).split())
+    code, stdout, _ = _run(capsys, "info", str(out), "--json")
+    assert json.loads(stdout)["subwords"] == {"minn": 3, "maxn": 6, "bucket": 1000}
     code, stdout, _ = _run(capsys, "similar", "nightx", "-v", str(out), "--json", "-n", "3")
     data = json.loads(stdout)
     assert any("n-grams" in note for note in data["notes"])
@@ -318,3 +346,57 @@ def test_pairs_and_ranks_with_words_built_from_ngrams(gensim_data):
                                                 for t in v.tokens if t != "night")
     assert v.rank("nightx", "night") == 1 + sum(v.similarity("nightx", t) > v.similarity("nightx", "night")
                                                 for t in v.tokens if t != "night")
+
+
+def test_compressed_bin_and_mmap_false_read_the_same(gensim_data, tmp_path):
+    import gzip
+
+    data = (gensim_data / "toy-model.bin").read_bytes()
+    (tmp_path / "toy.bin.gz").write_bytes(gzip.compress(data))
+    plain = tokvec.load(gensim_data / "toy-model.bin")
+    for v in (tokvec.load(tmp_path / "toy.bin.gz"), tokvec.load(gensim_data / "toy-model.bin", mmap=False)):
+        assert v.tokens == plain.tokens
+        np.testing.assert_array_equal(v.matrix, plain.matrix)
+        np.testing.assert_array_equal(v["zzqx"], plain["zzqx"])
+
+
+def test_limit_keeps_subwords_and_derived_vectors_keep_them(gensim_data):
+    full = tokvec.load(gensim_data / "lee_fasttext_new.bin")
+    v = tokvec.load(gensim_data / "lee_fasttext_new.bin", limit=100)
+    assert len(v) == 100 and v.subwords.word_rows.shape == (100, v.dim)
+    np.testing.assert_array_equal(v.matrix, full.matrix[:100])
+    np.testing.assert_array_equal(v["nightx"], full["nightx"])
+    for derived in (full.limit(10), full.select([3, 1]), full.astype("float16")):
+        np.testing.assert_array_equal(derived.subwords.vector("nightx"), full["nightx"])
+    assert full.astype("float16").subwords is full.subwords and full.limit(10).subwords.word_rows is None
+
+
+def test_a_real_ftz_is_refused_as_the_supervised_model_it_is():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "supervised_quantized.ftz"  # made by fastText 0.9: tests/data/README.md
+    assert detect.sniff(path) == "fasttext-bin"
+    with pytest.raises(FormatError, match=r"supervised fastText model \(a text classifier; every \.ftz is one\)"):
+        tokvec.load(path)
+
+
+def test_eval_analogies_build_question_words_from_ngrams_as_gensim_answers_them(gensim_data):
+    from tokvec import evaluate as ev
+
+    path = gensim_data / "lee_fasttext_new.bin"
+    v, g = tokvec.load(path), gf.load_facebook_vectors(str(path))
+    skip = ev.evaluate_analogies(v, restrict=None, case_insensitive=False)
+    built = ev.evaluate_analogies(v, restrict=None, case_insensitive=False, oov="subwords")
+    assert built.protocol.oov == "subwords" and built.total > skip.total
+    assert built.total - built.subword_questions == skip.total and built.correct - built.subword_correct == skip.correct
+    correct = answered = 0
+    for section in ev.read_analogies(ev.BUILTIN_ANALOGIES):
+        for a, b, c, d in section.questions:
+            if d not in v:
+                continue
+            answered += 1
+            found = [w for w, _ in g.most_similar(positive=[b, c], negative=[a], topn=5) if w not in (a, b, c)]
+            correct += bool(found) and found[0] == d
+    assert (built.total, built.correct) == (answered, correct)
+    with pytest.raises(InvalidArgumentError, match="without subwords"):
+        ev.evaluate_analogies(tokvec.Vectors(["a", "b"], np.eye(2, dtype=np.float32)), oov="subwords")

@@ -66,14 +66,47 @@ def compose(word_rows, buckets, starts, hashes, out):
     dim = buckets.shape[1]
     own = word_rows.shape[0] > 0
     for w in range(starts.shape[0] - 1):
-        acc = np.zeros(dim, np.float32)
-        if own:
-            for d in range(dim):
-                acc[d] += np.float32(word_rows[w, d])
+        acc = out[w]  # (dim,) accumulated in place: 0 (+ own row) + each n-gram row, in order
+        for d in range(dim):
+            acc[d] = np.float32(word_rows[w, d]) if own else np.float32(0.0)
         for t in range(starts[w], starts[w + 1]):
+            row = buckets[hashes[t]]
             for d in range(dim):
-                acc[d] += np.float32(buckets[hashes[t], d])
+                acc[d] += np.float32(row[d])
         size = starts[w + 1] - starts[w] + (1 if own else 0)
         scale = np.float32(1.0 / size) if size > 0 else np.float32(0.0)
         for d in range(dim):
-            out[w, d] = acc[d] * scale
+            acc[d] *= scale
+
+
+@numba.njit(cache=True, nogil=True)
+def one_vector(data, minn, maxn, buckets, out):
+    """``out`` = the mean of the n-gram rows of the single packed ``<word>`` ``data`` (zero if none), hashing
+    and summing in one pass in fastText's order: ``compose`` of one word without an own row."""
+    mask = np.uint64(0xFFFFFFFF)
+    prime = np.uint64(16777619)
+    bucket = np.uint64(buckets.shape[0])
+    end = data.shape[0]
+    out[:] = np.float32(0.0)
+    count = 0
+    for i in range(end):
+        if (data[i] & 0xC0) == 0x80:
+            continue
+        h = np.uint64(2166136261)
+        j, k = i, 1
+        while j < end and k <= maxn:
+            h = ((h ^ np.uint64(data[j] if data[j] < 128 else data[j] | 0xFFFFFF00)) * prime) & mask
+            j += 1
+            while j < end and (data[j] & 0xC0) == 0x80:
+                h = ((h ^ np.uint64(data[j] | 0xFFFFFF00)) * prime) & mask
+                j += 1
+            if k >= minn and not (k == 1 and (i == 0 or j == end)):
+                row = buckets[np.int64(h % bucket)]
+                for d in range(out.shape[0]):
+                    out[d] += np.float32(row[d])
+                count += 1
+            k += 1
+    if count > 0:
+        scale = np.float32(1.0 / count)
+        for d in range(out.shape[0]):
+            out[d] *= scale

@@ -32,6 +32,7 @@ class Vectors(SubwordQueries):
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
     memory map. Norms are computed once (or read from a ``.tokvec`` file) and kept. ``scan_copy``
     (``tokvec.compact``) makes every search scan int8/float16 rows, then rescore exactly.
+    ``subwords`` (fastText, ``tokvec.subwords``) gives unknown words vectors from their character n-grams.
 
     >>> v = Vectors(["cat", "kitten", "dog", "car"],
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))

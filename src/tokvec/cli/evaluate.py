@@ -39,9 +39,10 @@ def evaluate(
     vectors: VectorsOpt = "glove",
     show_oov: Annotated[bool, typer.Option("--show-oov", help="List the skipped pairs and out-of-vocabulary words.")]
     = False,
-    oov: Annotated[str, choices("--oov", ("skip", "subwords"), "Similarity pairs with an out-of-vocabulary word: "
-                                "skip them (gensim's protocol) or build the word from its character n-grams "
-                                "(fastText vectors; those pairs are also reported on their own).")] = "skip",
+    oov: Annotated[str, choices("--oov", ("skip", "subwords"), "Pairs and analogy questions with an "
+                                "out-of-vocabulary word: skip them (gensim's protocol) or build the word from its "
+                                "character n-grams (fastText vectors; an analogy's answer must still be in the "
+                                "vocabulary). Those are also reported on their own.")] = "skip",
     as_json: JsonOpt = False,
 ) -> None:
     """Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets."""
@@ -56,7 +57,8 @@ def evaluate(
     if analogies:
         start = time.perf_counter()
         analogy_result = ev.evaluate_analogies(
-            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive)  # type: ignore[arg-type]
+            v, analogies, method=method, restrict=restrict_to, case_insensitive=case_insensitive,  # type: ignore[arg-type]
+            oov=oov)
         seconds = time.perf_counter() - start
     if as_json:
         render.emit_json({
@@ -102,5 +104,8 @@ def _analogy_table(vectors: str, a: ev.AnalogyResult, seconds: float, show_oov: 
                  end_rows=[["Total accuracy", f"{a.correct:,}", f"{a.total:,}", f"{a.skipped:,}", f"{a.accuracy:.1%}"]])
     render.line((f"protocol: {a.protocol}", "dim"))
     render.line((f"answered {a.total:,} questions in {seconds:.2f} s", "dim"))
+    if a.protocol.oov == "subwords":
+        render.line(f"{a.name}: {a.subword_questions:,} of the {a.total:,} questions have a, b or c built from its "
+                    f"character n-grams (--oov subwords); {a.subword_correct:,} of them correct")
     if show_oov:
         render.line(f"{a.name} out-of-vocabulary words ({len(a.oov_words)}): {' '.join(a.oov_words) or 'none'}")

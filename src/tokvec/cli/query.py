@@ -74,6 +74,8 @@ def info(
         if len(v) else None,
         "sample_tokens": [v.token(i) for i in range(min(sample, len(v)))],
         "open_seconds": round(opened, 4),
+        "subwords": None if v.subwords is None else {"minn": v.subwords.minn, "maxn": v.subwords.maxn,
+                                                     "bucket": v.subwords.bucket},
     }
     if as_json:
         render.emit_json(data)
@@ -84,6 +86,9 @@ def info(
     if data["norms"]:
         n = data["norms"]
         rows.append(("norms", f"min {n['min']:.3f}  mean {n['mean']:.3f}  max {n['max']:.3f}"))
+    if v.subwords is not None:
+        rows.append(("subwords", f"{v.subwords.minn}-{v.subwords.maxn} character n-grams, {v.subwords.bucket:,} "
+                                 "buckets: unknown words get vectors (fastText)"))
     rows += [("first tokens", " ".join(clip(t, render.TOKEN_WIDTH) for t in data["sample_tokens"])),
              ("opened in", f"{opened * 1000:.1f} ms")]
     render.key_values(name, rows)

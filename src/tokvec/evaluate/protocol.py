@@ -42,7 +42,10 @@ class Protocol:
                    if self.case_insensitive else "case-sensitive")
         what = "cosine similarity" if self.task == "similarity" else (
             f"{self.method}, answer = best of the vocabulary other than a, b, c")
-        outside = "built from its character n-grams" if self.oov == "subwords" else "skipped"
+        outside = "skipped"
+        if self.oov == "subwords":
+            outside = ("built from its character n-grams" if self.task == "similarity" else
+                       "skipped if it is the answer, else (a, b, c) built from its character n-grams")
         return (f"{what}; vocabulary = first {self.vocabulary:,} tokens; {folding}; "
                 f"{'pairs' if self.task == 'similarity' else 'questions'} with a word outside it {outside}")
 

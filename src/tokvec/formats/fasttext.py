@@ -15,8 +15,8 @@ Reading maps the file: the input matrix is a view of it (the word rows and the b
 ``tokvec.subwords``); only the vocabulary's composed vectors (what fastText's ``get_word_vector``
 returns for each word) are computed into memory. Every size in the header is checked against the
 file's length before anything is read or allocated. Supervised models (classifiers, ``__label__``
-entries) are refused saying what they are; quantized ``.ftz`` models (product-quantized matrices)
-are refused, pointing to the ``.bin``/``.vec``. ``encoding=`` decodes words stored in another
+entries) are refused saying what they are, and so are quantized ``.ftz`` models (fastText quantizes
+only supervised models; a quantized matrix in any other is refused, pointing to the ``.bin``/``.vec``). ``encoding=`` decodes words stored in another
 encoding (they are hashed in that encoding's bytes, as fastText does).
 
 Writing produces a fastText-format ``.bin`` (version 12) that fastText and gensim's
@@ -116,8 +116,8 @@ def _check_args(path: Path, header: Header) -> None:
         raise FormatError(f"{path}: the fastText header says {', '.join(dict.fromkeys(bad))}, which no fastText "
                           f"model has (dim 1..{_MAX_DIM:,}, bucket >= 0, 0 <= minn <= maxn); {REBUILD}")
     if a["model"] == 3:
-        raise FormatError(f"{path} is a supervised fastText model (a text classifier), not word vectors; tokvec "
-                          "reads the unsupervised models `fasttext skipgram` and `fasttext cbow` write")
+        raise FormatError(f"{path} is a supervised fastText model (a text classifier; every .ftz is one), not word "
+                          "vectors; tokvec reads the unsupervised models `fasttext skipgram` and `fasttext cbow` write")
 
 
 class _Reader:
