@@ -261,3 +261,21 @@ def test_quality_on_lee_corpus_and_unknown_words():
     assert v.from_ngrams("afghanistans")
     assert v.similarity("afghanistans", "afghanistan") > 0.7
     assert v.similarity("afghanistans", "afghanistan") > v.similarity("afghanistans", "economy") + 0.2
+
+
+def test_damaged_checkpoint_with_too_few_bucket_rows_is_refused(tmp_path):
+    """The kernels trust the row tables: a checkpoint whose input matrix lacks the buckets never reaches them."""
+    ckpt = tmp_path / "c.npz"
+    with pytest.raises(KeyboardInterrupt):
+        train(TOY, tiny("skipgram"), progress=False, checkpoint=ckpt, stop_after=2)
+    with np.load(ckpt) as z:
+        parts = {k: z[k] for k in z.files}
+    parts["syn0"] = parts["syn0"][:-10]  # (V + bucket - 10, dim)
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, **parts)
+    with pytest.raises(CheckpointError, match=r"expected \(\d+, 8\) float32"):
+        train(TOY, None, progress=False, resume=bad)
+    parts["config"] = np.array(json.dumps({**json.loads(str(parts["config"])), "bucket": 0}))
+    np.savez(bad, **parts)
+    with pytest.raises(InvalidArgumentError, match="bucket"):
+        train(TOY, None, progress=False, resume=bad)
