@@ -10,13 +10,18 @@ sigmoid, the ``|f| >= 6`` saturation rule and the loss are those of the word2vec
 which this module shares its helpers with.
 
 * skip-gram (fastText's ``FastText::skipgram``, gensim's ``fasttext_fast_sentence_sg_neg``): the centre
-  word's input vector predicts each context word, ``negative`` noise words drawn per (centre, context)
-  pair; the output rows are updated at once. One deliberate deviation, for speed: the centre's vector is
-  composed once per window, and its summed input gradient is added to every one of its rows at the
-  window's end (fastText and gensim compose it again and apply the gradient after every pair). A word of
-  ``n`` n-grams so costs ``2 (n + 1)`` row passes per window instead of per pair.
+  word's input vector predicts each context word; output rows are updated at once. Deliberate deviation,
+  for speed (HogBatch-like, as the word2vec kernel): the centre's vector is composed once per window, the
+  ``negative`` noise words are drawn once per window and each is scored once, its gradient multiplied by
+  the number of the window's pairs it is noise for (a noise word equal to a pair's context word is skipped
+  for that pair), and the summed input gradient is added to every row of the centre at the window's end.
+  fastText and gensim recompose the centre, draw fresh noise words and apply the gradient for every pair.
 * CBOW (``FastText::cbow``, gensim's ``cbow_mean=1``): the mean over the bag of every context word's rows
-  predicts the centre; the input gradient is added in full to every row of the bag, as fastText does.
+  predicts the centre, and the input gradient is added in full to every row of the bag. Deliberate
+  deviation, for speed: each sentence position's row sum is computed once, when a window first reaches it,
+  and the gradients of all the centres it is context for are summed and added to its rows once no later
+  window can reach it (at most ``2 * window`` centres later); a ring of ``2 * window + 2`` slots holds
+  them. fastText and gensim re-sum and update every context word's rows for every centre.
 
 Both add the gradient in full to every input row (no ``1 / n``). ``_fasttext_reference.py`` is the plain
 NumPy twin: same updates, same order, same random numbers.

@@ -6,7 +6,8 @@ vocabulary's rows and ``bucket`` n-gram rows, a word's input vector is the mean 
 ``minn``..``maxn`` character n-gram rows (``tokvec.subwords``: ``<`` ``>`` markers, FNV-1a, modulo
 ``bucket``), and every update adds its gradient to each of those rows. The kernels are
 ``_fasttext_kernels`` (numba), their twin ``_fasttext_reference``; see there for skip-gram and CBOW
-and the one deliberate deviation (skip-gram composes the centre once per window).
+and the two deliberate deviations, for speed (skip-gram: one composition and one set of noise words per
+window; CBOW: each position's rows summed once and updated once per sentence window).
 
 The result's ``vectors`` holds the composed word vectors (what fastText's ``get_word_vector`` gives)
 and ``vectors.subwords`` the bucket matrix, so ``vectors.vector("unseenword")`` is built from its n-grams;

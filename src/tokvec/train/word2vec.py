@@ -13,8 +13,8 @@ across runs and a resumed run is bit-identical to an uninterrupted one. With mor
 run concurrently on shared weights (Hogwild): results are not bit-identical between runs, but the
 same random draws and schedule are used, so quality is equivalent.
 
-Deliberately left out: hierarchical softmax, fastText subwords (``train.fasttext`` reuses this driver), phrases, vocabulary growth
-(``build_vocab(update=True)``), and gensim's ``max_vocab_size`` pruning during counting
+Deliberately left out: hierarchical softmax, fastText subwords (``train.fasttext`` reuses this driver),
+phrases, vocabulary growth (``build_vocab(update=True)``), and gensim's ``max_vocab_size`` pruning during counting
 (``max_vocab`` here keeps the most frequent tokens after counting everything).
 """
 
