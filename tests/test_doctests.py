@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokenizer", "tokvec.search", "tokvec.layers",
            "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._io", "tokvec._optional", "tokvec.vectors",
-           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables",
+           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables", "tokvec.train.fasttext",
            "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm.config",
            "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.ann",
            "tokvec.transfer", "tokvec.transfer.matrix", "tokvec.transfer.text", "tokvec.transfer.edit",

@@ -69,7 +69,8 @@ SUMMARIES: dict[str, str] = {
                         "TensorFlow needed.",
     "eval": "Similarity (Spearman/Pearson) and analogy (accuracy) benchmarks; no files = the shipped sets.",
     "plot": "Plot words: a projection (PCA/t-SNE/UMAP), --analogy arrows, a --heatmap or a --direction plot.",
-    "train": "Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint.",
+    "train": "Train word2vec (skip-gram or CBOW, negative sampling), or fastText with --subwords; Ctrl-C saves a "
+             "checkpoint.",
     "train-lm": "Train a tiny GPT and snapshot its token embeddings as they learn; Ctrl-C saves a checkpoint.",
     "init-embeddings": "Token embeddings for a tokenizer's vocabulary from word vectors (whole words, pieces, seeded "
                        "rest).",

@@ -1,7 +1,9 @@
-"""The ``train`` command: word2vec (skip-gram or CBOW, negative sampling) on text files.
+"""The ``train`` command: word2vec (skip-gram or CBOW, negative sampling) on text files, or fastText with
+``--subwords MIN-MAX`` (character n-grams hashed into ``--buckets`` rows, ``tokvec.train.fasttext``).
 
 Prints the loss per epoch and writes the vectors in the format the output name asks for (``.tokvec``
-keeps the counts); Ctrl-C writes a checkpoint that ``--resume`` continues from.
+keeps the counts and the subwords; with subwords, ``.bin`` is a fastText ``.bin``); Ctrl-C writes a
+checkpoint that ``--resume`` continues from.
 
 Deliberately left out: the training (``tokvec.train.word2vec``) and the tiny GPT
 (``tokvec.cli.train_lm``, which needs torch; this module does not).
@@ -10,6 +12,7 @@ Deliberately left out: the training (``tokvec.train.word2vec``) and the tiny GPT
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +20,8 @@ import typer
 
 from ..errors import TokvecError
 from ..formats import FORMATS, format_name, save
+from ..train.fasttext import FastTextConfig, trained_with_subwords
+from ..train.fasttext import train as train_fasttext
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
@@ -32,7 +37,8 @@ def train(
     corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
                                                  help="Text files: one sentence per line, whitespace-separated tokens.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
-                                         help="Output vectors (.tokvec with counts, .bin, .txt, ...).")],
+                                         help="Output vectors (.tokvec with counts, .bin, .txt, ...; "
+                                              "with --subwords, .bin is a fastText .bin).")],
     model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")), help="Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
@@ -44,6 +50,10 @@ def train(
     alpha: Annotated[float, typer.Option(help="Initial learning rate (decays linearly to 0.0001).")] = 0.025,
     threads: Annotated[int, typer.Option(help="Worker threads (1: bit-reproducible).")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+    subwords: Annotated[str | None, typer.Option(metavar="MIN-MAX",
+                                                 help="fastText: character n-grams of MIN..MAX characters, e.g. 3-6.")] = None,
+    buckets: Annotated[int | None, typer.Option(metavar="N",
+                                                help="fastText: n-gram hash buckets (default 2000000).")] = None,
     checkpoint_every: Annotated[float | None, typer.Option(metavar="MIN",
                                                            help="Write a checkpoint every MIN minutes.")] = None,
     checkpoint: Annotated[Path | None, typer.Option(help="Checkpoint file (default: OUTPUT.ckpt.npz).")] = None,
@@ -60,18 +70,24 @@ def train(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train word2vec (skip-gram or CBOW, negative sampling) on text files; Ctrl-C saves a checkpoint."""
+    """Train word2vec (skip-gram or CBOW, negative sampling), or fastText with --subwords; Ctrl-C saves a checkpoint."""
     if to is not None:
         format_name(to)
     elif not any(s in SUFFIXES for s in output.suffixes):
         raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
                           f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
     settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
-    config = None if resume is not None else Word2VecConfig(**settings, min_alpha=min(0.0001, alpha))
+    with_subwords = subwords is not None or (resume is not None and trained_with_subwords(resume))
+    if buckets is not None and not with_subwords:
+        raise TokvecError("--buckets is for fastText training; add --subwords MIN-MAX (e.g. --subwords 3-6)")
+    config = None if resume is not None else _config(settings, alpha, subwords, buckets)
     ckpt = checkpoint if checkpoint is not None else output.with_name(output.name + ".ckpt.npz")
-    result = train_word2vec([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,
-                            resume=resume, progress=not quiet and not as_json, errors=errors,  # type: ignore[arg-type]
-                            corpus_memory_mb=corpus_ram, corpus_dir=corpus_dir)
+    trainer = train_fasttext if with_subwords else train_word2vec
+    result = trainer([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,  # type: ignore[arg-type]
+                     resume=resume, progress=not quiet and not as_json, errors=errors,  # type: ignore[arg-type]
+                     corpus_memory_mb=corpus_ram, corpus_dir=corpus_dir)
+    if to is None and with_subwords and output.suffix == ".bin":
+        to = "fasttext-bin"
     written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
     if as_json:
         render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
@@ -86,3 +102,15 @@ def train(
                      "(--errors strict rejects them)", "yellow"))
     render.line(f"wrote {written} ({len(result.vectors):,} x {result.vectors.dim}); "
                 f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
+
+
+def _config(settings: dict, alpha: float, subwords: str | None, buckets: int | None) -> Word2VecConfig:
+    """word2vec's settings, or fastText's when ``--subwords MIN-MAX`` is given."""
+    if subwords is None:
+        return Word2VecConfig(**settings, min_alpha=min(0.0001, alpha))
+    match = re.fullmatch(r"\s*(\d{1,9})\s*-\s*(\d{1,9})\s*", subwords)
+    if match is None:
+        raise TokvecError(f"--subwords takes MIN-MAX character n-gram lengths, e.g. 3-6; got {subwords!r}")
+    minn, maxn = int(match[1]), int(match[2])
+    return FastTextConfig(**settings, min_alpha=min(0.0001, alpha), minn=minn, maxn=maxn,
+                          bucket=2_000_000 if buckets is None else buckets)

@@ -1,4 +1,5 @@
-"""Training token embeddings: word2vec (skip-gram and CBOW with negative sampling).
+"""Training token embeddings: word2vec (skip-gram and CBOW with negative sampling), and fastText's subword
+variant of both (``tokvec.train.fasttext``: ``train(corpus, FastTextConfig(minn=3, maxn=6, bucket=2_000_000))``).
 
 >>> from tokvec.train import train, Word2VecConfig    # doctest: +SKIP
 >>> result = train("corpus.txt", Word2VecConfig(model="skipgram", threads=2))  # doctest: +SKIP
@@ -7,11 +8,13 @@
 Importing this package does not import numba; the kernels compile on first use. The tiny GPT
 (``tokvec.train.lm``, torch) is a subpackage of its own, not imported here.
 
-Deliberately left out: fastText, GloVe and other trainers.
+Deliberately left out: GloVe and other trainers.
 """
 
 from ..errors import CheckpointError
 from .corpus import CorpusError, EncodedCorpus, encode_corpus
+from .fasttext import FastTextConfig
 from .word2vec import TrainResult, Word2VecConfig, train
 
-__all__ = ["CheckpointError", "CorpusError", "EncodedCorpus", "TrainResult", "Word2VecConfig", "encode_corpus", "train"]
+__all__ = ["CheckpointError", "CorpusError", "EncodedCorpus", "FastTextConfig", "TrainResult", "Word2VecConfig",
+           "encode_corpus", "train"]

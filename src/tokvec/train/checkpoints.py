@@ -93,12 +93,14 @@ def load_checkpoint(path: str | os.PathLike) -> tuple[str, list[str], np.ndarray
 
 
 def check_state(path: Path, dim: int, epochs: int, tokens: list[str], counts: np.ndarray, state: State,
-                n_tokens: int) -> None:
-    """Shapes and positions of a loaded checkpoint agree with its configuration (the kernels trust them)."""
+                n_tokens: int, input_rows: int | None = None) -> None:
+    """Shapes and positions of a loaded checkpoint agree with its configuration (the kernels trust them);
+    ``input_rows`` is syn0's row count when it is not the vocabulary size (subword buckets)."""
     n = len(tokens)
+    rows = n if input_rows is None else input_rows
     problems = [
-        (state.syn0.shape != (n, dim) or state.syn0.dtype != np.float32,
-         f"syn0 is {state.syn0.shape} {state.syn0.dtype}, expected ({n}, {dim}) float32"),
+        (state.syn0.shape != (rows, dim) or state.syn0.dtype != np.float32,
+         f"syn0 is {state.syn0.shape} {state.syn0.dtype}, expected ({rows}, {dim}) float32"),
         (state.syn1.shape != (n, dim) or state.syn1.dtype != np.float32,
          f"syn1 is {state.syn1.shape} {state.syn1.dtype}, expected ({n}, {dim}) float32"),
         (counts.shape != (n,) or counts.dtype.kind not in "iu" or bool(n and counts.min() < 1),

@@ -13,8 +13,8 @@ across runs and a resumed run is bit-identical to an uninterrupted one. With mor
 run concurrently on shared weights (Hogwild): results are not bit-identical between runs, but the
 same random draws and schedule are used, so quality is equivalent.
 
-Deliberately left out: hierarchical softmax, fastText subwords, phrases, vocabulary growth
-(``build_vocab(update=True)``), and gensim's ``max_vocab_size`` pruning during counting
+Deliberately left out: hierarchical softmax, fastText subwords (``train.fasttext`` reuses this driver),
+phrases, vocabulary growth (``build_vocab(update=True)``), and gensim's ``max_vocab_size`` pruning during counting
 (``max_vocab`` here keeps the most frequent tokens after counting everything).
 """
 
@@ -102,6 +102,10 @@ class Word2VecConfig:
         require(is_int(self.threads) and self.threads >= 1, f"threads must be >= 1, got {self.threads!r}")
         require(is_int(self.chunk_words) and self.chunk_words >= 1,
              f"chunk_words must be >= 1, got {self.chunk_words!r}")
+
+    def input_rows(self, vocab_size: int) -> int:
+        """Rows of the input matrix for ``vocab_size`` words (the subword trainer adds its buckets)."""
+        return vocab_size
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
@@ -201,20 +205,21 @@ def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str,
     return config, data, State(syn0, syn1)
 
 
-def _saved_config(path, text: str) -> Word2VecConfig:
+def _saved_config(path, text: str, config_type: type[Word2VecConfig]) -> Word2VecConfig:
     try:
-        return Word2VecConfig.from_json(text)
+        return config_type.from_json(text)
     except (ValueError, TypeError) as exc:  # TokvecErrors (out-of-range settings) pass through
         if isinstance(exc, TokvecError):
             raise
         raise CheckpointError(f"{path} holds no readable configuration ({exc}); use an earlier checkpoint") from None
 
 
-def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike,
-            errors: str, spill: dict[str, Any]) -> tuple[Word2VecConfig, EncodedCorpus, State]:
+def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike, errors: str,
+            spill: dict[str, Any], config_type: type[Word2VecConfig] = Word2VecConfig,
+            ) -> tuple[Word2VecConfig, EncodedCorpus, State]:
     saved_json, tokens, counts, state, n_tokens, crc = load_checkpoint(resume)
-    saved = _saved_config(resume, saved_json)
-    check_state(Path(resume), saved.dim, saved.epochs, tokens, counts, state, n_tokens)
+    saved = _saved_config(resume, saved_json, config_type)
+    check_state(Path(resume), saved.dim, saved.epochs, tokens, counts, state, n_tokens, saved.input_rows(len(tokens)))
     if config is not None and dataclasses.replace(config, threads=saved.threads) != saved:
         raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
                               "resume with the same settings (only threads may change)")
@@ -245,15 +250,20 @@ class _Driver:
         self.group = max(1, config.threads) * 4
         self.out = Outputs(np.zeros(self.n_chunks, np.float64), np.zeros(self.n_chunks, np.int64),
                            np.zeros(self.n_chunks, np.int64))
-        cum_table = noise_table(data.counts, config.ns_exponent)
-        self.job = Job(config.model == "cbow", data.ids, data.sentence_starts, self.bounds,
-                       chunk_seeds(config.seed, 0, self.n_chunks), sample_ints(data.counts, config.sample),
-                       config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
-                       float(config.alpha), float(config.min_alpha), 0, self.words_all, config.compute_loss)
+        self.job = self.make_job()
         self.effective, self.chunks_run, self.train_seconds = 0, 0, 0.0
         self.last_checkpoint = time.monotonic()
         # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
         kernels.run_chunks(config.threads, self.job, state.syn0, state.syn1, 0, 0, self.out)
+
+    def make_job(self) -> Job:
+        """The kernels' job for epoch 0 (``epoch`` replaces the seeds and ``word_base``)."""
+        config, data = self.config, self.data
+        cum_table = noise_table(data.counts, config.ns_exponent)
+        return Job(config.model == "cbow", data.ids, data.sentence_starts, self.bounds,
+                   chunk_seeds(config.seed, 0, self.n_chunks), sample_ints(data.counts, config.sample),
+                   config.sample > 0, cum_table, noise_buckets(cum_table), config.window, config.negative,
+                   float(config.alpha), float(config.min_alpha), 0, self.words_all, config.compute_loss)
 
     def progress_bar(self, enabled: bool) -> Bar:
         bar = Bar(self.config.epochs * self.n_ids, enabled, before=("epoch {task.fields[epoch]}",),
