@@ -68,7 +68,7 @@ def test_select_kernel_equals_twin():
     twin_heaps = heaps.copy()
     rows, uppers = np.empty((3, 500), np.int32), np.empty((3, 500), np.float32)
     counts = np.zeros(3, np.int64)
-    bounded._kernels().select(approx, errors, qnorms, np.float32(1e-4), heaps, rows, uppers, counts)
+    bounded._kernels().select(approx, errors, qnorms, np.full(3, 1e-4, np.float32), heaps, rows, uppers, counts)
     twin = bounded.select_reference(approx, errors, qnorms, 1e-4, twin_heaps)
     for q, (t_rows, t_ups) in enumerate(twin):
         np.testing.assert_array_equal(rows[q, : counts[q]], t_rows)
@@ -260,3 +260,43 @@ def test_search_module_untouched_for_float32():
     ref_ids, ref_scores = search.top_k(v.matrix, v.inv_norms, v.vector("w1", norm=True)[None, :], 5, exclude=[[1]])
     np.testing.assert_array_equal(ids, ref_ids)
     np.testing.assert_array_equal(scores, ref_scores)
+
+
+def test_int8_sums_equal_their_twin():
+    rng = np.random.default_rng(5)
+    rows = rng.integers(-127, 128, (333, 301), dtype=np.int8)
+    rows[0] = 127
+    rows[1] = -127
+    codes = rng.integers(-127, 128, (7, 301), dtype=np.int8)
+    codes[0] = -127
+    np.testing.assert_array_equal(bounded.int8_sums(rows, codes), bounded.int8_sums_reference(rows, codes))
+    assert bounded.int8_sums_reference(rows[:2], codes[:1]).tolist() == [[-127 * 127 * 301], [127 * 127 * 301]]
+
+
+def test_int8_batch_bounds_hold():
+    v = _random(extras=False)
+    copy = compact.quantize(v.matrix, v.inv_norms, "int8")
+    queries = np.stack([v.vector(i, norm=True) for i in range(0, 3000, 150)])
+    codes, qscales, qerrors = bounded.quantize_queries(queries)
+    residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
+    assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
+    approx = bounded.int8_sums_reference(copy.rows, codes).T * copy.scales[None, :] * qscales[:, None]
+    exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
+    bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
+    assert (np.abs(exact - approx[0]) <= bound).all()
+    assert bounded.int8_batch_ready(copy, queries)
+    assert not bounded.int8_batch_ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
+
+
+def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
+    c = real.astype("int8")
+    words = [real.token(i) for i in range(0, 30_000, 150)]
+    assert bounded.int8_batch_ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
+    batch = c.most_similar_batch(words, topn=10)
+    for ours, exact, word in zip(batch, real.most_similar_batch(words, topn=10), words):
+        _same(ours, exact)
+        _same(ours, real.most_similar(word, topn=10))
+    monkeypatch.setattr(bounded.importlib.util, "find_spec", lambda name: None)  # no torch: the GEMM path
+    assert not bounded.int8_batch_ready(c.compact, np.ones((2, real.dim), np.float32))
+    for ours, exact in zip(c.most_similar_batch(words[:20], topn=10), batch[:20]):
+        _same(ours, exact)

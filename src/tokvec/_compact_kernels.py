@@ -100,14 +100,14 @@ def _select_one(approx, errors, qnorm, slack, heap, cand_rows, cand_upper):
     return count
 
 
-@numba.njit(cache=True, nogil=True)
-def select(approx, errors, qnorms, slack, heaps, cand_rows, cand_upper, counts):
-    """Bound-based selection over one chunk of approximate scores, query by query.
+@numba.njit(cache=True, nogil=True, parallel=True)
+def select(approx, errors, qnorms, slacks, heaps, cand_rows, cand_upper, counts):
+    """Bound-based selection over one chunk of approximate scores, queries in parallel.
 
-    Row r's true score lies in ``approx[q, r] -+ (qnorms[q] * errors[r] + slack)``. ``heaps[q]`` is a
+    Row r's true score lies in ``approx[q, r] -+ (qnorms[q] * errors[r] + slacks[q])``. ``heaps[q]`` is a
     min-heap of the largest lower bounds seen so far (kept across chunks; its root is the threshold);
     every row whose upper bound reaches the threshold at its turn is a candidate: its index and upper
     bound go to ``cand_rows[q]``/``cand_upper[q]``, ``counts[q]`` of them. NaN scores never qualify.
     """
-    for q in range(approx.shape[0]):
-        counts[q] = _select_one(approx[q], errors, qnorms[q], slack, heaps[q], cand_rows[q], cand_upper[q])
+    for q in numba.prange(approx.shape[0]):
+        counts[q] = _select_one(approx[q], errors, qnorms[q], slacks[q], heaps[q], cand_rows[q], cand_upper[q])
