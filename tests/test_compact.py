@@ -269,8 +269,8 @@ def test_int8_sums_equal_their_twin():
     rows[1] = -127
     codes = rng.integers(-127, 128, (7, 301), dtype=np.int8)
     codes[0] = -127
-    np.testing.assert_array_equal(bounded.int8_sums(rows, codes), bounded.int8_sums_reference(rows, codes))
-    assert bounded.int8_sums_reference(rows[:2], codes[:1]).tolist() == [[-127 * 127 * 301], [127 * 127 * 301]]
+    np.testing.assert_array_equal(bounded.int8_sums(codes, rows), bounded.int8_sums_reference(codes, rows))
+    assert bounded.int8_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
 
 
 def test_int8_batch_bounds_hold():
@@ -280,7 +280,7 @@ def test_int8_batch_bounds_hold():
     codes, qscales, qerrors = bounded.quantize_queries(queries)
     residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
     assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
-    approx = bounded.int8_sums_reference(copy.rows, codes).T * copy.scales[None, :] * qscales[:, None]
+    approx = bounded.int8_sums_reference(codes, copy.rows) * copy.scales[None, :] * qscales[:, None]
     exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
     bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
     assert (np.abs(exact - approx[0]) <= bound).all()

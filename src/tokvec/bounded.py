@@ -37,7 +37,7 @@ from ._optional import require
 SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
-INT8_CHUNK_BYTES = 64 * 2**20  # batched int8: rows per chunk so the (rows, q) int32 sums stay this size
+INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
 INT8_MAX_DIM = 1000  # dim * 127**2 < 2**24: an int32 sum converts to float32 exactly
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -259,18 +259,19 @@ def quantize_queries(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return codes.astype(np.int8), scales, compact.round_up(np.sqrt(np.einsum("ij,ij->i", residual, residual)))
 
 
-def int8_sums(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``rows @ codes.T`` exactly, (rows, m) int32, by torch's int8 GEMM (``int8_sums_reference``: twin)."""
+def int8_sums(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``codes @ rows.T`` exactly, as (m, rows) float32 (exact: |sums| < 2**24), by torch's int8 GEMM
+    (``int8_sums_reference``: twin)."""
     torch = require("torch", "torch", "int8 batched search")
     with warnings.catch_warnings():  # a read-only memory map: torch only reads it
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        left = torch.from_numpy(np.ascontiguousarray(rows))
-    return torch._int_mm(left, torch.from_numpy(np.ascontiguousarray(codes)).T).numpy()
+        right = torch.from_numpy(np.ascontiguousarray(rows))
+    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).to(torch.float32).numpy()
 
 
-def int8_sums_reference(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """NumPy twin of ``int8_sums``: int64 products and sums, as int32."""
-    return (rows.astype(np.int64) @ codes.astype(np.int64).T).astype(np.int32)
+def int8_sums_reference(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """NumPy twin of ``int8_sums``: int64 products and sums, as float32."""
+    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.float32)
 
 
 def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
@@ -285,8 +286,7 @@ def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: i
     cands = _Candidates(m, _keep(k, exclude), step)
     for start in range(0, n, step):
         end = min(start + step, n)
-        sums = int8_sums(copy.rows[start:end], codes)  # (rows, m)
-        approx = np.ascontiguousarray(sums.T, dtype=np.float32)  # (m, rows)
+        approx = int8_sums(codes, copy.rows[start:end])  # (m, rows)
         approx *= copy.scales[start:end]
         approx *= qscales[:, None]
         _mask(approx, exclude, start, end)
