@@ -300,3 +300,21 @@ def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
     assert not bounded.int8_batch_ready(c.compact, np.ones((2, real.dim), np.float32))
     for ours, exact in zip(c.most_similar_batch(words[:20], topn=10), batch[:20]):
         _same(ours, exact)
+
+
+def test_block_select_kernel_equals_twin():
+    rng = np.random.default_rng(4)
+    k = bounded._kernels()
+    approx = rng.standard_normal(5000).astype(np.float32)
+    approx[17] = np.nan
+    errors = rng.uniform(0, 0.2, 5000).astype(np.float32)
+    errors[40] = np.inf
+    heaps = np.empty(((5000 + k.BLOCK - 1) // k.BLOCK, 6), np.float32)
+    uppers = np.empty(5000, np.float32)
+    k.block_select(approx, errors, np.float32(0.9), np.float32(1e-4), heaps, uppers)
+    bound = np.float32(0.9) * errors + np.float32(1e-4)
+    np.testing.assert_array_equal(uppers, approx + bound)
+    for b in range(len(heaps)):  # each block's heap: its 6 largest lower bounds (NaN left out)
+        lower = (approx - bound)[b * k.BLOCK : (b + 1) * k.BLOCK]
+        np.testing.assert_array_equal(np.sort(heaps[b]), np.sort(lower[~np.isnan(lower)])[-6:])
+        assert all(heaps[b][(i - 1) // 2] <= heaps[b][i] for i in range(1, 6))

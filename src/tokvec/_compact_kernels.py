@@ -111,3 +111,23 @@ def select(approx, errors, qnorms, slacks, heaps, cand_rows, cand_upper, counts)
     """
     for q in numba.prange(approx.shape[0]):
         counts[q] = _select_one(approx[q], errors, qnorms[q], slacks[q], heaps[q], cand_rows[q], cand_upper[q])
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def block_select(approx, errors, qnorm, slack, heaps, uppers):
+    """One query, rows in parallel blocks of ``BLOCK``: ``uppers[r] = approx[r] + bound_r`` and, per
+    block b, ``heaps[b]`` the min-heap of its largest lower bounds ``approx[r] - bound_r`` (``-inf``
+    padded), ``bound_r = qnorm * errors[r] + slack``. The k-th best lower bound of all rows is then
+    among the heaps' values (``tokvec.bounded`` merges them). NaN scores never enter a heap."""
+    n = approx.shape[0]
+    for b in numba.prange(heaps.shape[0]):
+        heap = heaps[b]
+        heap[:] = -np.inf
+        threshold = heap[0]
+        for r in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            bound = qnorm * errors[r] + slack
+            uppers[r] = approx[r] + bound
+            lower = approx[r] - bound
+            if lower > threshold:
+                _sift_down(heap, lower)
+                threshold = heap[0]

@@ -24,6 +24,7 @@ Deliberately left out: building scan copies (``tokvec.compact``) and approximate
 from __future__ import annotations
 
 import importlib.util
+import os
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -43,6 +44,9 @@ _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _kernels():
+    # OpenMP threads that spin between kernels cost a whole time slice (~8 ms) per launch on a busy
+    # machine; sleeping ones wake in microseconds. Only a default: read when numba first loads OpenMP.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from . import _compact_kernels as k  # numba is imported only when a compact search first runs
 
     return k
@@ -161,6 +165,8 @@ def _bounded(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
     """One query (or the terms of one 3CosMul query): scan, select, rescore the candidates exactly."""
     m, dim = queries.shape
     qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
+    if combine is None and m == 1:
+        return _rescore(v, queries, k, exclude, None, [_single(copy, queries, qnorms[0], _keep(k, exclude), n)])
     step = SINGLE_CHUNK_ROWS if m == 1 else max(256, MULTI_CHUNK_BYTES // max(1, dim * copy.rows.itemsize))
     step = min(step, n)
     q_out = m if combine is None else 1
@@ -175,6 +181,27 @@ def _bounded(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
             mid, half = _combined_bounds(approx, bounds, combine)
             cands.add(mid, half, np.ones(1, np.float32), 0.0, start)
     return _rescore(v, queries, k, exclude, combine, [cands.result(q) for q in range(q_out)])
+
+
+def _single(copy: compact.Compact, query: np.ndarray, qnorm: np.float32, keep: int, n: int) -> np.ndarray:
+    """One query's candidate rows (sorted): per chunk, the scan, then ``block_select`` (bounds and the
+    best lower bounds of each block, in parallel); the running ``keep`` best lower bounds give the
+    threshold, and every row whose upper bound reaches it at the end is a candidate."""
+    kernels, slack_ = _kernels(), np.float32(slack(copy.rows.shape[1]))
+    best = np.full(keep, -np.inf, np.float32)
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    for start in range(0, n, SINGLE_CHUNK_ROWS):
+        end = min(start + SINGLE_CHUNK_ROWS, n)
+        approx = scan(copy, query, start, end)[0]
+        heaps = np.empty(((end - start + kernels.BLOCK - 1) // kernels.BLOCK, keep), np.float32)
+        uppers = np.empty(end - start, np.float32)
+        kernels.block_select(approx, copy.errors[start:end], qnorm, slack_, heaps, uppers)
+        pool = np.concatenate([best, heaps.ravel()])
+        best = np.partition(pool, len(pool) - keep)[len(pool) - keep :]
+        rows = np.flatnonzero(uppers >= best.min())
+        found.append((rows + start, uppers[rows]))
+    rows = np.concatenate([r for r, _ in found])
+    return np.sort(rows[np.concatenate([u for _, u in found]) >= best.min()])
 
 
 def _combined_bounds(approx: np.ndarray, bounds: np.ndarray, combine: search.Combine) -> tuple[np.ndarray, np.ndarray]:
