@@ -9,7 +9,7 @@ int8 codes; float32 + float16 unit rows; float16 rows only), then each side runs
    are timed)
 2. tokvec int8 file: one ``most_similar`` per query (timed, answers compared with gensim's on all
    ``--check``), peak RSS of that process
-3. tokvec ``most_similar_batch`` of the first ``--batch`` queries (float32 GEMM per chunk)
+3. tokvec ``most_similar_batch`` of the first ``--batch`` queries (int8 x int8 sums, bounds, rescoring)
 4. tokvec float16 (+ float32 rows) and float16-only files: one query at a time
 5. faiss ``IndexScalarQuantizer(QT_8bit, inner product)`` over the unit rows: one query and a batch
 6. the memory bandwidth of this machine (a parallel read), so each variant's floor (bytes it must
@@ -142,6 +142,7 @@ def role_faiss(tmp: Path, queries: list[str], batch: int, timed: int) -> dict:
 
 
 def role_bandwidth() -> dict:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as tokvec.bounded does for its kernels
     import numba
 
     @numba.njit(parallel=True, cache=False)
