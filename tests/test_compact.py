@@ -318,3 +318,18 @@ def test_block_select_kernel_equals_twin():
         lower = (approx - bound)[b * k.BLOCK : (b + 1) * k.BLOCK]
         np.testing.assert_array_equal(np.sort(heaps[b]), np.sort(lower[~np.isnan(lower)])[-6:])
         assert all(heaps[b][(i - 1) // 2] <= heaps[b][i] for i in range(1, 6))
+
+
+def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
+    v = _random()
+    c = v.astype("int8")
+    words = ["w12", "w11", "w13", "w1", "w2999"]
+    for ours, exact in zip(c.most_similar_batch(words, topn=7, restrict=900),
+                           v.most_similar_batch(words, topn=7, restrict=900)):
+        _same(ours, exact)  # w11/w12/w13 share a direction: ties broken by the lower row, as float32 does
+    arrays = np.stack([v["w3"], -v["w4"], 1e-3 * v["w5"]])
+    for ours, exact in zip(c.most_similar_batch(arrays, topn=5), v.most_similar_batch(arrays, topn=5)):
+        _same(ours, exact)
+    with_zero = ["w7", "w1"]  # w7 is a zero row: the batch takes the float32 GEMM path, same answers
+    for ours, exact in zip(c.most_similar_batch(with_zero), v.most_similar_batch(with_zero)):
+        _same(ours, exact)
