@@ -263,6 +263,7 @@ def test_search_module_untouched_for_float32():
 
 
 def test_int8_sums_equal_their_twin():
+    pytest.importorskip("torch")
     rng = np.random.default_rng(5)
     rows = rng.integers(-127, 128, (333, 301), dtype=np.int8)
     rows[0] = 127
@@ -289,6 +290,7 @@ def test_int8_batch_bounds_hold():
 
 
 def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
+    pytest.importorskip("torch")  # once imported, even small batches take the int8 path
     c = real.astype("int8")
     words = [real.token(i) for i in range(0, 30_000, 150)]
     assert bounded.int8_batch_ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
@@ -321,6 +323,7 @@ def test_block_select_kernel_equals_twin():
 
 
 def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
+    pytest.importorskip("torch")
     v = _random()
     c = v.astype("int8")
     words = ["w12", "w11", "w13", "w1", "w2999"]

@@ -16,7 +16,8 @@ torch installed) the queries are quantised too (per-query scale ``s``, codes ``c
 |q - s c|``) and one int8 x int8 -> int32 product per chunk (``torch._int_mm``: oneDNN's VNNI
 kernel, exact integer sums; twin: NumPy's int64 matmul) gives scores within ``(|q| + eq) errors[i]
 + eq + slack`` (``|q . u - s c . û| <= |q| |u - û| + eq |û|``, ``|û| <= 1 + errors[i]``); else one
-float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds.
+float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds (also
+while torch is not imported yet and the batch is too small to repay importing it).
 
 Deliberately left out: building scan copies (``tokvec.compact``) and approximate indexes (``tokvec.ann``).
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 import warnings
 import weakref
 from collections.abc import Sequence
@@ -39,6 +41,7 @@ SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
 INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
+INT8_MIN_WORK = 2 * 10**10  # multiply-adds that repay importing torch (~2 s cold) when it is not loaded yet
 INT8_MAX_DIM = 1000  # dim * 127**2 < 2**24: an int32 sum converts to float32 exactly
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -245,7 +248,7 @@ def _batch(v: Any, queries: np.ndarray, k: int, n: int,
     """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``), else one float32 GEMM per
     chunk of exact rows and the selection kernel with zero bounds."""
     copy = scan_copy(v)
-    if int8_batch_ready(copy, queries):
+    if int8_batch_ready(copy, queries) and (n * queries.size >= INT8_MIN_WORK or "torch" in sys.modules):
         return _batch_int8(v, copy, queries, k, n, exclude)
     m, dim = queries.shape
     step = min(n, max(256, BATCH_CHUNK_BYTES // (4 * max(m, dim))))
