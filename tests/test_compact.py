@@ -336,3 +336,14 @@ def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
     with_zero = ["w7", "w1"]  # w7 is a zero row: the batch takes the float32 GEMM path, same answers
     for ours, exact in zip(c.most_similar_batch(with_zero), v.most_similar_batch(with_zero)):
         _same(ours, exact)
+
+
+def test_gather_reads_rows_of_a_mapped_file(tmp_path):
+    m = np.arange(40 * 6, dtype="<f4").reshape(40, 6)
+    np.save(tmp_path / "m.npy", m)
+    mapped = np.load(tmp_path / "m.npy", mmap_mode="r")
+    rows = np.array([0, 3, 17, 39])
+    for matrix, expect in ((mapped, m), (mapped[5:30], m[5:30]), (m, m)):
+        got = bounded.gather(matrix, rows[rows < len(expect)])
+        np.testing.assert_array_equal(got, expect[rows[rows < len(expect)]])
+    assert bounded.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
