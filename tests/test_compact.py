@@ -68,7 +68,8 @@ def test_select_kernel_equals_twin():
     twin_heaps = heaps.copy()
     rows, uppers = np.empty((3, 500), np.int32), np.empty((3, 500), np.float32)
     counts = np.zeros(3, np.int64)
-    bounded._kernels().select(approx, errors, qnorms, np.full(3, 1e-4, np.float32), heaps, rows, uppers, counts)
+    bounded._kernels().select(approx, np.ones(500, np.float32), np.ones(3, np.float32), errors, qnorms,
+                              np.full(3, 1e-4, np.float32), heaps, rows, uppers, counts)
     twin = bounded.select_reference(approx, errors, qnorms, 1e-4, twin_heaps)
     for q, (t_rows, t_ups) in enumerate(twin):
         np.testing.assert_array_equal(rows[q, : counts[q]], t_rows)
@@ -281,7 +282,7 @@ def test_int8_batch_bounds_hold():
     codes, qscales, qerrors = bounded.quantize_queries(queries)
     residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
     assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
-    approx = bounded.int8_sums_reference(codes, copy.rows) * copy.scales[None, :] * qscales[:, None]
+    approx = bounded.int8_sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
     exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
     bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
     assert (np.abs(exact - approx[0]) <= bound).all()
@@ -347,3 +348,19 @@ def test_gather_reads_rows_of_a_mapped_file(tmp_path):
         got = bounded.gather(matrix, rows[rows < len(expect)])
         np.testing.assert_array_equal(got, expect[rows[rows < len(expect)]])
     assert bounded.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
+
+
+def test_select_kernel_scales_int32_sums_as_its_twin_does():
+    rng = np.random.default_rng(6)
+    sums = rng.integers(-2**22, 2**22, (2, 700)).astype(np.int32)
+    rscales, qscales = rng.uniform(1e-4, 1e-2, 700).astype(np.float32), np.array([3e-3, 5e-3], np.float32)
+    errors = rng.uniform(0, 0.05, 700).astype(np.float32)
+    heaps, rows = np.full((2, 4), -np.inf, np.float32), np.empty((2, 700), np.int32)
+    uppers, counts = np.empty((2, 700), np.float32), np.zeros(2, np.int64)
+    qnorms, slacks = np.ones(2, np.float32), np.full(2, 1e-3, np.float32)
+    bounded._kernels().select(sums, rscales, qscales, errors, qnorms, slacks, heaps, rows, uppers, counts)
+    twin_heaps = np.full((2, 4), -np.inf, np.float32)
+    approx = (sums.astype(np.float32) * rscales) * qscales[:, None]
+    for q, (t_rows, t_ups) in enumerate(bounded.select_reference(approx, errors, qnorms, slacks, twin_heaps)):
+        np.testing.assert_array_equal(rows[q, : counts[q]], t_rows)
+        np.testing.assert_array_equal(uppers[q, : counts[q]], t_ups)

@@ -139,10 +139,13 @@ class _Candidates:
         self.found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(m)]
 
     def add(self, approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float | np.ndarray,
-            start: int) -> None:
+            start: int, rscales: np.ndarray | None = None, qscales: np.ndarray | None = None) -> None:
+        """One chunk of scores ``approx * rscales * qscales`` (int32 sums, or float32 with no scales)."""
         rows, m = approx.shape[1], approx.shape[0]
         slacks = np.ascontiguousarray(np.broadcast_to(np.asarray(slack_, np.float32), (m,)))
-        _kernels().select(approx, errors, qnorms, slacks, self.heaps,
+        rscales = np.ones(rows, np.float32) if rscales is None else rscales
+        qscales = np.ones(m, np.float32) if qscales is None else qscales
+        _kernels().select(approx, rscales, qscales, errors, qnorms, slacks, self.heaps,
                           self.rows[:, :rows], self.uppers[:, :rows], self.counts)
         for q, count in enumerate(self.counts):
             if count:
@@ -315,18 +318,17 @@ def quantize_queries(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 
 
 def int8_sums(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``codes @ rows.T`` exactly, as (m, rows) float32 (exact: |sums| < 2**24), by torch's int8 GEMM
-    (``int8_sums_reference``: twin)."""
+    """``codes @ rows.T`` exactly, (m, rows) int32, by torch's int8 GEMM (``int8_sums_reference``: twin)."""
     torch = require("torch", "torch", "int8 batched search")
     with warnings.catch_warnings():  # a read-only memory map: torch only reads it
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
         right = torch.from_numpy(np.ascontiguousarray(rows))
-    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).to(torch.float32).numpy()
+    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).numpy()
 
 
 def int8_sums_reference(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """NumPy twin of ``int8_sums``: int64 products and sums, as float32."""
-    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.float32)
+    """NumPy twin of ``int8_sums``: int64 products and sums, as int32."""
+    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.int32)
 
 
 def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
@@ -341,11 +343,8 @@ def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: i
     cands = _Candidates(m, _keep(k, exclude), step)
     for start in range(0, n, step):
         end = min(start + step, n)
-        approx = int8_sums(codes, copy.rows[start:end])  # (m, rows)
-        approx *= copy.scales[start:end]
-        approx *= qscales[:, None]
-        _mask(approx, exclude, start, end)
-        cands.add(approx, copy.errors[start:end], qnorms + qpart, slacks, start)
+        sums = int8_sums(codes, copy.rows[start:end])  # (m, rows) int32; exclusions: the heaps keep k + |exclude|
+        cands.add(sums, copy.errors[start:end], qnorms + qpart, slacks, start, copy.scales[start:end], qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
 
 
