@@ -15,7 +15,7 @@ int8 codes; float32 + float16 unit rows; float16 rows only), then each side runs
 6. the memory bandwidth of this machine (a parallel read), so each variant's floor (bytes it must
    read / bandwidth) is printed beside its time
 
-    python bench/compact.py                                  # the full run: ~20 minutes on 2 cores
+    python bench/compact.py                                  # the full run: ~27 minutes on 2 shared cores
     python bench/compact.py --rows 300000 --check 100        # quick
 The temp dir is deleted at the end (``--keep`` keeps it; ``--files DIR`` reruns on a kept one,
 ``--no-faiss`` leaves faiss out).
