@@ -68,7 +68,8 @@ def test_select_kernel_equals_twin():
     twin_heaps = heaps.copy()
     rows, uppers = np.empty((3, 500), np.int32), np.empty((3, 500), np.float32)
     counts = np.zeros(3, np.int64)
-    bounded._kernels().select(approx, errors, qnorms, np.float32(1e-4), heaps, rows, uppers, counts)
+    bounded._kernels().select(approx, np.ones(500, np.float32), np.ones(3, np.float32), errors, qnorms,
+                              np.full(3, 1e-4, np.float32), heaps, rows, uppers, counts)
     twin = bounded.select_reference(approx, errors, qnorms, 1e-4, twin_heaps)
     for q, (t_rows, t_ups) in enumerate(twin):
         np.testing.assert_array_equal(rows[q, : counts[q]], t_rows)
@@ -260,3 +261,106 @@ def test_search_module_untouched_for_float32():
     ref_ids, ref_scores = search.top_k(v.matrix, v.inv_norms, v.vector("w1", norm=True)[None, :], 5, exclude=[[1]])
     np.testing.assert_array_equal(ids, ref_ids)
     np.testing.assert_array_equal(scores, ref_scores)
+
+
+def test_int8_sums_equal_their_twin():
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    rows = rng.integers(-127, 128, (333, 301), dtype=np.int8)
+    rows[0] = 127
+    rows[1] = -127
+    codes = rng.integers(-127, 128, (7, 301), dtype=np.int8)
+    codes[0] = -127
+    np.testing.assert_array_equal(bounded.int8_sums(codes, rows), bounded.int8_sums_reference(codes, rows))
+    assert bounded.int8_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
+
+
+def test_int8_batch_bounds_hold():
+    v = _random(extras=False)
+    copy = compact.quantize(v.matrix, v.inv_norms, "int8")
+    queries = np.stack([v.vector(i, norm=True) for i in range(0, 3000, 150)])
+    codes, qscales, qerrors = bounded.quantize_queries(queries)
+    residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
+    assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
+    approx = bounded.int8_sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
+    exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
+    bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
+    assert (np.abs(exact - approx[0]) <= bound).all()
+    assert bounded.int8_batch_ready(copy, queries)
+    assert not bounded.int8_batch_ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
+
+
+def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
+    pytest.importorskip("torch")  # once imported, even small batches take the int8 path
+    c = real.astype("int8")
+    words = [real.token(i) for i in range(0, 30_000, 150)]
+    assert bounded.int8_batch_ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
+    batch = c.most_similar_batch(words, topn=10)
+    for ours, exact, word in zip(batch, real.most_similar_batch(words, topn=10), words):
+        _same(ours, exact)
+        _same(ours, real.most_similar(word, topn=10))
+    monkeypatch.setattr(bounded.importlib.util, "find_spec", lambda name: None)  # no torch: the GEMM path
+    assert not bounded.int8_batch_ready(c.compact, np.ones((2, real.dim), np.float32))
+    for ours, exact in zip(c.most_similar_batch(words[:20], topn=10), batch[:20]):
+        _same(ours, exact)
+
+
+def test_block_select_kernel_equals_twin():
+    rng = np.random.default_rng(4)
+    k = bounded._kernels()
+    approx = rng.standard_normal(5000).astype(np.float32)
+    approx[17] = np.nan
+    errors = rng.uniform(0, 0.2, 5000).astype(np.float32)
+    errors[40] = np.inf
+    heaps = np.empty(((5000 + k.BLOCK - 1) // k.BLOCK, 6), np.float32)
+    uppers = np.empty(5000, np.float32)
+    k.block_select(approx, errors, np.float32(0.9), np.float32(1e-4), heaps, uppers)
+    bound = np.float32(0.9) * errors + np.float32(1e-4)
+    np.testing.assert_array_equal(uppers, approx + bound)
+    for b in range(len(heaps)):  # each block's heap: its 6 largest lower bounds (NaN left out)
+        lower = (approx - bound)[b * k.BLOCK : (b + 1) * k.BLOCK]
+        np.testing.assert_array_equal(np.sort(heaps[b]), np.sort(lower[~np.isnan(lower)])[-6:])
+        assert all(heaps[b][(i - 1) // 2] <= heaps[b][i] for i in range(1, 6))
+
+
+def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
+    pytest.importorskip("torch")
+    v = _random()
+    c = v.astype("int8")
+    words = ["w12", "w11", "w13", "w1", "w2999"]
+    for ours, exact in zip(c.most_similar_batch(words, topn=7, restrict=900),
+                           v.most_similar_batch(words, topn=7, restrict=900)):
+        _same(ours, exact)  # w11/w12/w13 share a direction: ties broken by the lower row, as float32 does
+    arrays = np.stack([v["w3"], -v["w4"], 1e-3 * v["w5"]])
+    for ours, exact in zip(c.most_similar_batch(arrays, topn=5), v.most_similar_batch(arrays, topn=5)):
+        _same(ours, exact)
+    with_zero = ["w7", "w1"]  # w7 is a zero row: the batch takes the float32 GEMM path, same answers
+    for ours, exact in zip(c.most_similar_batch(with_zero), v.most_similar_batch(with_zero)):
+        _same(ours, exact)
+
+
+def test_gather_reads_rows_of_a_mapped_file(tmp_path):
+    m = np.arange(40 * 6, dtype="<f4").reshape(40, 6)
+    np.save(tmp_path / "m.npy", m)
+    mapped = np.load(tmp_path / "m.npy", mmap_mode="r")
+    rows = np.array([0, 3, 17, 39])
+    for matrix, expect in ((mapped, m), (mapped[5:30], m[5:30]), (m, m)):
+        got = bounded.gather(matrix, rows[rows < len(expect)])
+        np.testing.assert_array_equal(got, expect[rows[rows < len(expect)]])
+    assert bounded.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
+
+
+def test_select_kernel_scales_int32_sums_as_its_twin_does():
+    rng = np.random.default_rng(6)
+    sums = rng.integers(-2**22, 2**22, (2, 700)).astype(np.int32)
+    rscales, qscales = rng.uniform(1e-4, 1e-2, 700).astype(np.float32), np.array([3e-3, 5e-3], np.float32)
+    errors = rng.uniform(0, 0.05, 700).astype(np.float32)
+    heaps, rows = np.full((2, 4), -np.inf, np.float32), np.empty((2, 700), np.int32)
+    uppers, counts = np.empty((2, 700), np.float32), np.zeros(2, np.int64)
+    qnorms, slacks = np.ones(2, np.float32), np.full(2, 1e-3, np.float32)
+    bounded._kernels().select(sums, rscales, qscales, errors, qnorms, slacks, heaps, rows, uppers, counts)
+    twin_heaps = np.full((2, 4), -np.inf, np.float32)
+    approx = (sums.astype(np.float32) * rscales) * qscales[:, None]
+    for q, (t_rows, t_ups) in enumerate(bounded.select_reference(approx, errors, qnorms, slacks, twin_heaps)):
+        np.testing.assert_array_equal(rows[q, : counts[q]], t_rows)
+        np.testing.assert_array_equal(uppers[q, : counts[q]], t_ups)

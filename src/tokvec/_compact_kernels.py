@@ -81,13 +81,13 @@ def _sift_down(heap, value):
 
 
 @numba.njit(cache=True, nogil=True)
-def _select_one(approx, errors, qnorm, slack, heap, cand_rows, cand_upper):
+def _select_one(approx, rscales, qscale, errors, qnorm, slack, heap, cand_rows, cand_upper):
     """``select`` for one query over 1-D views; the threshold is kept in a register."""
     threshold = heap[0]
     count = 0
     for r in range(approx.shape[0]):
         bound = qnorm * errors[r] + slack
-        score = approx[r]
+        score = (np.float32(approx[r]) * rscales[r]) * qscale
         upper = score + bound
         if upper >= threshold:
             cand_rows[count] = r
@@ -100,14 +100,37 @@ def _select_one(approx, errors, qnorm, slack, heap, cand_rows, cand_upper):
     return count
 
 
-@numba.njit(cache=True, nogil=True)
-def select(approx, errors, qnorms, slack, heaps, cand_rows, cand_upper, counts):
-    """Bound-based selection over one chunk of approximate scores, query by query.
+@numba.njit(cache=True, nogil=True, parallel=True)
+def select(approx, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows, cand_upper, counts):
+    """Bound-based selection over one chunk of approximate scores, queries in parallel.
 
-    Row r's true score lies in ``approx[q, r] -+ (qnorms[q] * errors[r] + slack)``. ``heaps[q]`` is a
+    The score of row r for query q is ``float32(approx[q, r]) * rscales[r] * qscales[q]`` (int32 sums
+    of int8 codes, or float32 scores with scales 1); the true cosine lies within
+    ``qnorms[q] * errors[r] + slacks[q]`` of it. ``heaps[q]`` is a
     min-heap of the largest lower bounds seen so far (kept across chunks; its root is the threshold);
     every row whose upper bound reaches the threshold at its turn is a candidate: its index and upper
     bound go to ``cand_rows[q]``/``cand_upper[q]``, ``counts[q]`` of them. NaN scores never qualify.
     """
-    for q in range(approx.shape[0]):
-        counts[q] = _select_one(approx[q], errors, qnorms[q], slack, heaps[q], cand_rows[q], cand_upper[q])
+    for q in numba.prange(approx.shape[0]):
+        counts[q] = _select_one(approx[q], rscales, qscales[q], errors, qnorms[q], slacks[q], heaps[q],
+                                cand_rows[q], cand_upper[q])
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def block_select(approx, errors, qnorm, slack, heaps, uppers):
+    """One query, rows in parallel blocks of ``BLOCK``: ``uppers[r] = approx[r] + bound_r`` and, per
+    block b, ``heaps[b]`` the min-heap of its largest lower bounds ``approx[r] - bound_r`` (``-inf``
+    padded), ``bound_r = qnorm * errors[r] + slack``. The k-th best lower bound of all rows is then
+    among the heaps' values (``tokvec.bounded`` merges them). NaN scores never enter a heap."""
+    n = approx.shape[0]
+    for b in numba.prange(heaps.shape[0]):
+        heap = heaps[b]
+        heap[:] = -np.inf
+        threshold = heap[0]
+        for r in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            bound = qnorm * errors[r] + slack
+            uppers[r] = approx[r] + bound
+            lower = approx[r] - bound
+            if lower > threshold:
+                _sift_down(heap, lower)
+                threshold = heap[0]

@@ -11,14 +11,23 @@ exactly float32 search's answer. 3CosMul combines the per-term bounds by interva
 
 One query scans int8 codes (a quarter of float32's bytes) or float16 rows (a half) with numba
 kernels (``_compact_kernels``; NumPy twins here: ``scores_reference``, ``select_reference``).
-Batches (many queries at once) are bound by arithmetic, not bandwidth: they run one float32 GEMM
-per chunk over the exact rows and the same selection kernel with zero bounds.
+Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy (with
+torch installed) the queries are quantised too (per-query scale ``s``, codes ``c``, error ``eq =
+|q - s c|``) and one int8 x int8 -> int32 product per chunk (``torch._int_mm``: oneDNN's VNNI
+kernel, exact integer sums; twin: NumPy's int64 matmul) gives scores within ``(|q| + eq) errors[i]
++ eq + slack`` (``|q . u - s c . û| <= |q| |u - û| + eq |û|``, ``|û| <= 1 + errors[i]``); else one
+float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds (also
+while torch is not imported yet and the batch is too small to repay importing it).
 
 Deliberately left out: building scan copies (``tokvec.compact``) and approximate indexes (``tokvec.ann``).
 """
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
+import warnings
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -26,14 +35,21 @@ from typing import Any
 import numpy as np
 
 from . import compact, search
+from ._optional import require
 
 SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
+INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
+INT8_MIN_WORK = 2 * 10**10  # multiply-adds that repay importing torch (~2 s cold) when it is not loaded yet
+INT8_MAX_DIM = 1000  # dim * 127**2 < 2**24: an int32 sum converts to float32 exactly
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _kernels():
+    # OpenMP threads that spin between kernels cost a whole time slice (~8 ms) per launch on a busy
+    # machine; sleeping ones wake in microseconds. Only a default: read when numba first loads OpenMP.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from . import _compact_kernels as k  # numba is imported only when a compact search first runs
 
     return k
@@ -93,14 +109,15 @@ def scores_reference(copy: compact.Compact, queries: np.ndarray, start: int, end
     return ((np.asarray(queries, np.float64) @ rows.T) * copy.scales[start:end]).astype(np.float32)
 
 
-def select_reference(approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float,
+def select_reference(approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float | np.ndarray,
                      heaps: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Plain twin of ``_compact_kernels.select``: per query (candidate rows, their upper bounds); updates ``heaps``."""
     out = []
+    slacks = np.broadcast_to(np.asarray(slack_, np.float32), (approx.shape[0],))
     for q in range(approx.shape[0]):
         rows, uppers = [], []
         for r in range(approx.shape[1]):
-            bound = np.float32(qnorms[q] * errors[r] + slack_)
+            bound = np.float32(qnorms[q] * errors[r] + slacks[q])
             upper, lower = approx[q, r] + bound, approx[q, r] - bound
             if upper >= heaps[q].min():
                 rows.append(r)
@@ -121,9 +138,14 @@ class _Candidates:
         self.counts = np.zeros(m, np.int64)
         self.found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(m)]
 
-    def add(self, approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float, start: int) -> None:
-        rows = approx.shape[1]
-        _kernels().select(approx, errors, qnorms, np.float32(slack_), self.heaps,
+    def add(self, approx: np.ndarray, errors: np.ndarray, qnorms: np.ndarray, slack_: float | np.ndarray,
+            start: int, rscales: np.ndarray | None = None, qscales: np.ndarray | None = None) -> None:
+        """One chunk of scores ``approx * rscales * qscales`` (int32 sums, or float32 with no scales)."""
+        rows, m = approx.shape[1], approx.shape[0]
+        slacks = np.ascontiguousarray(np.broadcast_to(np.asarray(slack_, np.float32), (m,)))
+        rscales = np.ones(rows, np.float32) if rscales is None else rscales
+        qscales = np.ones(m, np.float32) if qscales is None else qscales
+        _kernels().select(approx, rscales, qscales, errors, qnorms, slacks, self.heaps,
                           self.rows[:, :rows], self.uppers[:, :rows], self.counts)
         for q, count in enumerate(self.counts):
             if count:
@@ -149,6 +171,8 @@ def _bounded(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
     """One query (or the terms of one 3CosMul query): scan, select, rescore the candidates exactly."""
     m, dim = queries.shape
     qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
+    if combine is None and m == 1:
+        return _rescore(v, queries, k, exclude, None, [_single(copy, queries, qnorms[0], _keep(k, exclude), n)])
     step = SINGLE_CHUNK_ROWS if m == 1 else max(256, MULTI_CHUNK_BYTES // max(1, dim * copy.rows.itemsize))
     step = min(step, n)
     q_out = m if combine is None else 1
@@ -163,6 +187,27 @@ def _bounded(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
             mid, half = _combined_bounds(approx, bounds, combine)
             cands.add(mid, half, np.ones(1, np.float32), 0.0, start)
     return _rescore(v, queries, k, exclude, combine, [cands.result(q) for q in range(q_out)])
+
+
+def _single(copy: compact.Compact, query: np.ndarray, qnorm: np.float32, keep: int, n: int) -> np.ndarray:
+    """One query's candidate rows (sorted): per chunk, the scan, then ``block_select`` (bounds and the
+    best lower bounds of each block, in parallel); the running ``keep`` best lower bounds give the
+    threshold, and every row whose upper bound reaches it at the end is a candidate."""
+    kernels, slack_ = _kernels(), np.float32(slack(copy.rows.shape[1]))
+    best = np.full(keep, -np.inf, np.float32)
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+    for start in range(0, n, SINGLE_CHUNK_ROWS):
+        end = min(start + SINGLE_CHUNK_ROWS, n)
+        approx = scan(copy, query, start, end)[0]
+        heaps = np.empty(((end - start + kernels.BLOCK - 1) // kernels.BLOCK, keep), np.float32)
+        uppers = np.empty(end - start, np.float32)
+        kernels.block_select(approx, copy.errors[start:end], qnorm, slack_, heaps, uppers)
+        pool = np.concatenate([best, heaps.ravel()])
+        best = np.partition(pool, len(pool) - keep)[len(pool) - keep :]
+        rows = np.flatnonzero(uppers >= best.min())
+        found.append((rows + start, uppers[rows]))
+    rows = np.concatenate([r for r, _ in found])
+    return np.sort(rows[np.concatenate([u for _, u in found]) >= best.min()])
 
 
 def _combined_bounds(approx: np.ndarray, bounds: np.ndarray, combine: search.Combine) -> tuple[np.ndarray, np.ndarray]:
@@ -193,7 +238,7 @@ def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int
         terms = queries if combine is not None else queries[q : q + 1]
         excl = exclude[q] if exclude is not None else ()
         local_excl = [np.flatnonzero(np.isin(rows, np.asarray(excl, np.int64))).tolist()]
-        sub_ids, sub_scores = search.top_k(np.asarray(v.matrix[rows]), v.inv_norms[rows], terms, k,
+        sub_ids, sub_scores = search.top_k(gather(v.matrix, rows), v.inv_norms[rows], terms, k,
                                            exclude=local_excl, combine=combine)
         ids.append(rows[sub_ids[0]])
         scores.append(sub_scores[0])
@@ -201,9 +246,38 @@ def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int
     return np.stack([i[:keep] for i in ids]).astype(np.int64), np.stack([s[:keep] for s in scores])
 
 
+def gather(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``matrix[rows]`` (rows sorted); from a memory-mapped file, each row read with ``os.pread``, so the
+    few rows a rescoring needs do not map the file's pages (and their readahead) into this process."""
+    if not (isinstance(matrix, np.memmap) and hasattr(os, "pread") and matrix.ndim == 2 and len(rows)
+            and matrix.strides[1] == matrix.itemsize and matrix.strides[0] > 0):
+        return np.asarray(matrix[rows])
+    root = matrix
+    while isinstance(root.base, np.memmap):
+        root = root.base
+    first = root.offset + matrix.ctypes.data - root.ctypes.data  # file position of matrix[0]
+    width = matrix.shape[1] * matrix.itemsize
+    out = np.empty((len(rows), matrix.shape[1]), matrix.dtype)
+    buffer = out.reshape(-1).view(np.uint8)
+    fd = os.open(root.filename, os.O_RDONLY)
+    try:
+        for j, r in enumerate(rows.tolist()):
+            data = os.pread(fd, width, first + r * matrix.strides[0])
+            if len(data) != width:  # the file changed under the map: read through it as before
+                return np.asarray(matrix[rows])
+            buffer[j * width : (j + 1) * width] = np.frombuffer(data, np.uint8)
+    finally:
+        os.close(fd)
+    return out
+
+
 def _batch(v: Any, queries: np.ndarray, k: int, n: int,
            exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries: one float32 GEMM per chunk of exact rows, the selection kernel with zero bounds."""
+    """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``), else one float32 GEMM per
+    chunk of exact rows and the selection kernel with zero bounds."""
+    copy = scan_copy(v)
+    if int8_batch_ready(copy, queries) and (n * queries.size >= INT8_MIN_WORK or "torch" in sys.modules):
+        return _batch_int8(v, copy, queries, k, n, exclude)
     m, dim = queries.shape
     step = min(n, max(256, BATCH_CHUNK_BYTES // (4 * max(m, dim))))
     cands = _Candidates(m, _keep(k, exclude), step)
@@ -214,12 +288,63 @@ def _batch(v: Any, queries: np.ndarray, k: int, n: int,
         block = np.asarray(v.matrix[start:end], dtype=np.float32)  # (rows, dim)
         sims = queries @ block.T  # (m, rows)
         sims *= v.inv_norms[start:end]
-        if exclude is not None:
-            for q, ids in enumerate(exclude):
-                for i in ids:
-                    if start <= i < end:
-                        sims[q, i - start] = np.nan  # never selected, like the -inf of search.top_k
+        _mask(sims, exclude, start, end)
         cands.add(sims, zeros[: end - start], ones, 0.0, start)
+    return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
+
+
+def _mask(scores: np.ndarray, exclude: Sequence[Sequence[int]] | None, start: int, end: int) -> None:
+    """Excluded rows of the chunk ``[start, end)`` become NaN: never selected, like search.top_k's -inf."""
+    for q, ids in enumerate(exclude or ()):
+        for i in ids:
+            if start <= i < end:
+                scores[q, i - start] = np.nan
+
+
+def int8_batch_ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:
+    """Whether a batch can run on int8 sums: an int8 unit copy, torch installed, finite non-zero queries."""
+    return (copy is not None and copy.kind == "int8" and queries.shape[1] <= INT8_MAX_DIM
+            and importlib.util.find_spec("torch") is not None
+            and bool(np.isfinite(queries).all()) and bool(np.abs(queries).max(axis=1).min() > 0))
+
+
+def quantize_queries(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per query: int8 codes (m, dim), scale (m,) float32 and error ``|q - scale * codes|`` rounded up."""
+    wide = queries.astype(np.float64)
+    scales = (np.abs(wide).max(axis=1) / 127.0).astype(np.float32)
+    codes = np.clip(np.rint(wide / scales.astype(np.float64)[:, None]), -127, 127)
+    residual = wide - scales.astype(np.float64)[:, None] * codes
+    return codes.astype(np.int8), scales, compact.round_up(np.sqrt(np.einsum("ij,ij->i", residual, residual)))
+
+
+def int8_sums(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``codes @ rows.T`` exactly, (m, rows) int32, by torch's int8 GEMM (``int8_sums_reference``: twin)."""
+    torch = require("torch", "torch", "int8 batched search")
+    with warnings.catch_warnings():  # a read-only memory map: torch only reads it
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        right = torch.from_numpy(np.ascontiguousarray(rows))
+    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).numpy()
+
+
+def int8_sums_reference(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """NumPy twin of ``int8_sums``: int64 products and sums, as int32."""
+    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.int32)
+
+
+def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
+                exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Many queries on an int8 copy: exact int32 sums of int8 codes, bounds, exact rescoring."""
+    m, dim = queries.shape
+    codes, qscales, qerrors = quantize_queries(queries)
+    qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
+    qpart = (qerrors.astype(np.float64) * (1 + 1e-5)).astype(np.float32)  # |û| <= |u| + e <= 1 + e, u's norm rounded
+    slacks = (qpart + np.float32(slack(dim))).astype(np.float32)
+    step = min(n, max(256, INT8_CHUNK_BYTES // (4 * m)))
+    cands = _Candidates(m, _keep(k, exclude), step)
+    for start in range(0, n, step):
+        end = min(start + step, n)
+        sums = int8_sums(codes, copy.rows[start:end])  # (m, rows) int32; exclusions: the heaps keep k + |exclude|
+        cands.add(sums, copy.errors[start:end], qnorms + qpart, slacks, start, copy.scales[start:end], qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
 
 
