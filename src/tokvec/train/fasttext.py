@@ -42,7 +42,7 @@ from ._fasttext_reference import SubwordJob
 from .checkpoints import State
 from .corpus import DEFAULT_MEMORY_MB, CorpusSource, EncodedCorpus, encode_corpus
 from .tables import initial_weights
-from .word2vec import TrainResult, Word2VecConfig, _Driver, _resume
+from .word2vec import TrainResult, Word2VecConfig, _check_run, _Driver, _resume
 
 __all__ = ["FastTextConfig", "subword_rows", "train", "trained_with_subwords"]
 
@@ -145,13 +145,9 @@ def train(
         kernels = _fasttext_reference
     else:
         raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {backend!r}")
-    if checkpoint_every is not None and checkpoint_every <= 0:
-        raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
-    if checkpoint_every is not None and checkpoint is None:
-        raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
+    spill = _check_run(checkpoint, checkpoint_every, corpus_memory_mb, corpus_dir)
     if config is not None and not isinstance(config, FastTextConfig):
         raise InvalidArgumentError("config must be a FastTextConfig (word2vec's train takes a Word2VecConfig)")
-    spill = {"memory_mb": corpus_memory_mb, "directory": corpus_dir}
     config, data, state = _resume(corpus, config, resume, errors, spill, FastTextConfig) if resume is not None \
         else _start(corpus, config or FastTextConfig(), errors, spill)
     driver = _SubwordDriver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)

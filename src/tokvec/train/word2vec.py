@@ -169,11 +169,7 @@ def train(
     ((3, 8), 5)
     """
     kernels = _backend(backend)
-    if checkpoint_every is not None and checkpoint_every <= 0:
-        raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
-    if checkpoint_every is not None and checkpoint is None:
-        raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
-    spill = {"memory_mb": corpus_memory_mb, "directory": corpus_dir}
+    spill = _check_run(checkpoint, checkpoint_every, corpus_memory_mb, corpus_dir)
     config, data, state = _resume(corpus, config, resume, errors, spill) if resume is not None \
         else _start(corpus, config or Word2VecConfig(), errors, spill)
     driver = _Driver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)
@@ -186,6 +182,15 @@ def train(
     seconds = driver.train_seconds
     return TrainResult(vectors, epoch_loss, driver.effective / seconds if seconds else 0.0, driver.effective,
                        seconds, config, data.replaced_bytes)
+
+
+def _check_run(checkpoint, checkpoint_every: float | None, corpus_memory_mb: float, corpus_dir) -> dict[str, Any]:
+    """Refuse a checkpoint schedule that cannot work; the corpus spill settings for ``encode_corpus``."""
+    if checkpoint_every is not None and checkpoint_every <= 0:
+        raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
+    if checkpoint_every is not None and checkpoint is None:
+        raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
+    return {"memory_mb": corpus_memory_mb, "directory": corpus_dir}
 
 
 def _backend(name: str):
