@@ -174,6 +174,10 @@ def test_bin_is_read_back_by_gensim_load_facebook_model(tmp_path, model):
         np.testing.assert_allclose(g.wv[word], v.vector(word), atol=1e-6)
     again = tokvec.load(path)
     np.testing.assert_allclose(again.vector("catty"), v.vector("catty"), atol=1e-7)
+    # the output layer is written too, so gensim can go on training the model it read
+    order = [g.wv.key_to_index[t] for t in v.tokens]
+    np.testing.assert_array_equal(g.syn1neg[order], v.subwords.output_rows)
+    g.train([["cat", "sat", "on", "the", "mat"]] * 20, total_examples=20, epochs=1)
 
 
 def test_tokvec_file_keeps_the_subwords(tmp_path):

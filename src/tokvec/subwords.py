@@ -53,11 +53,12 @@ class Subwords:
     """
 
     def __init__(self, buckets: np.ndarray, minn: int, maxn: int, encoding: str = "utf-8",
-                 word_rows: np.ndarray | None = None):
+                 word_rows: np.ndarray | None = None, output_rows: np.ndarray | None = None):
         self.buckets = buckets
         self.minn, self.maxn = int(minn), int(maxn)
         self.encoding = encoding
         self.word_rows = word_rows
+        self.output_rows = output_rows  # (n, dim) a trainer's output layer, so a written .bin can be trained on
 
     @property
     def bucket(self) -> int:

@@ -266,8 +266,10 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
             for s in range(0, len(block), 1 << 16):
                 out.write(np.asarray(block[s : s + (1 << 16)], dtype=rounding).astype("<f4").tobytes())
         out.write(struct.pack("<?2q", False, n, dim))
-        for s in range(0, n, 1 << 16):
-            out.write(bytes(4 * dim * len(range(s, min(n, s + (1 << 16))))))
+        output = sub.output_rows if sub is not None and getattr(sub.output_rows, "shape", None) == (n, dim) else None
+        for s in range(0, n, 1 << 16):  # the output layer: a trainer's rows, else zeros (vectors only)
+            e = min(n, s + (1 << 16))
+            out.write(np.asarray(output[s:e], dtype="<f4").tobytes() if output is not None else bytes(4 * dim * (e - s)))
 
 
 def _encoded(token: str, encoding: str, row: int) -> bytes:

@@ -171,7 +171,7 @@ def _start(corpus: CorpusSource, config: FastTextConfig, errors: str, spill: dic
 def _vectors(config: FastTextConfig, data: EncodedCorpus, syn0: np.ndarray, syn1: np.ndarray) -> Vectors:
     """The composed word vectors with their subwords, and the settings a fastText ``.bin`` records."""
     v = len(data.tokens)
-    subwords = Subwords(syn0[v:], config.minn, config.maxn, "utf-8", word_rows=syn0[:v])
+    subwords = Subwords(syn0[v:], config.minn, config.maxn, "utf-8", word_rows=syn0[:v], output_rows=syn1)
     composed = subwords.compose([subwords.encode(t) for t in data.tokens], syn0[:v])  # (V, dim)
     meta = {"trainer": "tokvec fasttext", "config": config.to_json(), "fasttext.ws": str(config.window),
             "fasttext.epoch": str(config.epochs), "fasttext.minCount": str(config.min_count),
