@@ -20,10 +20,11 @@ only supervised models; a quantized matrix in any other is refused, pointing to 
 encoding (they are hashed in that encoding's bytes, as fastText does).
 
 Writing produces a fastText-format ``.bin`` (version 12) that fastText and gensim's
-``load_facebook_vectors`` read: the raw word rows, the buckets, and a zero output matrix (enough for
-vectors, not to resume training). Vectors without subwords are written with ``bucket = 0``.
+``load_facebook_vectors`` read: the raw word rows, the buckets, and the output matrix: the trainer's
+(``Subwords.output_rows``, so training can continue), else zeros (enough for vectors, not to resume
+training). Vectors without subwords are written with ``bucket = 0``.
 
-Deliberately left out: ``.ftz`` reading, supervised models, the output matrix's contents, and big-endian files.
+Deliberately left out: ``.ftz`` reading, supervised models, reading the output matrix, and big-endian files.
 """
 
 from __future__ import annotations
