@@ -166,14 +166,13 @@ def _root(
 
 def invoke(argv: list[str] | None) -> int:
     """Run the app on ``argv``: tokvec errors become one line and exit code 1, Ctrl-C exit code 130."""
-    try:
-        app(args=argv, prog_name="tokvec")
-    except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
-    except TokvecError as exc:
-        render.error(str(exc))
-        return 1
-    except KeyboardInterrupt:
-        render.error_line("interrupted")
-        return 130
-    return 0
+    exit_code = 0
+
+    def run() -> None:
+        nonlocal exit_code
+        try:
+            app(args=argv, prog_name="tokvec")
+        except SystemExit as exc:
+            exit_code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
+
+    return _failures.guarded(run) or exit_code

@@ -5,7 +5,8 @@ Readers raise ``TokvecError`` for what they recognise; what is left reaches :fun
 system's reason and what to do; an existing output file is never touched, since writes are atomic),
 a damaged compressed stream (``EOFError``, ``zlib``/``gzip``/``bz2``/``lzma`` errors), a damaged zip
 (``BadZipFile``), and ``MemoryError``. ``Command.invoke`` (``cli._app``) re-raises them as
-``TokvecError``, which becomes ``error: ...`` and exit code 1, never a traceback.
+``TokvecError``, which becomes ``error: ...`` and exit code 1, never a traceback; :func:`guarded` is that
+policy for a whole run (``cli._app.invoke`` and the fast path, ``cli._fast``).
 
 Deliberately left out: programming errors (a ``TypeError`` in tokvec is a bug and keeps its traceback).
 """
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 import errno
 import zipfile
+from collections.abc import Callable
 
 from .._io import DECOMPRESSION_ERRORS
+from ..errors import TokvecError
+from . import render
 
 HANDLED = (OSError, MemoryError, zipfile.BadZipFile, *DECOMPRESSION_ERRORS)
 
@@ -47,3 +51,20 @@ def describe(exc: BaseException) -> str:
     reason = exc.strerror or str(exc)
     advice = _ADVICE.get(exc.errno, "check the path and try again")
     return f"{name}: {reason}; {advice}"
+
+
+def guarded(call: Callable[[], object]) -> int:
+    """Run ``call`` under the command line's error policy: a ``TokvecError`` or a failing system is one
+    ``error:`` line and exit code 1, Ctrl-C 130; otherwise 0."""
+    try:
+        try:
+            call()
+        except HANDLED as exc:
+            raise TokvecError(describe(exc)) from None
+    except TokvecError as exc:
+        render.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        render.error_line("interrupted")
+        return 130
+    return 0

@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..errors import TokvecError
-from . import _failures, render
+from . import _failures
 
 METHODS = ("cosadd", "cosmul")
 """``--method``'s choices (``tokvec.search.METHODS``, not imported: that imports NumPy)."""
@@ -101,27 +99,10 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def guarded(call: Callable[[], object]) -> int:
-    """Run ``call`` under the command line's error policy (``tokvec.cli._app.invoke``'s): a
-    ``TokvecError`` or a failing system is one ``error:`` line and exit code 1, Ctrl-C 130."""
-    try:
-        try:
-            call()
-        except _failures.HANDLED as exc:
-            raise TokvecError(_failures.describe(exc)) from None
-    except TokvecError as exc:
-        render.error(str(exc))
-        return 1
-    except KeyboardInterrupt:
-        render.error_line("interrupted")
-        return 130
-    return 0
-
-
 def answer(argv: list[str]) -> int | None:
     """The exit code of answering ``argv`` here, or None when typer must run it."""
     parsed = parse(argv)
     if parsed is None:
         return None
     name, kwargs = parsed
-    return guarded(lambda: getattr(importlib.import_module("tokvec.cli.answers"), name)(**kwargs))
+    return _failures.guarded(lambda: getattr(importlib.import_module("tokvec.cli.answers"), name)(**kwargs))
