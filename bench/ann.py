@@ -1,4 +1,4 @@
-"""Approximate search (faiss, ``tokvec.ann``) vs exact search vs gensim, measured in one run.
+"""Approximate search (faiss, ``tokvec.search.ann``) vs exact search vs gensim, measured in one run.
 
 On the builtin GloVe (400,000 x 50) and on a synthetic clustered set (``--synthetic-rows`` x
 ``--synthetic-dim``, default 1,000,000 x 100; 0 skips it), times the same queries (random
@@ -52,7 +52,7 @@ def run(name: str, v, queries: list[str], kinds: list[str]) -> list[str]:
     """Time every method on ``queries``; return the markdown table (also printed)."""
     from gensim.models import KeyedVectors
 
-    import tokvec.ann as ann
+    import tokvec.search.ann as ann
 
     kv = KeyedVectors(v.dim, count=len(v), dtype=np.float32)
     kv.add_vectors(v.tokens, np.asarray(v.matrix))

@@ -146,7 +146,7 @@ def role_faiss(tmp: Path, queries: list[str], batch: int, timed: int) -> dict:
 
 
 def role_bandwidth() -> dict:
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as tokvec.bounded does for its kernels
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as tokvec.search.bounded does for its kernels
     import numba
 
     @numba.njit(parallel=True, cache=False)

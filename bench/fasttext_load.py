@@ -36,7 +36,7 @@ import numpy as np
 
 def make_model(path: Path, words: int, dim: int, bucket: int, seed: int = 0) -> None:
     import tokvec
-    from tokvec.subwords import Subwords
+    from tokvec.vocab.subwords import Subwords
 
     rng = np.random.default_rng(seed)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyzéöžш"))

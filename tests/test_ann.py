@@ -1,4 +1,4 @@
-"""Approximate search (tokvec.ann): recall against exact search, gensim semantics kept, files, errors."""
+"""Approximate search (tokvec.search.ann): recall against exact search, gensim semantics kept, files, errors."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import tokvec
-from tokvec import ann
 from tokvec.errors import FormatError, InvalidArgumentError, MissingDependencyError
+from tokvec.search import ann
 
 pytest.importorskip("faiss")
 
@@ -112,7 +112,7 @@ def test_index_of_other_vectors_is_refused(tmp_path, glove, exhaustive):
     small, index = exhaustive
     path = tmp_path / "small.ann"
     ann.save(index, path)
-    with pytest.raises(InvalidArgumentError, match=r"built for other vectors \(5,000 x 50.*tokvec.ann.build\(v\)"):
+    with pytest.raises(InvalidArgumentError, match=r"built for other vectors \(5,000 x 50.*tokvec.search.ann.build\(v\)"):
         ann.load(path, glove.limit(4_000))
     same_shape = tokvec.Vectors(small.tokens, np.asarray(small.matrix) * 2)  # same rows and dim, other values
     with pytest.raises(InvalidArgumentError, match="built for other vectors"):

@@ -6,13 +6,13 @@ literals naming a tokvec submodule (the CLI's lazy command table; the bare word 
 
 - the graph has no cycle;
 - a ``_private`` module (or a ``_private`` name) is imported only from inside the package that owns it
-  (``tokvec._io`` belongs to ``tokvec``, so every module may use it; ``tokvec.formats._scan`` only
+  (``tokvec._plumbing.files`` belongs to ``tokvec``, so every module may use it; ``tokvec.formats._scan`` only
   ``tokvec.formats.*``);
 - an ``import`` inside a function names a third-party package (imported lazily because it is optional
   or slow to import) or a tokvec ``*_kernels`` module (the numba boundary: compiled kernels are
   imported where they first run, so ``import tokvec`` never pulls numba); never the standard library
   and never another tokvec module;
-- ``except ImportError`` appears only in ``tokvec._optional`` (``require`` explains a missing extra);
+- ``except ImportError`` appears only in ``tokvec._plumbing.optional`` (``require`` explains a missing extra);
 - no module over 400 lines, no function over 80 lines (signature and body, docstring not counted)
   except numba kernels, whose docstring says why they are long.
 """
@@ -96,7 +96,7 @@ def imports(name: str) -> tuple[list[Import], list[tuple[str, int, bool]]]:
                 continue
             for alias in node.names:
                 sub = f"{target}.{alias.name}"
-                if sub in known:  # `from . import ann` imports the module tokvec.ann
+                if sub in known:  # `from . import ann` imports the module tokvec.search.ann
                     ours.append(Import(sub, None, node.lineno, in_function))
                 else:
                     ours.append(Import(target, alias.name, node.lineno, in_function))
@@ -185,13 +185,13 @@ def test_imports_inside_functions_are_optional_third_party_or_kernels(name):
 
 @pytest.mark.parametrize("name", sorted(modules()))
 def test_missing_extras_are_explained_in_one_place(name):
-    if name == "tokvec._optional":
+    if name == "tokvec._plumbing.optional":
         return
     for node, *_ in _walk(tree(name)):
         if isinstance(node, ast.ExceptHandler) and node.type is not None:
             caught = ast.unparse(node.type)
             assert "ImportError" not in caught and "ModuleNotFoundError" not in caught, (
-                f"{name} line {node.lineno}: use tokvec._optional.require instead of catching {caught}")
+                f"{name} line {node.lineno}: use tokvec._plumbing.optional.require instead of catching {caught}")
 
 
 def _is_kernel(fn: ast.FunctionDef) -> bool:

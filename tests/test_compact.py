@@ -11,8 +11,9 @@ import pytest
 
 import tokvec
 from oracles import assert_same_neighbours, gensim_kv
-from tokvec import bounded, compact, search
 from tokvec.errors import FormatError
+from tokvec.search import bounded, compact
+from tokvec.search import exact as search
 
 
 def _random(n=3000, dim=24, seed=0, extras=True):

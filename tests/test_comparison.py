@@ -8,10 +8,17 @@ import numpy as np
 import pytest
 
 import tokvec
+from tokvec.analysis.compare import compare, procrustes
+from tokvec.analysis.neighbourhoods import (
+    cosines,
+    mean_overlap,
+    nearest,
+    nearest_cosine,
+    nearest_euclidean,
+    row_overlap,
+)
 from tokvec.cli import main
-from tokvec.comparison import compare, procrustes
 from tokvec.errors import InvalidArgumentError
-from tokvec.neighbourhoods import cosines, mean_overlap, nearest, nearest_cosine, nearest_euclidean, row_overlap
 
 
 def _random_set(rng, n=60, dim=8, prefix="w"):

@@ -24,20 +24,31 @@ def kv(small):
     return gensim_kv(small)
 
 
-def test_topn_none_returns_every_score_in_row_order(small, kv):
-    ours = small.most_similar(["king", "woman"], ["man"], topn=None)
+def test_scores_gives_every_score_in_row_order_as_gensims_topn_none(small, kv):
+    ours = small.scores(["king", "woman"], ["man"])
     theirs = kv.most_similar(["king", "woman"], ["man"], topn=None)
     assert isinstance(ours, np.ndarray) and ours.shape == (len(small),)
     np.testing.assert_allclose(ours, theirs, atol=2e-6)
-    np.testing.assert_allclose(small.most_similar("frog", topn=None, restrict=5000),
+    np.testing.assert_allclose(small.scores("frog", restrict=5000),
                                kv.most_similar("frog", topn=None, restrict_vocab=5000), atol=2e-6)
-    np.testing.assert_allclose(small.most_similar_cosmul(["king", "woman"], ["man"], topn=None),
+    np.testing.assert_allclose(small.scores(["king", "woman"], ["man"], method="cosmul"),
                                kv.most_similar_cosmul(["king", "woman"], ["man"], topn=None), rtol=1e-5)
     vec = small["paris"] - small["france"] + small["italy"]
-    np.testing.assert_allclose(small.similar_by_vector(vec, topn=None), kv.similar_by_vector(vec, topn=None),
-                               atol=2e-6)
-    batch = small.most_similar_batch(["cat", "dog"], topn=None)
-    np.testing.assert_allclose(batch[1], kv.most_similar("dog", topn=None), atol=2e-6)
+    np.testing.assert_allclose(small.scores(vec), kv.similar_by_vector(vec, topn=None), atol=2e-6)
+
+
+def test_topn_none_ranks_every_row_and_stays_a_list(small, kv):
+    ranked = small.most_similar(["king", "woman"], ["man"], topn=None)
+    assert isinstance(ranked, list) and len(ranked) == len(small) - 3  # the query words are excluded
+    theirs = kv.most_similar(["king", "woman"], ["man"], topn=len(small))
+    assert [t for t, _ in ranked[:50]] == [t for t, _ in theirs[:50]]
+    assert [n.score for n in ranked] == sorted((n.score for n in ranked), reverse=True)
+    assert small.index("king") < 5000 and len(small.most_similar("king", topn=None, restrict=5000)) == 4999
+    assert len(small.most_similar_cosmul("the", topn=None, restrict=100)) == 99
+    vec = small["paris"]
+    assert len(small.similar_by_vector(vec, topn=None, restrict=200)) == 200
+    batch = small.most_similar_batch(["the", "of"], topn=None, restrict=300)
+    assert [len(b) for b in batch] == [299, 299] and batch[1][0].token == kv.most_similar("of", topn=1, restrict_vocab=300)[0][0]
 
 
 def test_topn_zero_returns_nothing(small, kv):

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from tokvec import demo
+from tokvec.cli import tour as demo
 
 
 def test_demo_runs_every_section_quickly():

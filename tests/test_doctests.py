@@ -8,14 +8,14 @@ import importlib
 import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokenizer", "tokvec.search", "tokvec.layers",
-           "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._io", "tokvec._optional", "tokvec.vectors",
+           "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._plumbing.files", "tokvec._plumbing.optional", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables", "tokvec.train.fasttext",
            "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm.config",
-           "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.ann",
+           "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.search.ann",
            "tokvec.transfer", "tokvec.transfer.matrix", "tokvec.transfer.text", "tokvec.transfer.edit",
            "tokvec.transfer.build"]
 NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch",
-         "tokvec.train.lm.data": "torch", "tokvec.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
+         "tokvec.train.lm.data": "torch", "tokvec.search.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tokvec
-from tokvec import subwords as sw
 from tokvec.errors import FormatError, InvalidArgumentError, UnknownTokenError
 from tokvec.formats import detect, fasttext
+from tokvec.vocab import subwords as sw
 
 gf = pytest.importorskip("gensim.models.fasttext")
 from gensim.models.fasttext_inner import compute_ngrams_bytes, ft_hash_bytes  # noqa: E402

@@ -106,7 +106,7 @@ def test_one_table_of_formats():
 
 
 def test_native_header_is_parsed_once(tmp_path, monkeypatch):
-    from tokvec import _safetensors
+    from tokvec._plumbing import container as _safetensors
 
     path = tokvec.save(_sample(), tmp_path / "v.tokvec")
     calls = []

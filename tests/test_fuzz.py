@@ -74,7 +74,7 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
 
 def _with_subwords(v: tokvec.Vectors) -> tokvec.Vectors:
     """``v`` with a small fastText n-gram table (2-3 characters, 64 buckets), as a .bin or .tokvec holds it."""
-    from tokvec.subwords import Subwords
+    from tokvec.vocab.subwords import Subwords
 
     rng = np.random.default_rng(17)
     out = tokvec.Vectors(v.tokens, v.matrix, counts=v.counts)

@@ -16,7 +16,7 @@ import pytest
 
 import tokvec
 from tokvec import FormatError
-from tokvec._io import atomic_write, sweep_leftovers
+from tokvec._plumbing.files import atomic_write, sweep_leftovers
 from tokvec.cli import main
 
 
@@ -78,7 +78,7 @@ def test_writing_over_a_directory_or_device_is_refused(tmp_path):
 
 def test_killed_writes_leave_temp_files_the_next_write_removes(tmp_path):
     target = tmp_path / "x.bin"
-    code = ("import os, sys; from tokvec._io import atomic_write\n"
+    code = ("import os, sys; from tokvec._plumbing.files import atomic_write\n"
             "with atomic_write(sys.argv[1]) as f:\n    f.write(b'partial'); f.flush(); os.kill(os.getpid(), 9)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True)
     assert proc.returncode == -signal.SIGKILL

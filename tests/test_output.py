@@ -150,7 +150,7 @@ def test_a_whole_vocabulary_prints_plainly(capsys, glove):
 
 
 def test_demo_lines_are_never_markup():
-    from tokvec import demo
+    from tokvec.cli import tour as demo
 
     out = io.StringIO()
     demo._say(Console(file=out, width=80), "[red]x :x: ", ("[bold]y[/bold]", "bold"), ESC)

@@ -304,7 +304,7 @@ def test_failed_render_keeps_the_old_file_and_leaves_nothing_behind(tmp_path, gl
 
 def test_failed_write_keeps_the_old_file(tmp_path, glove, monkeypatch):
     pytest.importorskip("matplotlib")
-    import tokvec._io as atomic
+    import tokvec._plumbing.files as atomic
 
     out = tmp_path / "plot.png"
     out.write_bytes(b"the old plot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tokvec import search
+from tokvec.search import exact as search
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -14,9 +14,9 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 import tokvec  # noqa: E402
+from tokvec.analysis.neighbourhoods import nearest_cosine, nearest_euclidean  # noqa: E402
 from tokvec.cli.serve import set_names  # noqa: E402
 from tokvec.errors import InvalidArgumentError  # noqa: E402
-from tokvec.neighbourhoods import nearest_cosine, nearest_euclidean  # noqa: E402
 from tokvec.serve.app import create_app  # noqa: E402
 from tokvec.serve.projection import choose_points, distortion  # noqa: E402
 from tokvec.serve.security import host_name, normalise_host  # noqa: E402

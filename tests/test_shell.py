@@ -1,5 +1,5 @@
 """``tokvec shell``: load once, answer each line (a word, arithmetic, an analogy, sim/dist/odd), one JSON
-line per input line with --json; the line grammar of ``tokvec.queryline``."""
+line per input line with --json; the line grammar of ``tokvec.cli.queryline``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import tokvec
 from tokvec.cli import main
-from tokvec.queryline import Line, parse
+from tokvec.cli.queryline import Line, parse
 
 LINES = ["king", "king + woman - man", "man : king :: woman", "sim cat dog", "", "# a comment",
          "dist cat dog", "odd breakfast cereal dinner lunch", "man : king :: woman : ?", "King"]

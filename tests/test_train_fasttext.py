@@ -15,12 +15,12 @@ import pytest
 import tokvec
 from tokvec.cli import main
 from tokvec.errors import CheckpointError, InvalidArgumentError
-from tokvec.subwords import Subwords
 from tokvec.train import Word2VecConfig
 from tokvec.train import train as train_word2vec
 from tokvec.train._reference import _lcg
 from tokvec.train.fasttext import FastTextConfig, subword_rows, train
 from tokvec.train.tables import chunk_seeds, initial_weights, noise_table
+from tokvec.vocab.subwords import Subwords
 
 gensim_ft = pytest.importorskip("gensim.models.fasttext")
 

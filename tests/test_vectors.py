@@ -34,7 +34,7 @@ def test_toy_negative_and_analogy(toy):
     # kitten - cat + dog = (-.2, 1.6) / |.| ; the mean is normalised, cosine with car = .2/sqrt(2.6)... etc.
     query = np.array([0.8, 0.6]) - np.array([1.0, 0.0]) + np.array([0.0, 1.0])
     expected = np.array([-1.0, 0.0]) @ query / np.linalg.norm(query)
-    (token, score, _), = toy.analogy("cat", "kitten", "dog", topn=1)
+    (token, score), = toy.analogy("cat", "kitten", "dog", topn=1)
     assert token == "car" and score == pytest.approx(expected, abs=1e-6)
 
 
@@ -273,4 +273,6 @@ def test_nonfinite_drop_keeps_the_tokenizer(tmp_path):
 def test_neighbours_carry_their_row_ids(toy):
     for n in toy.most_similar("cat", topn=3) + toy.most_similar_cosmul("cat", topn=2) + toy.similar_by_vector(toy["dog"]):
         assert toy.token(n.row) == n.token
-        assert n == (n.token, n.score, n.row)
+        assert n == (n.token, n.score) and tuple(n) == (n.token, n.score)  # gensim's pair; row is an attribute
+        word, score = n
+        assert (word, score) == (n.token, n.score)

@@ -29,7 +29,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .comparison import compare
+    from .analysis.compare import compare
     from .formats import FORMATS, load, save
     from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
     from .transfer.build import build_vocab
@@ -46,7 +46,7 @@ _PUBLIC = {
     "Vocab": "tokvec.vocab",
     "build_vocab": "tokvec.transfer.build",
 
-    "compare": "tokvec.comparison",
+    "compare": "tokvec.analysis.compare",
 }
 
 

@@ -6,7 +6,7 @@ Goldberg), with two deliberate differences: ``distance`` is the Euclidean norm o
 definition; gensim's ``distance`` is ``cosine_distance`` here), and ``most_similar_cosmul`` honours ``restrict``.
 
 Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
-(``tokvec.search``; approximate search is ``tokvec.ann``, passed in as ``index=``), and
+(``tokvec.search``; approximate search is ``tokvec.search.ann``, passed in as ``index=``), and
 benchmarks (``tokvec.evaluate``). Rows for your own vocabulary and model: ``tokvec.transfer`` (its mixin).
 """
 
@@ -16,15 +16,16 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from . import bounded, compact, pairs, search
 from .display.neighbours import Neighbours
 from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
-from .search import Neighbour as Neighbour
-from .search import Query
-from .subwords import SubwordQueries
+from .search import bounded, compact, pairs
+from .search import exact as search
+from .search.exact import Neighbour, Query
+from .search.queries import cosmul_query, mean_query, unit_query
 from .transfer.mixin import TransferMixin
 from .vocab import Tokenizer, Vocab, explain, word_rows
+from .vocab.subwords import SubwordQueries
 
 
 class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
@@ -32,8 +33,8 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
     memory map. Norms are computed once (or read from a ``.tokvec`` file) and kept. ``scan_copy``
-    (``tokvec.compact``) makes every search scan int8/float16 rows, then rescore exactly.
-    ``subwords`` (fastText, ``tokvec.subwords``) gives unknown words vectors from their character n-grams.
+    (``tokvec.search.compact``) makes every search scan int8/float16 rows, then rescore exactly.
+    ``subwords`` (fastText, ``tokvec.vocab.subwords``) gives unknown words vectors from their character n-grams.
 
     >>> v = Vectors(["cat", "kitten", "dog", "car"],
     ...             np.array([[1, 0.1], [0.9, 0.2], [0.6, 0.8], [-1, 0.2]], dtype=np.float32))
@@ -79,7 +80,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         self._inv_norms: np.ndarray | None = None
         self.tokenizer = tokenizer  # transformer vocabularies: splits words that are not one token
         self.lower = lower  # a word not in the vocabulary falls back to its lower-case form
-        self.compact = scan_copy  # int8/float16 rows that searches scan before rescoring (tokvec.compact)
+        self.compact = scan_copy  # int8/float16 rows that searches scan before rescoring (tokvec.search.compact)
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -206,26 +207,22 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         topn: int | None = 10,
         restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
-    ) -> list[Neighbour] | np.ndarray:
+    ) -> list[Neighbour]:
         """Nearest tokens to the mean of unit-normalised ``positive`` minus ``negative`` (3CosAdd).
 
         Terms are words, vectors, rows of a 2-D array or ``(word or vector, weight)`` pairs (a
         pair's weight is subtracted in ``negative``). The query tokens themselves are never
-        returned. As in gensim, ``topn=None`` returns every row's score in row order (an array, the
-        query words included) and ``topn=0`` returns ``[]``. ``restrict`` searches only the first
+        returned. ``topn=None`` ranks every row (or the first ``restrict``) and ``topn=0`` returns
+        ``[]``; every row's score in row order (gensim's ``topn=None`` array) is ``scores``. ``restrict`` searches only the first
         ``restrict`` rows (the most frequent tokens, in frequency-sorted files). ``index`` (from
-        ``tokvec.ann.build``) searches approximately instead of scanning every row; same query,
+        ``tokvec.search.ann.build``) searches approximately instead of scanning every row; same query,
         same exclusions, exact scores, only recall is approximate (not combinable with ``restrict``).
 
         >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
         """
-        terms, count = search.weighted(positive, negative), search.check_count(topn)
-        if not terms:
-            raise InvalidArgumentError("most_similar needs at least one positive or negative word")
-        query, exclude = self._mean_query(terms)
-        if count is None:
-            return self.scores(query, restrict)
-        return self._search(query[None, :], count, restrict, [exclude], index)[0] if count else []
+        query, exclude = mean_query(self, search.weighted(positive, negative), "most_similar")
+        count = search.check_count(topn)
+        return self._search(query[None, :], self._count(count, restrict), restrict, [exclude], index)[0] if count != 0 else []
 
     def analogy(
         self,
@@ -250,33 +247,25 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         negative: Query | Sequence[Query] = (),
         topn: int | None = 10,
         restrict: int | None = None,
-    ) -> list[Neighbour] | np.ndarray:
+    ) -> list[Neighbour]:
         """3CosMul (Levy & Goldberg 2014, eq. 4): ``prod (1+cos(x,p))/2 / (prod (1+cos(x,n))/2 + 1e-6)``.
 
-        ``topn=None``: every row's score in row order; ``topn=0``: ``[]`` (see ``most_similar``).
+        ``topn=None`` ranks every row, ``topn=0`` returns ``[]`` (see ``most_similar``); every row's
+        score in row order is ``scores(..., method="cosmul")``.
         """
-        positive, negative = search.as_list(positive), search.as_list(negative)
+        terms, combine, exclude = cosmul_query(self, positive, negative, "most_similar_cosmul")
         count = search.check_count(topn)
-        if not positive:
-            raise InvalidArgumentError("most_similar_cosmul needs at least one positive word")
-        terms = np.stack([self._unit_query(item) for item in positive + negative])
-        exclude = [i for item in positive + negative if isinstance(item, str) for i in self._word_ids(item)]
-        combine = search.cosmul(len(positive))
-        if count is None:
-            return combine(np.stack([self.scores(term, restrict) for term in terms]))[0]
-        ids, scores = bounded.top_k(self, terms, max(count, 1), stop=search.check_restrict(restrict),
+        ids, scores = bounded.top_k(self, terms, max(self._count(count, restrict), 1), stop=search.check_restrict(restrict),
                                     exclude=[exclude], combine=combine)
-        return self._neighbours(ids[0], scores[0]) if count else []
+        return self._neighbours(ids[0], scores[0]) if count != 0 else []
 
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
-    ) -> list[Neighbour] | np.ndarray:
+    ) -> list[Neighbour]:
         """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``topn``, ``index``: see ``most_similar``."""
-        query, count = self._unit_query(vector), search.check_count(topn)
-        if count is None:
-            return self.scores(query, restrict)
-        return self._search(query[None, :], count, restrict, None, index)[0] if count else []
+        query, count = unit_query(self, vector), search.check_count(topn)
+        return self._search(query[None, :], self._count(count, restrict), restrict, None, index)[0] if count != 0 else []
 
     def most_similar_batch(
         self,
@@ -284,7 +273,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         topn: int | None = 10,
         restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
-    ) -> list[list[Neighbour]] | list[np.ndarray]:
+    ) -> list[list[Neighbour]]:
         """Neighbours of many tokens (or rows of a ``(q, dim)`` array) with one GEMM per chunk.
 
         Equivalent to ``[most_similar(t, topn=topn) for t in queries]``, many times faster;
@@ -294,14 +283,17 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         if isinstance(queries, np.ndarray):
             if queries.ndim != 2 or queries.shape[1] != self.dim:
                 raise InvalidArgumentError(f"query array must have shape (q, {self.dim}), got {queries.shape}")
-            unit = np.stack([self._unit_query(row) for row in queries]) if len(queries) else queries
+            unit = np.stack([unit_query(self, row) for row in queries]) if len(queries) else queries
             exclude = None
         else:
             exclude = [self._word_ids(q) for q in queries]
             unit = np.stack([self.vector(q, norm=True) for q in queries]) if exclude else np.zeros((0, self.dim))
-        if len(unit) == 0 or count is None:
-            return [self.scores(u, restrict) for u in unit]
-        return self._search(unit, count, restrict, exclude, index) if count else [[] for _ in unit]
+        if len(unit) == 0:
+            return []
+        return self._search(unit, self._count(count, restrict), restrict, exclude, index) if count != 0 else [[] for _ in unit]
+
+    def _count(self, count: int | None, restrict: int | None) -> int:  # topn=None: every searched row
+        return search.rows_to_rank(count, restrict, len(self))
 
     def _search(self, unit_queries: np.ndarray, topn: int, restrict: int | None,
                 exclude: list[list[int]] | None, index: search.ApproximateIndex | None = None) -> list[list[Neighbour]]:
@@ -322,21 +314,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         token = self.vocab.tokens.__getitem__ if len(ids) > 1_000 else self.vocab.token  # many: decode all at once
         return Neighbours(Neighbour(token(i), s, i) for i, s in zip(ids.tolist(), scores.tolist()))
 
-    def _unit_query(self, item: Query) -> np.ndarray:
-        if isinstance(item, str):
-            return self.vector(item, norm=True)
-        vec = np.asarray(item, dtype=np.float32).reshape(-1)
-        if vec.shape != (self.dim,):
-            raise InvalidArgumentError(f"a query vector must have {self.dim} values, got {vec.shape[0]}")
-        return search.unit(vec)
-
-    def _mean_query(self, terms: list[tuple[Query, float]]) -> tuple[np.ndarray, list[int]]:
-        """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` of weighted terms."""
-        exclude = [i for item, _ in terms if isinstance(item, str) for i in self._word_ids(item)]
-        unit = np.stack([self._unit_query(item) for item, _ in terms])
-        return search.mean_direction(unit, [weight for _, weight in terms]), exclude
-
-    # -- pairs and sets (``tokvec.pairs``) ------------------------------------------------------
+    # -- pairs and sets (``tokvec.search.pairs``) ------------------------------------------------------
     def similarity(self, a: str, b: str) -> float:
         """Cosine similarity of two words, in [-1, 1]; exactly 1.0 for a word and itself."""
         return pairs.similarity(self, a, b)
@@ -360,7 +338,21 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
             return pairs.rank(self, a, b)  # also words made of pieces, or found lower-cased
         return bounded.rank(self, self.vocab.index(a), self.vocab.index(b))
 
-    def scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
+    def scores(self, positive: Query | Sequence[Query] = (), negative: Query | Sequence[Query] = (), *,
+               restrict: int | None = None, method: search.Method = "cosadd") -> np.ndarray:
+        """Every row's score for a query, in row order, query words included: shape (n,) or (restrict,).
+
+        What gensim's ``most_similar(..., topn=None)`` returns: the cosine with the query that
+        ``most_similar`` builds (``method="cosadd"``), or the 3CosMul objective of
+        ``most_similar_cosmul`` (``method="cosmul"``). A unit vector as ``positive`` gives its cosine
+        with every row.
+        """
+        if search.check_method(method) == "cosmul":
+            terms, combine, _ = cosmul_query(self, positive, negative, "scores")
+            return combine(np.stack([self._scores(t, restrict) for t in terms]))[0]
+        return self._scores(mean_query(self, search.weighted(positive, negative), "scores")[0], restrict)
+
+    def _scores(self, unit_query: np.ndarray, restrict: int | None = None) -> np.ndarray:
         """Cosine similarity of a unit vector with every row (or the first ``restrict``): shape (n,)."""
         stop = len(self) if restrict is None else min(len(self), search.check_restrict(restrict))
         return search.cosine_scores(self.matrix, self.inv_norms, unit_query, stop)

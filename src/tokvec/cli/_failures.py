@@ -17,7 +17,7 @@ import errno
 import zipfile
 from collections.abc import Callable
 
-from .._io import DECOMPRESSION_ERRORS
+from .._plumbing.files import DECOMPRESSION_ERRORS
 from ..errors import TokvecError
 from . import render
 

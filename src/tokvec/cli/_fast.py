@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from . import _failures
 
 METHODS = ("cosadd", "cosmul")
-"""``--method``'s choices (``tokvec.search.METHODS``, not imported: that imports NumPy)."""
+"""``--method``'s choices (``tokvec.search.exact.METHODS``, not imported: that imports NumPy)."""
 
 _COUNT = re.compile(r"[1-9][0-9]{0,17}")  # a value of an option with min=1, written as typer reads it
 

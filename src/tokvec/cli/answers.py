@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import time
 
-from .. import ann
 from ..errors import TokvecError
 from ..formats import load
-from ..search import Neighbour
+from ..search import ann
+from ..search.exact import Neighbour
 from ..vectors import Vectors
 from . import render
 

@@ -1,6 +1,6 @@
 """The ``compare`` command: two vector sets on their shared tokens (alignment, overlap@k, drift).
 
-Deliberately left out: the measurements (``tokvec.comparison``).
+Deliberately left out: the measurements (``tokvec.analysis.compare``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .. import comparison
+from ..analysis import compare as comparison
 from . import render
 from ._app import JsonOpt, command, load_vectors
 

@@ -1,6 +1,6 @@
-"""The ``demo`` command: the guided tour of token embeddings (``tokvec.demo``), offline, in seconds.
+"""The ``demo`` command: the guided tour of token embeddings (``tokvec.cli.tour``), offline, in seconds.
 
-Deliberately left out: the tour itself (``tokvec.demo``).
+Deliberately left out: the tour itself (``tokvec.cli.tour``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from .. import demo as tour
-from . import render
+from . import render, tour
 from ._app import command
 
 

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from .. import evaluate as ev
-from ..search import METHODS
+from ..search.exact import METHODS
 from . import render
 from ._app import JsonOpt, VectorsOpt, choices, command, load_vectors
 

@@ -6,7 +6,7 @@ tokens (a transformer vocabulary) are queried as ``Vectors`` does and a note say
 similar, analogy, similarity, distance and odd-one-out live in ``tokvec.cli.answers`` (these commands
 declare their options; ``tokvec.cli._fast`` answers their plain invocations without typer).
 
-Deliberately left out: the search itself (``tokvec.vectors``, ``tokvec.search``, ``tokvec.ann``) and
+Deliberately left out: the search itself (``tokvec.vectors``, ``tokvec.search``, ``tokvec.search.ann``) and
 whole-benchmark evaluation (``tokvec.cli.evaluate``).
 """
 
@@ -20,7 +20,7 @@ import typer
 
 from ..errors import TokvecError
 from ..printable import clip
-from ..search import METHODS
+from ..search.exact import METHODS
 from ..vectors import Vectors
 from . import answers, render
 from ._app import JsonOpt, LowerOpt, RestrictOpt, TopnOpt, VectorsOpt, choices, command, load_vectors

@@ -30,7 +30,7 @@ from rich.text import Text
 from ..printable import ELLIPSIS, clip, visible
 
 if TYPE_CHECKING:  # NumPy-free, so `tokvec --help` never imports NumPy
-    from ..search import Neighbour
+    from ..search.exact import Neighbour
 
 console = Console(markup=False, emoji=False, highlight=False)
 TOKEN_WIDTH = 40

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 
 from .. import serve as explorer  # the application (and fastapi) load when the server starts
-from .._optional import require
+from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
 from . import render
 from ._app import command, load_vectors

@@ -1,12 +1,12 @@
 """The ``shell`` command: load the vectors once, then answer each line of standard input.
 
 A line is a word, ``king + woman - man``, ``man : king :: woman``, ``sim cat dog``, ``dist cat dog`` or
-``odd a b c`` (``tokvec.queryline``). At a terminal it prompts; in a pipe it reads every line, and with
+``odd a b c`` (``tokvec.cli.queryline``). At a terminal it prompts; in a pipe it reads every line, and with
 ``--json`` writes one JSON object per line asked (``{"input": ..., "kind": ..., ...}``, or
 ``{"input": ..., "error": ...}``), flushed as it goes. A line that cannot be answered is one error line
 and the next line is read; in a pipe the exit code is then 1.
 
-Deliberately left out: the line grammar (``tokvec.queryline``) and the queries (``tokvec.vectors``).
+Deliberately left out: the line grammar (``tokvec.cli.queryline``) and the queries (``tokvec.vectors``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from collections.abc import Iterator
 
 import typer
 
-from .. import queryline
 from ..errors import TokvecError
 from ..vectors import Vectors
-from . import render
+from . import queryline, render
 from ._app import JsonOpt, LowerOpt, RestrictOpt, TopnOpt, VectorsOpt, command, load_vectors
 from .answers import clamped as _clamped
 from .answers import notes_for as _notes

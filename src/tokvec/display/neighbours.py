@@ -1,6 +1,6 @@
 """``Neighbours``: what ``most_similar``, ``analogy`` and friends return, a list that shows itself as a table.
 
-It is a plain ``list`` of :class:`~tokvec.search.Neighbour` (indexing, slicing, ``==`` with a list and
+It is a plain ``list`` of :class:`~tokvec.search.exact.Neighbour` (indexing, slicing, ``==`` with a list and
 ``repr`` all behave as before), with two views for notebooks: ``_repr_html_`` (rank, token, a similarity
 bar, the score rounded to 4 places, the row) and ``_repr_pretty_``, IPython's text view (the same table
 in plain text). Tokens are escaped, never interpreted.
@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 from ..printable import clip, visible
-from ..search import Neighbour
+from ..search.exact import Neighbour
 from . import _html
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..search import Method
+from ..search.exact import Method
 
 COSMUL_EPSILON = 1e-6  # Levy & Goldberg's epsilon, as gensim's most_similar_cosmul uses it
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _budget
+from .._plumbing import budget as _budget
 from ..display.results import AnalogyDisplay
 from ..errors import InvalidArgumentError
-from ..search import Method, check_method
+from ..search.exact import Method, check_method
 from ..vectors import Vectors
 from . import _analogy
 from .datasets import BUILTIN_ANALOGIES, AnalogySection, read_analogies, resolve

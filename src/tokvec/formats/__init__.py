@@ -31,7 +31,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._io import atomic_write, reading, temp_prefix
+from .._plumbing.files import atomic_write, reading, temp_prefix
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError
 from ..vectors import Vectors
 from . import detect, hf, native, registry

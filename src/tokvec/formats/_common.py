@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _budget
-from .._io import decompressor, open_stream
+from .._plumbing import budget as _budget
+from .._plumbing.files import decompressor, open_stream
 from ..errors import FormatError
 from ..vocab import Vocab
 

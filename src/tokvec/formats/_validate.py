@@ -1,7 +1,7 @@
 """What a ``.tokvec`` reader checks before it uses a tensor (docs/format.md, "Validation on open").
 
 The container checks (every entry inside the file, no overlaps, dtype x shape, int64) run when the
-header is read (``tokvec._header_checks``); the packed vocabulary is checked by
+header is read (``tokvec._plumbing.headers``); the packed vocabulary is checked by
 ``Vocab.from_packed``. :func:`check_tensors` adds what only a ``.tokvec`` reader knows: which dtype
 each required tensor has and that their shapes agree (``vectors`` is ``(n, dim)``, ``norms`` and
 ``counts`` ``(n,)``, ``vocab_offsets`` ``(n+1,)``). A failure is a ``FormatError`` naming the file,
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import _safetensors as st
+from .._plumbing import container as st
 from ..errors import FormatError
 
 # required dtypes of the version-1 tensors ("counts" is optional)

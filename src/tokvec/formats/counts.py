@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .._io import atomic_write, open_stream, reading
+from .._plumbing.files import atomic_write, open_stream, reading
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning
 from ..printable import brief
 

@@ -12,7 +12,7 @@ recognised by plausible ``Args`` values. All integers are little-endian (what fa
 x86 and ARM).
 
 Reading maps the file: the input matrix is a view of it (the word rows and the bucket rows, see
-``tokvec.subwords``); only the vocabulary's composed vectors (what fastText's ``get_word_vector``
+``tokvec.vocab.subwords``); only the vocabulary's composed vectors (what fastText's ``get_word_vector``
 returns for each word) are computed into memory. Every size in the header is checked against the
 file's length before anything is read or allocated. Supervised models (classifiers, ``__label__``
 entries) are refused saying what they are, and so are quantized ``.ftz`` models (fastText quantizes
@@ -38,12 +38,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _budget
-from .._io import atomic_write, decompressor
+from .._plumbing import budget as _budget
+from .._plumbing.files import atomic_write, decompressor
 from ..errors import FormatError
-from ..subwords import Subwords
 from ..vectors import Vectors
 from ..vocab import Vocab
+from ..vocab.subwords import Subwords
 from ._common import read_buffer
 from .base import Format
 

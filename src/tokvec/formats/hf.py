@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _safetensors as st
-from .._optional import require
+from .._plumbing import container as st
+from .._plumbing.optional import require
 from ..errors import FormatError
 from ..vectors import Vectors
 

@@ -8,7 +8,7 @@ token followed by ``\\n``), ``vocab_offsets`` (I64, n+1: token i is
 The whole layout, version 2's optional parts and what a reader checks are in ``docs/format.md``;
 version-1 files (no ``features``) still open.
 
-The container is ``tokvec._safetensors`` (streamed to disk without a second copy, opened by
+The container is ``tokvec._plumbing.container`` (streamed to disk without a second copy, opened by
 mapping it): opening reads only the header; tokens are decoded on first use. Tests check that
 the official ``safetensors`` library reads our files. A file written from a Hugging Face model
 records its ``tokenizer_dir``; opening it re-attaches that tokenizer while the directory exists.
@@ -23,12 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import _safetensors as st
-from .. import compact
-from .. import subwords as _subwords
+from .._plumbing import container as st
 from ..errors import FormatError
+from ..search import compact
 from ..vectors import Vectors
 from ..vocab import INDEX_HASH, Vocab
+from ..vocab import subwords as _subwords
 from . import _validate, hf
 from .base import Format
 

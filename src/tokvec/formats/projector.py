@@ -30,7 +30,7 @@ from typing import Literal
 
 import numpy as np
 
-from .._io import atomic_write
+from .._plumbing.files import atomic_write
 from ..errors import FormatError, InvalidArgumentError
 from ..vectors import Vectors
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .._io import cache_dir
-from .._optional import require
+from .._plumbing.files import cache_dir
+from .._plumbing.optional import require
 from ..errors import MissingDependencyError, UnknownNameError
 from ..vectors import Vectors
 from . import hf, native

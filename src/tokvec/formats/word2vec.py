@@ -25,8 +25,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import _budget
-from .._io import atomic_write
+from .._plumbing import budget as _budget
+from .._plumbing.files import atomic_write
 from ..errors import FormatError
 from ..vectors import Vectors
 from ..vocab import Vocab

@@ -19,8 +19,8 @@ from typing import Literal
 
 import numpy as np
 
-from .._budget import budget, human
-from .._optional import require
+from .._plumbing.budget import budget, human
+from .._plumbing.optional import require
 from ..display.layers import EmbeddingDisplay, LookupCostDisplay
 from ..errors import InvalidArgumentError
 from ._gather import gather_rows

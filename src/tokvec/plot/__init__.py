@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from .._io import atomic_write
+from .._plumbing.files import atomic_write
 from ..display.notebook import enable_figures
 from ..errors import InvalidArgumentError
 from ..vectors import Vectors

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .._optional import require
+from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
 from ._labels import place_labels
 from .scene import DARK, GREY, PALETTE, Scene

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_write
+from .._plumbing.files import atomic_write
 from ..errors import InvalidArgumentError, UnknownTokenError
 from ..printable import clip, visible
 from ..vectors import Vectors

@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from .._optional import require
+from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
 
 Method = Literal["pca", "tsne", "umap"]

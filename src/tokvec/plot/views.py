@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import search
 from ..errors import InvalidArgumentError, TokvecWarning, UnknownTokenError
+from ..search import exact as search
 from ..vectors import Neighbour, Vectors
 from .projection import Method, fit_pca, project
 from .scene import Arrow, Role, Scene
@@ -257,7 +257,7 @@ def _hover(v: Vectors, rows: np.ndarray, points: _Points) -> list[str]:
     k = HOVER_NEIGHBOURS
     if n <= HOVER_FULL_SEARCH:
         results = v.most_similar_batch(rows, topn=k + 1)
-        near = [[(token_label(v, t), s) for t, s, row in found if row != own][:k]
+        near = [[(token_label(v, n.token), n.score) for n in found if n.row != own][:k]
                 for found, own in zip(results, points.ids)]
         where = "nearest"
     else:

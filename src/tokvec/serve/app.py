@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated
 
-from .._optional import require
+from .._plumbing.optional import require
 from ..errors import BusyError, InvalidArgumentError, TokvecError, UnknownNameError, UnknownTokenError
-from ..search import Method
+from ..search.exact import Method
 from ..vectors import Neighbour, Vectors
 from .docs import add_docs_routes
 from .jobs import JobTable

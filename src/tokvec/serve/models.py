@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._optional import require
+from .._plumbing.optional import require
 
 BaseModel = require("pydantic", "serve", "tokvec serve", package="fastapi").BaseModel
 

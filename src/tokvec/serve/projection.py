@@ -16,9 +16,9 @@ from typing import Annotated, Any
 
 import numpy as np
 
-from .._optional import require
+from .._plumbing.optional import require
+from ..analysis.neighbourhoods import nearest_cosine, nearest_euclidean, row_overlap
 from ..errors import InvalidArgumentError
-from ..neighbourhoods import nearest_cosine, nearest_euclidean, row_overlap
 from ..plot.projection import Method, fit_pca
 from ..vectors import Vectors
 from .jobs import Job, JobTable

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .._io import atomic_write
+from .._plumbing.files import atomic_write
 from ..errors import CheckpointError, TokvecError
 from .corpus import EncodedCorpus
 

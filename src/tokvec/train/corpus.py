@@ -26,7 +26,7 @@ from typing import Literal, Union
 
 import numpy as np
 
-from .._io import open_stream
+from .._plumbing.files import open_stream
 from ..errors import CorpusError, InvalidArgumentError
 
 DEFAULT_MEMORY_MB = 256

@@ -3,7 +3,7 @@
 The same driver as word2vec (``train.word2vec``: chunks, seeds, Hogwild threads, progress, checkpoints and
 bit-identical resume with ``threads=1``, the true loss), with fastText's model: the input matrix holds the
 vocabulary's rows and ``bucket`` n-gram rows, a word's input vector is the mean of its own row and its
-``minn``..``maxn`` character n-gram rows (``tokvec.subwords``: ``<`` ``>`` markers, FNV-1a, modulo
+``minn``..``maxn`` character n-gram rows (``tokvec.vocab.subwords``: ``<`` ``>`` markers, FNV-1a, modulo
 ``bucket``), and every update adds its gradient to each of those rows. The kernels are
 ``_fasttext_kernels`` (numba), their twin ``_fasttext_reference``; see there for skip-gram and CBOW
 and the two deliberate deviations, for speed (skip-gram: one composition and one set of noise words per
@@ -32,10 +32,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .. import _budget
+from .._plumbing import budget as _budget
 from ..errors import CheckpointError, InvalidArgumentError
-from ..subwords import Subwords, hash_packed, pack
 from ..vectors import Vectors
+from ..vocab.subwords import Subwords, hash_packed, pack
 from . import _fasttext_reference
 from ._common import Interrupt, is_int, require
 from ._fasttext_reference import SubwordJob

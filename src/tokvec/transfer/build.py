@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .._io import open_stream, reading
+from .._plumbing.files import open_stream, reading
 from ..errors import InvalidArgumentError
 from ..printable import brief
 from ..train.lm.data import load_tokenizer, vocabulary

@@ -2,7 +2,7 @@
 
 The rows come from ``matrix_for`` (same ``oov``, ``lower``, ``seed`` and ``specials``); ``padding_idx``
 (a row number or a token) is a zero row that gets no gradient, as in torch. torch is imported on
-first use through ``tokvec._optional`` (the ``torch`` extra).
+first use through ``tokvec._plumbing.optional`` (the ``torch`` extra).
 
 Deliberately left out: training (that is your model's job) and ``EmbeddingBag``.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .._optional import require
+from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
 from ..printable import brief
 from .matrix import Oov, SpecialInit, matrix_for

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InvalidArgumentError
-from ..search import unit
+from ..search.exact import unit
 from .matrix import rows_or_none
 
 Words = Sequence[str] | str

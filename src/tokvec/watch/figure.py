@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .._io import atomic_write
-from .._optional import require
+from .._plumbing.files import atomic_write
+from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
 from ..plot.projection import fit_pca
 from ..plot.scene import PALETTE

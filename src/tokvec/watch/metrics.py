@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.neighbourhoods import mean_overlap, nearest, unit_rows
 from ..errors import InvalidArgumentError
 from ..evaluate import WordPairs, evaluate_similarity, read_word_pairs
 from ..formats import load
-from ..neighbourhoods import mean_overlap, nearest, unit_rows
 from ..vectors import Neighbour, Vectors
 from .snapshots import check_same_vocabulary, is_special, metadata_number, snapshot_paths, step_of
 
@@ -231,7 +231,7 @@ def _snapshot_json(s: Snapshot) -> dict[str, Any]:
         "step": s.step, "path": str(s.path), "train_loss": s.train_loss, "val_loss": s.val_loss,
         "tokens_seen": s.tokens_seen, "overlap": s.overlap, "coherence": dict(s.coherence),
         "similarity": s.similarity, "similarity_pairs": s.similarity_pairs,
-        "neighbours": {w: [{"token": t, "score": score} for t, score, _ in near] for w, near in s.neighbours.items()},
+        "neighbours": {w: [{"token": t, "score": score} for t, score in near] for w, near in s.neighbours.items()},
     }
 
 

@@ -23,7 +23,7 @@ def neighbour_table(report: WatchReport) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the neighbours of each watched word at the first, middle and final snapshot."""
     milestones = report.milestones()
     header = ["word", *(f"step {s.step:,}" for s in milestones)]
-    rows = [[word, *(", ".join(f"{t} {score:.2f}" for t, score, _ in s.neighbours[word]) for s in milestones)]
+    rows = [[word, *(", ".join(f"{t} {score:.2f}" for t, score in s.neighbours[word]) for s in milestones)]
             for word in report.words]
     return header, rows
 

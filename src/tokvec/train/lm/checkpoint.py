@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._io import atomic_write
-from ..._optional import require
+from ..._plumbing.files import atomic_write
+from ..._plumbing.optional import require
 from ...errors import CheckpointError
 from ...vectors import Vectors
 from .config import LMConfig

@@ -35,8 +35,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..._io import open_stream
-from ..._optional import require
+from ..._plumbing.files import open_stream
+from ..._plumbing.optional import require
 from ...errors import CorpusError, CorpusTooSmallError, InvalidArgumentError, TokvecError
 from ...formats import hf
 from ...formats.registry import minilm_dir

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..._optional import require
+from ..._plumbing.optional import require
 from ...errors import TokvecError
 
 torch = require("torch", "lm", "training the tiny GPT")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from ..._optional import require
+from ..._plumbing.optional import require
 from ...errors import InvalidArgumentError
 from ...layers import sinusoidal_table
 from .config import LMConfig

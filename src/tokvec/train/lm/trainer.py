@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._io import atomic_write
-from ..._optional import require
+from ..._plumbing.files import atomic_write
+from ..._plumbing.optional import require
 from ...display.results import LMDisplay
 from ...errors import CheckpointError, InvalidArgumentError, TokvecError
 from ...formats import save

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..._optional import require
+from ..._plumbing.optional import require
 from ...errors import InvalidArgumentError
 from ...formats import load
 from .config import LMConfig

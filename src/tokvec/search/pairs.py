@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from . import search
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from . import exact as search
 
 Word = str | int
 """A word (resolved as ``Vectors.vector`` does) or a row id."""
@@ -69,7 +69,7 @@ def rank(v: Any, a: Word, b: Word) -> int:
     A ``b`` that is several pieces (or built from n-grams) is ranked by its similarity to ``a`` among the rows.
     """
     rows_a, rows_b = [r for r in _rows(v, a) if not isinstance(r, str)], _rows(v, b)
-    sims = v.scores(v.vector(a, norm=True))  # (n,)
+    sims = search.cosine_scores(v.matrix, v.inv_norms, v.vector(a, norm=True), len(v))  # (n,)
     dists = 1.0 - sims
     one_row = len(rows_b) == 1 and not isinstance(rows_b[0], str)
     target = dists[rows_b[0]] if one_row else np.float32(1.0) - np.float32(similarity(v, a, b))

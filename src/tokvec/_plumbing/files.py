@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import FormatError, InvalidArgumentError
+from ..errors import FormatError, InvalidArgumentError
 
 
 @contextlib.contextmanager

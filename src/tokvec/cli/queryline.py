@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import InvalidArgumentError
-from .printable import brief
+from ..errors import InvalidArgumentError
+from ..printable import brief
 
 Kind = Literal["similar", "analogy", "similarity", "distance", "odd-one-out"]
 HELP = "a word, 'king + woman - man', 'man : king :: woman', 'sim cat dog', 'dist cat dog' or 'odd a b c'"

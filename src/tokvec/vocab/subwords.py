@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .printable import brief
+from ..printable import brief
 
 if TYPE_CHECKING:
-    from .vocab import Tokenizer, Vocab
+    from . import Tokenizer, Vocab
 
 EOS = "</s>"
 HASH = "fasttext-fnv1a32"

@@ -3,7 +3,7 @@
 A scan copy answers "roughly how similar is every row to this unit query?" from a quarter (int8)
 or half (float16) of the bytes, with a per-row guarantee: approximate score
 ``scales[i] * (rows[i] . q)`` is within ``|q| * errors[i]`` of the exact cosine (plus float32
-rounding, which ``tokvec.bounded`` adds). ``tokvec.bounded`` turns that into exact answers: scan the
+rounding, which ``tokvec.search.bounded`` adds). ``tokvec.search.bounded`` turns that into exact answers: scan the
 copy, keep the rows whose upper bound reaches the k-th best lower bound, rescore those few from the
 exact rows. ``docs/format.md`` (features ``int8`` and ``float16``) is how a ``.tokvec`` file stores
 them; ``astype`` is how ``Vectors.astype`` makes them.
@@ -14,7 +14,7 @@ scale)``; ``errors[i] = |u_i - û_i|`` rounded *up* to float32. A row holding Na
 overflows) gets codes 0 and an infinite error: it is always rescored, so it ranks exactly as the
 float32 search ranks it.
 
-Deliberately left out: the search itself (``tokvec.bounded``) and files (``tokvec.formats.native``).
+Deliberately left out: the search itself (``tokvec.search.bounded``) and files (``tokvec.formats.native``).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from . import search
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from . import exact as search
 
 KINDS = ("int8", "float16")
 DTYPES = ("float32", "float16", "int8")

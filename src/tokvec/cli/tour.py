@@ -28,15 +28,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ._optional import require
-from .errors import MissingDependencyError
-from .formats import load
-from .layers import Embedding, TokenAndPositionEmbedding, lookup_cost, sinusoidal_table
-from .layers import one_hot as make_one_hot
-from .printable import visible
-from .train import Word2VecConfig, train
-from .train.word2vec import initial_weights
-from .vectors import Vectors
+from .._plumbing.optional import require
+from ..errors import MissingDependencyError
+from ..formats import load
+from ..layers import Embedding, TokenAndPositionEmbedding, lookup_cost, sinusoidal_table
+from ..layers import one_hot as make_one_hot
+from ..printable import visible
+from ..train import Word2VecConfig, train
+from ..train.word2vec import initial_weights
+from ..vectors import Vectors
 
 SECTIONS: dict[int, tuple[str, str]] = {
     1: ("Why not one-hot?", "one_hot"),
@@ -86,7 +86,7 @@ def pretrained(console: Console) -> None:
     _say(console, f"v['king'] = {_vec(v['king'])}  ({v.dim} values)")
     answer = v.analogy("man", "king", "woman", topn=3)
     _say(console, "king - man + woman = ", (answer[0].token, "bold green"),
-         f" (cosine {answer[0].score:.3f}); next: " + ", ".join(f"{t} ({s:.3f})" for t, s, _ in answer[1:]))
+         f" (cosine {answer[0].score:.3f}); next: " + ", ".join(f"{t} ({s:.3f})" for t, s in answer[1:]))
     other = v.analogy("france", "paris", "italy", topn=1)[0]
     _say(console, "paris - france + italy = ", (other.token, "bold"))
     table = Table(title="similarity and distance of pairs", title_justify="left")
@@ -151,7 +151,7 @@ def transformer(console: Console) -> None:
                   f"(tensor {v.metadata.get('tensor')}). Token ids index its rows like any table.")
     for word in ("king", "paris", "happy"):
         near = v.most_similar(word, topn=5)
-        _say(console, f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s, _ in near))
+        _say(console, f"  {word:<6} id {v.index(word):>5}: " + ", ".join(f"{t} ({s:.2f})" for t, s in near))
     if v.tokenizer is not None:
         try:
             ids, pieces = v.tokenizer.encode("Embeddings turn tokens into vectors")

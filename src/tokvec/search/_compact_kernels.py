@@ -1,8 +1,8 @@
-"""numba kernels of ``tokvec.bounded``: int8 and float16 row scans and the bound-based selection.
+"""numba kernels of ``tokvec.search.bounded``: int8 and float16 row scans and the bound-based selection.
 
-Module level so numba's on-disk cache works across processes; ``tokvec.bounded`` imports this module
+Module level so numba's on-disk cache works across processes; ``tokvec.search.bounded`` imports this module
 only when a compact scan first runs (``import tokvec`` never pulls numba). Each kernel has a NumPy twin
-in ``tokvec.bounded`` (``*_reference``) and a test that they agree.
+in ``tokvec.search.bounded`` (``*_reference``) and a test that they agree.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ BLOCK = 2048  # rows per parallel work item
 
 
 # reassociation lets the sums vectorise; any summation order stays within the rounding slack
-# tokvec.bounded allows for (no "nnan"/"ninf": NaN and inf must keep their meaning)
+# tokvec.search.bounded allows for (no "nnan"/"ninf": NaN and inf must keep their meaning)
 FAST = {"reassoc", "contract"}
 
 
@@ -121,7 +121,7 @@ def block_select(approx, errors, qnorm, slack, heaps, uppers):
     """One query, rows in parallel blocks of ``BLOCK``: ``uppers[r] = approx[r] + bound_r`` and, per
     block b, ``heaps[b]`` the min-heap of its largest lower bounds ``approx[r] - bound_r`` (``-inf``
     padded), ``bound_r = qnorm * errors[r] + slack``. The k-th best lower bound of all rows is then
-    among the heaps' values (``tokvec.bounded`` merges them). NaN scores never enter a heap."""
+    among the heaps' values (``tokvec.search.bounded`` merges them). NaN scores never enter a heap."""
     n = approx.shape[0]
     for b in numba.prange(heaps.shape[0]):
         heap = heaps[b]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 
-from .errors import FormatError, InvalidArgumentError
+from ..errors import FormatError, InvalidArgumentError
 
 _UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 ENV = "TOKVEC_MEMORY_BUDGET"

@@ -3,7 +3,7 @@
 Layout (the safetensors spec): an 8-byte little-endian header length, a JSON header (padded with
 spaces to 8 bytes) mapping each tensor name to ``{"dtype", "shape", "data_offsets"}`` plus an
 optional ``"__metadata__"`` of strings, then the raw little-endian tensors. ``.tokvec`` files
-(``formats.native``), ANN indexes (``tokvec.ann``) and Hugging Face weights (``formats.hf``) all go
+(``formats.native``), ANN indexes (``tokvec.search.ann``) and Hugging Face weights (``formats.hf``) all go
 through :func:`read_header`, :func:`tensor` and :func:`write`.
 
 Why by hand and not through the ``safetensors`` library (a dependency; the tests check that it
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _header_checks
-from ._io import atomic_write
-from .errors import FormatError
+from ..errors import FormatError
+from . import headers as _header_checks
+from .files import atomic_write
 
 DTYPES = {"F32": np.dtype("<f4"), "F16": np.dtype("<f2"), "F64": np.dtype("<f8"), "BF16": np.dtype("<u2"),
           "I64": np.dtype("<i8"), "I32": np.dtype("<i4"), "I8": np.dtype("i1"),

@@ -1,6 +1,6 @@
 """Neighbourhoods of a set of points and how much two of them agree: unit rows, k nearest, overlap@k.
 
-The shared measure of ``tokvec.watch`` (a snapshot against the final one), ``tokvec.comparison``
+The shared measure of ``tokvec.watch`` (a snapshot against the final one), ``tokvec.analysis.compare``
 (set A against set B, on their shared tokens) and the explorer's projection distortion (the original
 space against its 2-D or 3-D picture). All work on a small dense set of ``r`` points (an ``(r, r)``
 matrix), ties broken towards the lower position, so results are exact and reproducible.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:

@@ -1,6 +1,6 @@
 """Approximate nearest-neighbour search with faiss, behind the same ``most_similar`` calls.
 
-    >>> import tokvec, tokvec.ann as ann                                  # doctest: +SKIP
+    >>> import tokvec, tokvec.search.ann as ann                                  # doctest: +SKIP
     >>> v = tokvec.load("glove")                                          # doctest: +SKIP
     >>> index = ann.build(v)                                              # doctest: +SKIP
     >>> index                                                             # doctest: +SKIP
@@ -53,14 +53,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from . import _safetensors as st
-from ._io import cache_dir
-from ._optional import require
-from .errors import FormatError, InvalidArgumentError, TokvecWarning
-from .search import DEFAULT_CHUNK_BYTES
+from .._plumbing import container as st
+from .._plumbing.files import cache_dir
+from .._plumbing.optional import require
+from ..errors import FormatError, InvalidArgumentError, TokvecWarning
+from .exact import DEFAULT_CHUNK_BYTES
 
 if TYPE_CHECKING:
-    from .vectors import Vectors
+    from ..vectors import Vectors
 
 Kind = Literal["ivf", "hnsw", "ivfpq"]
 KINDS: tuple[str, ...] = ("ivf", "hnsw", "ivfpq")
@@ -132,7 +132,7 @@ class Index:
             raise InvalidArgumentError(
                 f"this {self.kind} index was built for other vectors ({self.rows:,} x {self.dim}, checksum "
                 f"{self.checksum[:12]}), not {v!r} (checksum {checksum(v)[:12]}); build one for these "
-                "with tokvec.ann.build(v)"
+                "with tokvec.search.ann.build(v)"
             )
         self._verified.add(v)
 
@@ -259,7 +259,7 @@ def load(path: str | Path, v: Vectors) -> Index:
     faiss = _faiss()
     path = Path(path)
     if not path.is_file():
-        raise FormatError(f"no such index file: {path}; build one with tokvec.ann.build(v) and save it")
+        raise FormatError(f"no such index file: {path}; build one with tokvec.search.ann.build(v) and save it")
     try:
         header = st.read_header(path)
     except FormatError as exc:  # the container's advice names `tokvec convert`, which does not make indexes
@@ -269,10 +269,10 @@ def load(path: str | Path, v: Vectors) -> Index:
     meta = header.metadata
     if meta.get("format") != FORMAT:
         raise FormatError(f"{path} is not a tokvec ANN index (metadata format={meta.get('format')!r}); "
-                          "write one with tokvec.ann.save")
+                          "write one with tokvec.search.ann.save")
     if meta.get("version") != VERSION:
         raise FormatError(f"{path} is tokvec ANN index version {meta.get('version')!r}; this tokvec reads "
-                          f"version {VERSION}. Rebuild it with tokvec.ann.build(v) or upgrade tokvec")
+                          f"version {VERSION}. Rebuild it with tokvec.search.ann.build(v) or upgrade tokvec")
     try:
         _, end = (int(x) for x in header.tensors["faiss_index"]["data_offsets"])
         rows, dim, effort = int(meta["rows"]), int(meta["dim"]), int(meta["effort"])

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from ..vectors import Vectors
+from ..watch.snapshots import is_special
 from .neighbourhoods import nearest_cosine, row_overlap, unit_rows
-from .vectors import Vectors
-from .watch.snapshots import is_special
 
 MAX_PROBE = 20_000
 

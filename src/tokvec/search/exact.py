@@ -10,19 +10,20 @@ is about ``chunk_bytes`` whatever the vocabulary size.
 vocabulary ``Vectors`` speaks (``Query``, ``Neighbour``, the analogy ``Method``), the arithmetic that
 builds a query (``unit``, ``mean_direction``, ``cosmul``), chunked whole-matrix passes
 (``row_norms``, ``cosine_scores``, ``convert``), and the ``ApproximateIndex`` protocol that
-``tokvec.ann`` implements.
+``tokvec.search.ann`` implements.
 
-Deliberately left out: approximate search (the optional faiss backend is ``tokvec.ann``).
+Deliberately left out: approximate search (the optional faiss backend is ``tokvec.search.ann``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, NamedTuple, Protocol, Union, get_args
+from typing import Any, Literal, Protocol, Union, get_args
 
 import numpy as np
 
-from .errors import InvalidArgumentError
+from ..errors import InvalidArgumentError
+from .neighbour import Neighbour as Neighbour  # re-exported: what every search returns
 
 DEFAULT_CHUNK_BYTES = 32 * 2**20
 
@@ -52,6 +53,14 @@ def check_count(topn: int | None) -> int | None:
     if topn is None or (isinstance(topn, (int, np.integer)) and not isinstance(topn, bool) and topn == 0):
         return None if topn is None else 0
     return check_topn(topn)
+
+
+def rows_to_rank(count: int | None, restrict: int | None, n: int) -> int:
+    """How many neighbours a search finds: ``count``, or for ``topn=None`` every searched row."""
+    if count is not None:
+        return count
+    stop = check_restrict(restrict)
+    return max(1, n if stop is None else min(stop, n))
 
 
 def as_list(items: Query | Sequence[Query] | None) -> list[Query]:
@@ -86,18 +95,6 @@ def weighted(positive: Query | Sequence[Query] | None, negative: Query | Sequenc
     return terms
 
 
-class Neighbour(NamedTuple):
-    """One search result: a token, its score (cosine similarity, or the 3CosMul objective) and its row id.
-
-    The row id is what plots, the explorer and your own code index the matrix with, so nobody has
-    to map the token back (``v.matrix[n.row]`` is the neighbour's vector).
-    """
-
-    token: str
-    score: float
-    row: int
-
-
 Method = Literal["cosadd", "cosmul"]
 """How analogy queries combine their words: 3CosAdd (``most_similar``) or 3CosMul (Levy & Goldberg)."""
 METHODS: tuple[str, ...] = get_args(Method)
@@ -119,7 +116,7 @@ def check_method(method: str, option: str = "method") -> Method:
 
 
 class ApproximateIndex(Protocol):
-    """What ``Vectors.most_similar(..., index=)`` needs of an approximate index (``tokvec.ann.Index``).
+    """What ``Vectors.most_similar(..., index=)`` needs of an approximate index (``tokvec.search.ann.Index``).
 
     ``top_k`` proposes up to ``k`` rows per unit query, best first, with exact cosine scores, never
     a row listed in that query's ``exclude``; ``-1`` pads a row of ids where fewer were found.
@@ -353,3 +350,4 @@ def reference_top_k(
             scores[q, [i for i in ids if i < scores.shape[1]]] = -np.inf
     order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
     return order, np.take_along_axis(scores, order, axis=1)
+

@@ -1,6 +1,6 @@
 """Exact search through a compact scan copy: bound every row, rescore the few that can still win.
 
-For a unit query q and a scan copy (``tokvec.compact``) the approximate score ``a_i`` of row i is
+For a unit query q and a scan copy (``tokvec.search.compact``) the approximate score ``a_i`` of row i is
 within ``b_i = |q| * errors[i] + slack`` of the exact float32 cosine (``slack`` covers float32
 rounding of both sums: ``(2 dim + 16) * 2**-24``, well above what a ``dim``-term sum can drift).
 One pass keeps, per query, a heap of the ``k + |exclude|`` largest lower bounds ``a_i - b_i`` (its
@@ -19,7 +19,7 @@ kernel, exact integer sums; twin: NumPy's int64 matmul) gives scores within ``(|
 float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds (also
 while torch is not imported yet and the batch is too small to repay importing it).
 
-Deliberately left out: building scan copies (``tokvec.compact``) and approximate indexes (``tokvec.ann``).
+Deliberately left out: building scan copies (``tokvec.search.compact``) and approximate indexes (``tokvec.search.ann``).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from . import compact, search
-from ._optional import require
+from .._plumbing.optional import require
+from . import compact
+from . import exact as search
 
 SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
@@ -354,7 +355,7 @@ def rank(v: Any, a: int, b: int) -> int:
     query = v.vector(a, norm=True)
     copy = scan_copy(v)
     if copy is None:
-        dists = np.float32(1) - v.scores(query)
+        dists = np.float32(1) - search.cosine_scores(v.matrix, v.inv_norms, query, len(v))
         closer = dists < dists[b]
         closer[a] = False
         return int(closer.sum()) + 1

@@ -1,6 +1,6 @@
-"""numba kernels of ``tokvec.subwords`` (module level, so numba's on-disk cache works across processes).
+"""numba kernels of ``tokvec.vocab.subwords`` (module level, so numba's on-disk cache works across processes).
 
-Each has a plain NumPy/Python twin in ``tokvec.subwords`` (``*_reference``); tests compare them exactly.
+Each has a plain NumPy/Python twin in ``tokvec.vocab.subwords`` (``*_reference``); tests compare them exactly.
 ``data``/``offsets`` hold the packed bytes of ``<word>`` strings (word ``w`` is ``data[offsets[w]:offsets[w+1]]``).
 """
 
