@@ -5,30 +5,35 @@ semantics so answers are comparable (unit-normalised 3CosAdd with the query word
 Goldberg), with two deliberate differences: ``distance`` is the Euclidean norm of the difference (the textbook
 definition; gensim's ``distance`` is ``cosine_distance`` here), and ``most_similar_cosmul`` honours ``restrict``.
 
-Deliberately left out: loading and saving (``tokvec.formats``), the search kernels
-(``tokvec.search``; approximate search is ``tokvec.search.ann``, passed in as ``index=``), and
-benchmarks (``tokvec.evaluate``). Rows for your own vocabulary and model: ``tokvec.transfer`` (its mixin).
+Every public member is in the class body below; the work is done by the packages beneath this module
+(``search`` for neighbours and pairs, ``vocab`` for tokens, pieces and fastText n-grams, ``transfer``
+for rows in your own model, ``display`` for notebooks), each method a short delegation.
+
+Deliberately left out: loading and saving (``tokvec.formats``), approximate indexes
+(``tokvec.search.ann``, passed in as ``index=``), and benchmarks (``tokvec.evaluate``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
+from . import transfer
+from .display import vectors as views
 from .display.neighbours import Neighbours
-from .display.vectors import VectorsDisplay
 from .errors import InvalidArgumentError, UnknownTokenError
 from .search import bounded, compact, pairs
 from .search import exact as search
 from .search.exact import Neighbour, Query
 from .search.queries import cosmul_query, mean_query, unit_query
-from .transfer.mixin import TransferMixin
 from .vocab import Tokenizer, Vocab, explain, word_rows
-from .vocab.subwords import SubwordQueries
+from .vocab import subwords as ngrams
+from .vocab.subwords import Subwords
 
 
-class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
+class Vectors:
     """Token vectors: ``v["king"]``, ``v.most_similar(positive=["king", "woman"], negative=["man"])``.
 
     ``matrix`` may be float32 or float16 (or int8 codes: an int8-only file), in memory or a read-only
@@ -81,6 +86,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         self.tokenizer = tokenizer  # transformer vocabularies: splits words that are not one token
         self.lower = lower  # a word not in the vocabulary falls back to its lower-case form
         self.compact = scan_copy  # int8/float16 rows that searches scan before rescoring (tokvec.search.compact)
+        self.subwords: Subwords | None = None  # fastText n-gram buckets: vectors for unknown words
 
     # -- shape and membership ------------------------------------------------------------------
     def __len__(self) -> int:
@@ -116,7 +122,16 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         mapped = " memory-mapped" if isinstance(self.matrix, np.memmap) else ""
         src = f" from {self.source}" if self.source else ""
         return f"<Vectors {len(self):,} x {self.dim} {self.dtype}{mapped}{src}>"
-    _repr_pretty_ = VectorsDisplay._repr_pretty_  # IPython takes a class's own __repr__ over an inherited one
+
+    def summary(self) -> str:
+        """A few lines: shape, dtype and storage, source, norms, the first tokens (``display.vectors``)."""
+        return views.summary(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython's text view
+        printer.text(views.summary(self))
+
+    def _repr_html_(self) -> str:  # a notebook's view: the summary beside the first tokens
+        return views.html(self)
 
     # -- lookup --------------------------------------------------------------------------------
     def index(self, token: str) -> int:
@@ -149,7 +164,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         vocabulary the mean of its pieces, with fastText ``subwords`` built from its n-grams (``explain``).
         """
         ids = self._word_ids(token) if isinstance(token, str) else [self._check_id(int(token))]
-        return self._ids_vector(ids, norm) if ids else self._subword_vector(token, norm)  # [] : from n-grams
+        return self._ids_vector(ids, norm) if ids else self.subwords.vector(token, norm)  # [] : from n-grams
 
     def _ids_vector(self, ids: list[int], norm: bool) -> np.ndarray:
         """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
@@ -169,14 +184,18 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
 
     def explain(self, word: str) -> str | None:
         """A note when ``word`` is not itself a token (its lower-case form, or the mean of its pieces), else None."""
-        return self._subword_note(word) or explain(self.vocab, self.tokenizer, word, self.lower)
+        return ngrams.note(self, word) or explain(self.vocab, self.tokenizer, word, self.lower)
 
     def display(self, token: str) -> str:
         """A token as a person should read it (``Ġking`` -> `` king`` for byte-level BPE)."""
         return self.tokenizer.display(token) if self.tokenizer is not None else token
 
+    def from_ngrams(self, word: object) -> bool:
+        """True when ``word`` is not in the vocabulary and is answered from its fastText n-grams (``subwords``)."""
+        return ngrams.from_ngrams(self, word)
+
     def _word_ids(self, word: str) -> list[int]:  # [] for a word built from its n-grams (``subwords``)
-        return [] if self.from_ngrams(word) else word_rows(self.vocab, self.tokenizer, word, self.lower)
+        return [] if ngrams.from_ngrams(self, word) else word_rows(self.vocab, self.tokenizer, word, self.lower)
 
     def _check_id(self, i: int) -> int:
         return self.vocab.row(i)
@@ -379,7 +398,7 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
     def _derive(self, vocab: Vocab, matrix: np.ndarray, norms: np.ndarray | None,
                 scan_copy: compact.Compact | None = None) -> Vectors:
         """The one way a derived ``Vectors`` is made: same source, metadata and tokenizer."""
-        return self._keep_subwords(Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
+        return ngrams.carry(self, Vectors(vocab, matrix, norms=norms, source=self.source, metadata=self.metadata,
                                            tokenizer=self.tokenizer, check_duplicates=False, lower=self.lower,
                                            scan_copy=scan_copy))
 
@@ -387,5 +406,50 @@ class Vectors(VectorsDisplay, TransferMixin, SubwordQueries):
         """A copy as ``float32``, ``float16`` or ``int8`` (an int8 scan copy beside float32 rows): ``compact.astype``."""
         return compact.astype(self, dtype, keep_float32)
 
+
+    # -- your own model, text and edited copies (``tokvec.transfer``) ----------------------------
+    def matrix_for(self, tokens: Sequence[str], *, oov: transfer.matrix.Oov = "random", lower: bool = True,
+                   seed: int = 0, specials: Mapping[str, transfer.matrix.SpecialInit] | Sequence[str] | None = None,
+                   ) -> tuple[np.ndarray, transfer.MatrixReport]:
+        """One float32 row per token, in order, and a report of how each was found (``transfer.matrix_for``).
+
+        ``oov`` is ``random`` (seeded, the rows' mean and spread), ``zeros``, ``mean``, ``subwords``
+        (fastText) or ``pieces`` (transformer vocabularies); ``lower`` tries the lower-case form first;
+        ``specials`` (default ``<pad>`` zeros, ``<unk>`` the mean row).
+        """
+        return transfer.matrix_for(self, tokens, oov=oov, lower=lower, seed=seed, specials=specials)
+
+    def to_torch(self, tokens: Sequence[str] | None = None, *, freeze: bool = True,
+                 padding_idx: int | str | None = None, **options: Any) -> Any:
+        """A ``torch.nn.Embedding`` of ``matrix_for(tokens, **options)``; ``padding_idx`` (row or token) is zero."""
+        return transfer.to_torch(self, tokens, freeze=freeze, padding_idx=padding_idx, **options)
+
+    def mean_vector(self, words: transfer.text.Words, weights: Sequence[float] | np.ndarray | None = None, *,
+                    pre_normalise: bool = True, post_normalise: bool = False,
+                    missing: list[str] | None = None) -> np.ndarray:
+        """gensim's ``get_mean_vector``: unknown words skipped (appended to ``missing`` if given)."""
+        return transfer.mean_vector(self, words, weights, pre_normalise=pre_normalise,
+                                    post_normalise=post_normalise, missing=missing)
+
+    def n_similarity(self, a: transfer.text.Words, b: transfer.text.Words) -> float:
+        """Cosine of the mean vectors of two word lists (gensim's ``n_similarity``)."""
+        return transfer.n_similarity(self, a, b)
+
+    def sif_vectors(self, sentences: Sequence[transfer.text.Words], counts: Any = None, *, a: float = 1e-3,
+                    components: int = 1) -> np.ndarray:
+        """SIF sentence vectors (Arora et al. 2017): ``a/(a + p(w))`` weights, first component removed."""
+        return transfer.sif_vectors(self, sentences, counts, a=a, components=components)
+
+    def with_vectors(self, tokens: Sequence[str], rows: np.ndarray, *, replace: bool = True) -> Vectors:
+        """A new ``Vectors`` with these rows added (new tokens) or replaced (known ones, unless ``replace=False``)."""
+        return transfer.with_vectors(self, tokens, rows, replace=replace)
+
+    def with_counts(self, counts: Sequence[int] | np.ndarray | None) -> Vectors:
+        """A new ``Vectors`` with the same rows (not copied) and these token counts."""
+        return transfer.edit.with_counts(self, counts)
+
+    def concat(self, other: Vectors, *, replace: bool = False) -> Vectors:
+        """A new ``Vectors``: these rows, then ``other``'s tokens that are not here (same dim required)."""
+        return transfer.concat(self, other, replace=replace)
 
 __all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]

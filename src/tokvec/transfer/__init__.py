@@ -12,38 +12,27 @@
 - ``build``: ``build_vocab``, count a corpus (or take a tokenizer's vocabulary);
 - ``text``: ``mean_vector`` and ``n_similarity`` (gensim's semantics) and SIF sentence vectors;
 - ``edit``: ``with_vectors`` and ``concat``, new objects, nothing mutated;
-- ``for_tokenizer``: ``init_embeddings``, a tokenizer's token matrix from word vectors;
-- ``mixin``: ``TransferMixin``, these as ``Vectors`` methods.
+- ``for_tokenizer``: ``init_embeddings``, a tokenizer's token matrix from word vectors.
 
-``build_vocab`` and ``init_embeddings`` load on first use (they import the formats and the tokenizer
-helpers, which import ``Vectors``, which imports this package's mixin).
+Each function takes a ``Vectors`` and reads it through its public attributes: this package sits
+below ``tokvec.vectors``, whose methods (``v.matrix_for``, ``v.to_torch``, ...) delegate here.
 
 Deliberately left out: training your model, and torch itself (imported only by ``to_torch``).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .build import build_vocab as build_vocab
 from .edit import concat as concat
 from .edit import with_vectors as with_vectors
 from .embedding import to_torch as to_torch
+from .for_tokenizer import init_embeddings as init_embeddings
 from .matrix import OOV_STRATEGIES as OOV_STRATEGIES
 from .matrix import MatrixReport as MatrixReport
 from .matrix import matrix_for as matrix_for
 from .text import mean_vector as mean_vector
 from .text import n_similarity as n_similarity
 from .text import sif_vectors as sif_vectors
-
-_LAZY = {"build_vocab": "tokvec.transfer.build", "init_embeddings": "tokvec.transfer.for_tokenizer"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 __all__ = ["MatrixReport", "OOV_STRATEGIES", "build_vocab", "concat", "init_embeddings", "matrix_for",
            "mean_vector", "n_similarity", "sif_vectors", "to_torch", "with_vectors"]

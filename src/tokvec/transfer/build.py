@@ -23,8 +23,8 @@ from typing import Any
 from .._plumbing.files import open_stream, reading
 from ..errors import InvalidArgumentError
 from ..printable import brief
-from ..train.lm.data import load_tokenizer, vocabulary
 from ..vocab import Vocab
+from ..vocab.hf_tokenizer import load_tokenizer, vocabulary
 
 DEFAULT_SPECIALS = ("<pad>", "<unk>")
 

@@ -24,9 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from ..formats import load
-from ..train.lm.data import load_tokenizer, vocabulary
-from ..vectors import Vectors
+from ..errors import InvalidArgumentError
+from ..vocab.hf_tokenizer import load_tokenizer, vocabulary
 from .matrix import MatrixReport, row_statistics
 
 _SPECIAL = re.compile(r"^(\[[A-Za-z_]+\d*\]|<\|?[A-Za-z_/]+\|?>|<[a-z]+>)$")
@@ -60,20 +59,24 @@ def _containing(words: list[str], pieces: dict[tuple[str, bool], list[int]], max
 
 def init_embeddings(
     tokenizer: Any,
-    vectors: Vectors | str | os.PathLike,
+    vectors: Any,
     *,
     seed: int = 0,
     lower: bool = True,
     words: int = 50_000,
     max_words: int = 100,
-) -> tuple[Vectors, MatrixReport]:
+) -> tuple[Any, MatrixReport]:
     """The tokenizer's tokens (id order) with rows from ``vectors``, and the ``MatrixReport`` of how.
 
     ``tokenizer`` is a ``tokenizers.Tokenizer``, a ``tokenizer.json`` path or model directory, or
-    ``"minilm"``; ``vectors`` a ``Vectors`` or anything ``tokvec.load`` reads.
+    ``"minilm"``; ``vectors`` a ``Vectors`` (``tokvec.load(path)`` reads one). The result is a
+    ``Vectors`` of the same class.
     """
+    if isinstance(vectors, (str, os.PathLike)):
+        raise InvalidArgumentError(f"init_embeddings takes loaded vectors, not the path {str(vectors)!r}; "
+                                   "pass tokvec.load(path)")
     backend = load_tokenizer(tokenizer) if isinstance(tokenizer, (str, os.PathLike)) else tokenizer
-    v = vectors if isinstance(vectors, Vectors) else load(vectors)
+    v = vectors
     tokens = vocabulary(backend)
     wordpiece = any(t.startswith("##") for t in tokens)
     out = np.zeros((len(tokens), v.dim), dtype=np.float32)
@@ -115,4 +118,4 @@ def init_embeddings(
         out[i] = rng.standard_normal(v.dim) * std + mean
     source = f"init-embeddings: {len(tokens):,} tokenizer tokens from {v.source or 'word vectors'}"
     metadata = {"init_embeddings": str(report), "seed": str(seed)}
-    return Vectors(tokens, out, source=source, metadata=metadata, check_duplicates=False), report
+    return type(v)(tokens, out, source=source, metadata=metadata, check_duplicates=False), report

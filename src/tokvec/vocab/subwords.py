@@ -13,8 +13,8 @@ Two deliberate differences from gensim's ``load_facebook_vectors``, where we fol
 UTF-8 hashes the words' bytes in that encoding (gensim hashes their UTF-8 re-encoding, so its
 vectors of non-ASCII words differ from fastText's).
 
-``SubwordQueries`` is the ``Vectors`` mixin that answers an unknown word from its n-grams when
-``Vectors.subwords`` is set. The numba kernels are ``_subword_kernels``; each has a twin here
+``from_ngrams``, ``note`` and ``carry`` are what ``Vectors`` asks when its ``subwords`` is set: is a
+word answered from its n-grams, what to say of it, and keeping the n-grams on a derived set. The numba kernels are ``_subword_kernels``; each has a twin here
 (``*_reference``), plain Python/NumPy, that the tests compare with it exactly.
 
 >>> import numpy as np
@@ -30,14 +30,11 @@ Deliberately left out: training (``tokvec.train``), reading files (``formats.fas
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from ..printable import brief
-
-if TYPE_CHECKING:
-    from . import Tokenizer, Vocab
 
 EOS = "</s>"
 HASH = "fasttext-fnv1a32"
@@ -190,37 +187,27 @@ def compose_reference(word_rows: np.ndarray | None, buckets: np.ndarray, grams: 
     return out
 
 
-class SubwordQueries:
-    """Mixin of ``Vectors``: an unknown word is answered from its character n-grams when ``subwords`` is set.
+def from_ngrams(v: Any, word: object) -> bool:
+    """True when ``v`` (a ``Vectors``) answers ``word`` from its n-grams: it has ``subwords``, no
+    tokenizer, and neither the word nor (with ``lower``) its lower-case form is in the vocabulary."""
+    if v.subwords is None or not isinstance(word, str) or v.tokenizer is not None:
+        return False
+    return v.vocab.get(word) is None and not (v.lower and v.vocab.get(word.lower()) is not None)
 
-    A word that is in the vocabulary (or found lower-cased with ``lower``) keeps its own row.
-    """
 
-    subwords: Subwords | None = None
-    if TYPE_CHECKING:
-        vocab: Vocab
-        tokenizer: Tokenizer | None
-        lower: bool
+def note(v: Any, word: object) -> str | None:
+    """What ``Vectors.explain`` says of a word built from its n-grams; None for any other word."""
+    if not from_ngrams(v, word):
+        return None
+    count = len(v.subwords.hashes(word))
+    how = f"built from its {count} character n-grams" if count else "it has no character n-grams: a zero vector"
+    return f"{brief(word)} is not in the vocabulary; {how} ({v.subwords.minn}-{v.subwords.maxn}, fastText)"
 
-    def from_ngrams(self, word: object) -> bool:
-        """True when ``word`` is not in the vocabulary and is answered from its n-grams (``subwords``)."""
-        if self.subwords is None or not isinstance(word, str) or self.tokenizer is not None:
-            return False
-        return self.vocab.get(word) is None and not (self.lower and self.vocab.get(word.lower()) is not None)
 
-    def _subword_vector(self, word: str, norm: bool) -> np.ndarray:
-        return self.subwords.vector(word, norm)
-
-    def _subword_note(self, word: object) -> str | None:
-        if not self.from_ngrams(word):
-            return None
-        count = len(self.subwords.hashes(word))
-        how = f"built from its {count} character n-grams" if count else "it has no character n-grams: a zero vector"
-        return f"{brief(word)} is not in the vocabulary; {how} ({self.subwords.minn}-{self.subwords.maxn}, fastText)"
-
-    def _keep_subwords(self, derived: SubwordQueries) -> SubwordQueries:  # a Vectors in, the same Vectors out
-        """``derived`` (a limit, selection or conversion of this) with this ``subwords`` (raw rows only if same rows)."""
-        if self.subwords is not None:
-            s = self.subwords
-            derived.subwords = s if derived.vocab is self.vocab else Subwords(s.buckets, s.minn, s.maxn, s.encoding)
-        return derived
+def carry(source: Any, derived: Any) -> Any:
+    """``derived`` (a limit, selection or conversion of the ``Vectors`` ``source``) with ``source``'s
+    ``subwords``; the vocabulary's raw rows are kept only when the rows are the same."""
+    if source.subwords is not None:
+        s = source.subwords
+        derived.subwords = s if derived.vocab is source.vocab else Subwords(s.buckets, s.minn, s.maxn, s.encoding)
+    return derived

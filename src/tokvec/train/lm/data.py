@@ -36,17 +36,15 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..._plumbing.files import open_stream
-from ..._plumbing.optional import require
 from ...errors import CorpusError, CorpusTooSmallError, InvalidArgumentError, TokvecError
 from ...formats import hf
-from ...formats.registry import minilm_dir
+from ...vocab.hf_tokenizer import load_tokenizer as load_tokenizer
+from ...vocab.hf_tokenizer import tokenizer_from_json as tokenizer_from_json
+from ...vocab.hf_tokenizer import tokenizers_module as _tokenizers
+from ...vocab.hf_tokenizer import vocabulary as vocabulary
 
 SPECIAL_TOKENS = ("[UNK]", "[EOS]")
 END_TOKENS = ("[EOS]", "<|endoftext|>", "</s>", "[SEP]")  # tried in order as the line separator
-
-
-def _tokenizers():
-    return require("tokenizers", "hf", "training the tiny GPT's tokenizer")
 
 
 def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple[list[str], int]:
@@ -142,47 +140,6 @@ def _is_punctuation(c: str) -> bool:
     code = ord(c)
     return 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126 or \
         unicodedata.category(c).startswith("P")
-
-
-def load_tokenizer(source: str | os.PathLike):
-    """A ``tokenizers.Tokenizer`` from a ``tokenizer.json``, a directory holding one, or ``minilm``."""
-    tk = _tokenizers()
-    if str(source) == "minilm":
-        source = minilm_dir()
-    path = Path(source)
-    if path.is_dir():
-        path = path / "tokenizer.json"
-    if not path.is_file():
-        raise TokvecError(f"no tokenizer at {path}; give a tokenizer.json, a model directory holding one, or "
-                          "'minilm' (or leave --tokenizer out to train a BPE on the corpus)")
-    try:
-        tokenizer = tk.Tokenizer.from_file(str(path))
-    except Exception as exc:  # tokenizers raises a bare Exception for malformed JSON
-        raise TokvecError(f"{path} is not a Hugging Face tokenizer.json ({_first_line(exc)})") from None
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    return tokenizer
-
-
-def tokenizer_from_json(text: str):
-    """The tokenizer saved in a checkpoint (``Tokenizer.to_str()``)."""
-    try:
-        tokenizer = _tokenizers().Tokenizer.from_str(text)
-    except Exception as exc:
-        raise TokvecError(f"the saved tokenizer cannot be read ({_first_line(exc)})") from None
-    tokenizer.no_padding()
-    tokenizer.no_truncation()
-    return tokenizer
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def vocabulary(tokenizer) -> list[str]:
-    """Token strings by id (special tokens included)."""
-    by_id = {i: t for t, i in tokenizer.get_vocab(with_added_tokens=True).items()}
-    return [by_id.get(i, f"<|unnamed row {i}|>") for i in range(max(by_id) + 1)]
 
 
 def end_token_id(tokenizer) -> int:
