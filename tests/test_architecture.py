@@ -4,7 +4,9 @@ Every module of ``src/tokvec`` is parsed (AST, nothing is imported) and its impo
 a graph: module-level imports, imports inside functions, ``TYPE_CHECKING`` blocks and string
 literals naming a tokvec submodule (the CLI's lazy command table; the bare word "tokvec" is a name, not an import) all count. The rules:
 
-- the graph has no cycle;
+- every import between packages is allowed by ``LAYERS`` (each package and the packages it may
+  import), which is itself acyclic: the tree reads bottom-up as the architecture;
+- the graph of modules has no cycle;
 - a ``_private`` module (or a ``_private`` name) is imported only from inside the package that owns it
   (``tokvec._plumbing.files`` belongs to ``tokvec``, so every module may use it; ``tokvec.formats._scan`` only
   ``tokvec.formats.*``);
@@ -33,6 +35,34 @@ MAX_MODULE_LINES = 400
 # its methods are short delegations, and the file may grow past the usual limit for that reason alone.
 MODULE_LINES = {"tokvec.vectors": 600}
 MAX_FUNCTION_LINES = 80
+
+
+# Each package (or top-level module) of tokvec and the packages it may import, bottom-up. The core is
+# everything a ``Vectors`` is made of; ``tokvec.vectors`` itself only delegates to it.
+_BASE = {"errors", "printable", "_plumbing"}
+_CORE = _BASE | {"vocab", "search", "display", "transfer"}
+_MODEL = _CORE | {"vectors"}
+LAYERS: dict[str, set[str]] = {
+    "printable": set(),  # showing tokens verbatim
+    "errors": {"printable"},  # the error hierarchy
+    "_plumbing": {"errors", "printable"},  # files, safetensors container, headers, memory budget, extras
+    "vocab": _BASE,  # token <-> id, tokenizers, fastText subwords
+    "search": _BASE | {"vocab"},  # exact, int8/float16 bounded, approximate; pairs; queries
+    "display": _BASE | {"search"},  # notebook and text views
+    "transfer": _BASE | {"vocab", "search"},  # rows for your model, text vectors, edited copies
+    "vectors": _CORE,  # the Vectors class: every method a delegation to the core
+    "layers": _BASE | {"display"},  # the embedding layer itself
+    "formats": _MODEL,  # reading and writing every file format
+    "evaluate": _MODEL,  # similarity and analogy benchmarks
+    "analysis": _MODEL,  # comparing sets, neighbourhoods
+    "plot": _MODEL,  # projections, figures, the notebook explorer
+    "train": _MODEL | {"formats", "layers"},  # word2vec, fastText, the tiny GPT
+    "watch": _MODEL | {"formats", "evaluate", "analysis", "plot"},  # embeddings forming during training
+    "serve": _MODEL | {"formats", "analysis", "plot"},  # the web explorer
+    "cli": _MODEL | {"formats", "layers", "evaluate", "analysis", "plot", "train", "watch", "serve", "tokvec"},
+    "tokvec": _MODEL | {"formats", "layers", "analysis"},  # the package's public names
+    "__main__": {"cli"},
+}
 
 
 def _module_name(path: Path) -> str:
@@ -122,6 +152,35 @@ def _edges(name: str) -> set[str]:
 
 def test_the_package_is_found():
     assert {"tokvec", "tokvec.vectors", "tokvec.formats", "tokvec.cli"} <= set(modules())
+
+
+def _layer(module: str) -> str:
+    """The package (or top-level module) a module belongs to: ``tokvec.search.ann`` -> ``search``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "tokvec"
+
+
+def test_the_layer_table_names_every_package_and_has_no_cycle():
+    assert {_layer(name) for name in modules()} == set(LAYERS), "add new packages to LAYERS (and only those)"
+    order: list[str] = []
+    remaining = {name: set(allowed) for name, allowed in LAYERS.items()}
+    while remaining:
+        ready = sorted(name for name, allowed in remaining.items() if allowed <= set(order))
+        assert ready, f"LAYERS has a cycle among {sorted(remaining)}"
+        order += ready
+        for name in ready:
+            del remaining[name]
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_imports_follow_the_layer_table(name):
+    here = _layer(name)
+    bad = []
+    for imp in imports(name)[0]:
+        there = _layer(imp.target)
+        if there != here and there not in LAYERS[here]:
+            bad.append(f"{modules()[name].relative_to(SRC.parent)}:{imp.line}: {here} may not import {there} ({imp.target})")
+    assert not bad, "imports against the layer table (tests/test_architecture.py LAYERS):\n" + "\n".join(bad)
 
 
 def test_import_graph_has_no_cycle():

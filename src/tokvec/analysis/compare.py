@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from ..vectors import Vectors
-from ..watch.snapshots import is_special
+from ..vocab.tokenizer import is_special
 from .neighbourhoods import nearest_cosine, row_overlap, unit_rows
 
 MAX_PROBE = 20_000

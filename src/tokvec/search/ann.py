@@ -49,7 +49,7 @@ import warnings
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -59,8 +59,7 @@ from .._plumbing.optional import require
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning
 from .exact import DEFAULT_CHUNK_BYTES
 
-if TYPE_CHECKING:
-    from ..vectors import Vectors
+Vectors = Any  # a tokvec.vectors.Vectors: this package sits below it and reads it through public attributes
 
 Kind = Literal["ivf", "hnsw", "ivfpq"]
 KINDS: tuple[str, ...] = ("ivf", "hnsw", "ivfpq")

@@ -72,3 +72,12 @@ def explain(vocab: Vocab, tokenizer: Tokenizer | None, word: str, lower: bool = 
     if len(rows) == 1:
         return f"{brief(word)} is the token {shown}"
     return f"{brief(word)} is not a single token; queried as the mean of its {len(rows)} pieces: {shown}"
+
+
+def is_special(token: str) -> bool:
+    """Whether ``token`` is a special token: bracketed, like ``[UNK]``, ``[EOS]`` or ``<|endoftext|>``.
+
+    >>> is_special("[EOS]"), is_special("<pad>"), is_special("##day"), is_special("[")
+    (True, True, False, False)
+    """
+    return len(token) > 2 and (token[0], token[-1]) in (("[", "]"), ("<", ">"))

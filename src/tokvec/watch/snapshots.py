@@ -19,18 +19,10 @@ import numpy as np
 
 from ..errors import FormatError, InvalidArgumentError
 from ..vectors import Vectors
+from ..vocab.tokenizer import is_special as is_special
 
 SNAPSHOT_NAME = re.compile(r"step-(\d+)\.tokvec")
 _TRAIN_HINT = "write snapshots with `tokvec train-lm CORPUS --snapshots {}`"
-
-
-def is_special(token: str) -> bool:
-    """Whether ``token`` is a special token: bracketed, like ``[UNK]``, ``[EOS]`` or ``<|endoftext|>``.
-
-    >>> is_special("[EOS]"), is_special("<pad>"), is_special("##day"), is_special("[")
-    (True, True, False, False)
-    """
-    return len(token) > 2 and (token[0], token[-1]) in (("[", "]"), ("<", ">"))
 
 
 def list_snapshots(directory: str | os.PathLike[str]) -> list[Path]:
