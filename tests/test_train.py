@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import doctest
+import inspect
 import math
+import typing
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tokvec
+import tokvec.train.options
 from tokvec.cli import main
 from tokvec.errors import InvalidArgumentError
-from tokvec.train import CheckpointError, CorpusError, Word2VecConfig, encode_corpus, train
+from tokvec.train import CheckpointError, CorpusError, TrainOptions, Word2VecConfig, encode_corpus, train
+from tokvec.train.fasttext import train as train_fasttext
 from tokvec.train.word2vec import chunk_boundaries, chunk_seeds, initial_weights, noise_table, sample_ints
 
 LEE = Path(__import__("gensim").__file__).parent / "test" / "test_data" / "lee_background.cor"
@@ -210,6 +216,35 @@ def test_non_utf8_replaced_and_counted_or_strict(tmp_path):
 def test_absurd_parameters_are_rejected(kwargs, message):
     with pytest.raises(InvalidArgumentError, match=message):
         Word2VecConfig(**kwargs)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"checkpoint_every": 0}, "checkpoint_every must be a positive number of minutes"),
+    ({"checkpoint_every": 5}, r"checkpoint_every needs a checkpoint path \(--checkpoint PATH\)"),
+    ({"errors": "ignore"}, "errors must be 'replace' or 'strict'"),
+    ({"stop_after": -1}, "stop_after must be None or a number of chunks >= 0"),
+    ({"backend": "cuda"}, "backend must be 'numba' or 'reference'"),
+    ({"corpus_memory_mb": -1}, "corpus_memory_mb must be a number of MiB >= 0"),
+])
+def test_absurd_run_options_are_rejected_before_reading_the_corpus(tmp_path, kwargs, message):
+    with pytest.raises(InvalidArgumentError, match=message):
+        TrainOptions(**kwargs)
+    for trainer in (train, train_fasttext):
+        with pytest.raises(InvalidArgumentError, match=message):
+            trainer(tmp_path / "missing.txt", progress=False, **kwargs)
+
+
+def test_both_trainers_take_the_run_options_as_keywords():
+    options = dataclasses.fields(TrainOptions)
+    for trainer in (train, train_fasttext):
+        parameters = list(inspect.signature(trainer).parameters.values())
+        assert [p.name for p in parameters] == ["corpus", "config", *(f.name for f in options)]
+        assert parameters[1].default is None
+        assert all(p.kind is p.KEYWORD_ONLY and p.default == f.default for p, f in zip(parameters[2:], options))
+        assert typing.get_type_hints(trainer)["errors"] == typing.get_type_hints(TrainOptions)["errors"]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'chekpoint'"):
+        train(TOY, tiny("cbow"), chekpoint="x")
+    assert doctest.testmod(tokvec.train.options).failed == 0
 
 
 def test_bad_corpora(tmp_path):

@@ -126,6 +126,13 @@ def test_checkpoints_of_the_other_trainer_are_refused(tmp_path):
         train_word2vec(TOY, None, progress=False, resume=ft_ckpt)
 
 
+def test_each_trainer_refuses_the_other_ones_config():
+    with pytest.raises(InvalidArgumentError, match="config must be a FastTextConfig, got a Word2VecConfig; word2vec"):
+        train(TOY, Word2VecConfig(min_count=1, threads=1), progress=False)
+    with pytest.raises(InvalidArgumentError, match="config must be a Word2VecConfig, got a FastTextConfig; fastText"):
+        train_word2vec(TOY, tiny("cbow"), progress=False)  # it would train no subwords, and checkpoint a mismatch
+
+
 def test_skipgram_by_hand_on_three_words():
     """Skip-gram with subwords on "a b a", window 1, one noise word, no subsampling, one epoch, in float64 from the
     formulas: the centre's vector is the mean of its rows; it predicts each context word, then the window's noise

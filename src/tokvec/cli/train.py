@@ -22,6 +22,7 @@ from ..errors import TokvecError
 from ..formats import FORMATS, format_name, save
 from ..train.fasttext import FastTextConfig, trained_with_subwords
 from ..train.fasttext import train as train_fasttext
+from ..train.options import TrainOptions
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
@@ -61,7 +62,7 @@ def train(
                                                 help="Continue from a checkpoint (its settings are used).")] = None,
     to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
                                            help=f"Output format: {', '.join(FORMATS)} (default: from the extension).")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(train_word2vec, "errors")),
+    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(TrainOptions, "errors")),
                                         help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
     corpus_ram: Annotated[float, typer.Option(metavar="MIB", help="Keep the encoded corpus in RAM up to MIB MiB; "
                                               "beyond, it is memory-mapped from a file in --corpus-dir.")] = 256,

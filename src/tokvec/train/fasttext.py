@@ -28,21 +28,21 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from typing import Any, Literal
 
 import numpy as np
 
 from .._plumbing import budget as _budget
-from ..errors import CheckpointError, InvalidArgumentError
+from ..errors import CheckpointError
 from ..vectors import Vectors
 from ..vocab.subwords import Subwords, hash_packed, pack
 from . import _fasttext_reference
-from ._common import Interrupt, is_int, require
+from ._common import is_int, require
 from ._fasttext_reference import SubwordJob
 from .checkpoints import State
-from .corpus import DEFAULT_MEMORY_MB, CorpusSource, EncodedCorpus, encode_corpus
+from .corpus import CorpusSource, EncodedCorpus, encode_corpus
+from .options import TrainOptions, accepts_options
 from .tables import initial_weights
-from .word2vec import TrainResult, Word2VecConfig, _check_run, _Driver, _resume
+from .word2vec import TrainResult, Word2VecConfig, _Driver, _run
 
 __all__ = ["FastTextConfig", "subword_rows", "train", "trained_with_subwords"]
 
@@ -112,60 +112,47 @@ def subword_rows(tokens: list[str], minn: int, maxn: int, bucket: int) -> tuple[
 
 
 class _SubwordDriver(_Driver):
-    """word2vec's driver with the subword kernels' job (each word's input rows added)."""
+    """word2vec's driver with fastText's model: the subword kernels, whose job adds each word's input rows, and
+    an input matrix of the vocabulary's rows and the buckets."""
+
+    config_type = FastTextConfig
+    other_trainer = "word2vec's settings train with tokvec.train.word2vec.train"
+
+    @staticmethod
+    def load_kernels(backend: str):
+        if backend == "reference":
+            return _fasttext_reference
+        from . import _fasttext_kernels
+
+        return _fasttext_kernels
+
+    @staticmethod
+    def start(corpus: CorpusSource, config: FastTextConfig,  # type: ignore[override]
+              options: TrainOptions) -> tuple[FastTextConfig, EncodedCorpus, State]:
+        data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab,
+                             **options.corpus_keywords)
+        v = len(data.tokens)
+        syn0, _ = initial_weights(config.input_rows(v), config.dim, config.seed)  # (V + bucket, dim)
+        return config, data, State(syn0, np.zeros((v, config.dim), np.float32))
+
+    def vectors(self) -> Vectors:
+        return _vectors(self.config, self.data, self.state.syn0, self.state.syn1)  # type: ignore[arg-type]
 
     def make_job(self) -> SubwordJob:
         config = self.config
-        row_starts, rows = subword_rows(self.data.tokens, config.minn, config.maxn, config.bucket)
+        row_starts, rows = subword_rows(self.data.tokens, config.minn, config.maxn, config.bucket)  # type: ignore[attr-defined]
         return SubwordJob(*super().make_job(), row_starts, rows)
 
 
-def train(
-    corpus: CorpusSource,
-    config: FastTextConfig | None = None,
-    *,
-    checkpoint: str | os.PathLike | None = None,
-    checkpoint_every: float | None = None,
-    resume: str | os.PathLike | None = None,
-    progress: bool = True,
-    errors: Literal["replace", "strict"] = "replace",
-    stop_after: int | None = None,
-    backend: Literal["numba", "reference"] = "numba",
-    corpus_memory_mb: float = DEFAULT_MEMORY_MB,
-    corpus_dir: str | os.PathLike | None = None,
-) -> TrainResult:
+@accepts_options
+def train(corpus: CorpusSource, config: FastTextConfig | None, options: TrainOptions) -> TrainResult:
     """Train fastText (skip-gram or CBOW with subwords, negative sampling) on ``corpus``; return vectors, loss, speed.
 
-    The arguments are ``tokvec.train.word2vec.train``'s (``resume`` continues from a checkpoint of this
-    trainer); ``result.vectors.subwords`` answers words outside the vocabulary from their n-grams.
+    The arguments are ``tokvec.train.word2vec.train``'s (the keywords: ``tokvec.train.options.TrainOptions``;
+    ``resume`` continues from a checkpoint of this trainer), with a ``FastTextConfig``, by default
+    ``FastTextConfig()``; ``result.vectors.subwords`` answers words outside the vocabulary from their n-grams.
     """
-    if backend == "numba":
-        from . import _fasttext_kernels as kernels
-    elif backend == "reference":
-        kernels = _fasttext_reference
-    else:
-        raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {backend!r}")
-    spill = _check_run(checkpoint, checkpoint_every, corpus_memory_mb, corpus_dir)
-    if config is not None and not isinstance(config, FastTextConfig):
-        raise InvalidArgumentError("config must be a FastTextConfig (word2vec's train takes a Word2VecConfig)")
-    config, data, state = _resume(corpus, config, resume, errors, spill, FastTextConfig) if resume is not None \
-        else _start(corpus, config or FastTextConfig(), errors, spill)
-    driver = _SubwordDriver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)
-    with Interrupt() as interrupt, driver.progress_bar(progress) as bar:
-        while state.epoch < config.epochs:
-            driver.epoch(interrupt, bar)
-    epoch_loss = [s / u if u else float("nan") for s, u in zip(state.loss_sums, state.update_counts)]
-    seconds = driver.train_seconds
-    return TrainResult(_vectors(config, data, state.syn0, state.syn1), epoch_loss,
-                       driver.effective / seconds if seconds else 0.0, driver.effective, seconds, config,
-                       data.replaced_bytes)
-
-
-def _start(corpus: CorpusSource, config: FastTextConfig, errors: str, spill: dict[str, Any]):
-    data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors, **spill)
-    v = len(data.tokens)
-    syn0, _ = initial_weights(config.input_rows(v), config.dim, config.seed)  # (V + bucket, dim)
-    return config, data, State(syn0, np.zeros((v, config.dim), np.float32))
+    return _run(_SubwordDriver, corpus, config, options)
 
 
 def _vectors(config: FastTextConfig, data: EncodedCorpus, syn0: np.ndarray, syn1: np.ndarray) -> Vectors:

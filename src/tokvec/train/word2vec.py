@@ -44,7 +44,8 @@ from .checkpoints import (
     load_checkpoint,
     save_checkpoint,
 )
-from .corpus import DEFAULT_MEMORY_MB, CorpusSource, EncodedCorpus, encode_corpus
+from .corpus import CorpusSource, EncodedCorpus, encode_corpus
+from .options import TrainOptions, accepts_options
 from .tables import chunk_boundaries, chunk_seeds, initial_weights, noise_table, sample_ints
 
 __all__ = ["TrainResult", "Word2VecConfig", "chunk_boundaries", "chunk_seeds", "initial_weights", "noise_table",
@@ -139,75 +140,43 @@ class TrainResult(TrainDisplay):
 # the driver
 
 
-def train(
-    corpus: CorpusSource,
-    config: Word2VecConfig | None = None,
-    *,
-    checkpoint: str | os.PathLike | None = None,
-    checkpoint_every: float | None = None,
-    resume: str | os.PathLike | None = None,
-    progress: bool = True,
-    errors: Literal["replace", "strict"] = "replace",
-    stop_after: int | None = None,
-    backend: Literal["numba", "reference"] = "numba",
-    corpus_memory_mb: float = DEFAULT_MEMORY_MB,
-    corpus_dir: str | os.PathLike | None = None,
-) -> TrainResult:
+@accepts_options
+def train(corpus: CorpusSource, config: Word2VecConfig | None, options: TrainOptions) -> TrainResult:
     """Train word2vec (skip-gram or CBOW, negative sampling) on ``corpus``; return vectors, loss, speed.
 
-    ``corpus`` is a text file (one sentence per line), a list of files, or a re-iterable of token lists.
-    ``checkpoint`` is where checkpoints go: every ``checkpoint_every`` minutes (if given) and on Ctrl-C,
-    after which ``KeyboardInterrupt`` is re-raised. ``resume`` continues from a checkpoint (its config
-    is used; ``config``, if given, may only change ``threads``). ``stop_after`` stops after that many
-    chunks as if Ctrl-C had been pressed. ``backend="reference"`` runs the slow NumPy twin (tests).
-    The encoded corpus stays in RAM up to ``corpus_memory_mb`` MiB; past that it is memory-mapped from
-    a temporary file in ``corpus_dir`` (``encode_corpus``), with the same results.
+    ``corpus`` is a text file (one sentence per line), a list of files, or a re-iterable of token lists;
+    ``config`` defaults to ``Word2VecConfig()``. The keywords (``checkpoint``, ``checkpoint_every``, ``resume``,
+    ``progress``, ``errors``, ``stop_after``, ``backend``, ``corpus_memory_mb``, ``corpus_dir``) are the fields
+    of ``tokvec.train.options.TrainOptions``, which says what each does.
 
     >>> from tokvec.train.word2vec import train, Word2VecConfig
     >>> r = train([["a", "b", "c"]] * 50, Word2VecConfig(dim=8, min_count=1, threads=1, sample=0), progress=False)
     >>> r.vectors.matrix.shape, len(r.epoch_loss)
     ((3, 8), 5)
     """
-    kernels = _backend(backend)
-    spill = _check_run(checkpoint, checkpoint_every, corpus_memory_mb, corpus_dir)
-    config, data, state = _resume(corpus, config, resume, errors, spill) if resume is not None \
-        else _start(corpus, config or Word2VecConfig(), errors, spill)
-    driver = _Driver(kernels, config, data, state, checkpoint, checkpoint_every, stop_after)
-    with Interrupt() as interrupt, driver.progress_bar(progress) as bar:
+    return _run(_Driver, corpus, config, options)
+
+
+def _run(driver_type: type[_Driver], corpus: CorpusSource, config: Word2VecConfig | None,
+         options: TrainOptions) -> TrainResult:
+    """One run of ``driver_type``'s model, started from ``config`` or resumed (both trainers' ``train``)."""
+    config_type = driver_type.config_type
+    if config is not None and type(config) is not config_type:
+        raise InvalidArgumentError(f"config must be a {config_type.__name__}, got a {type(config).__name__}; "
+                                   f"{driver_type.other_trainer}")
+    kernels = driver_type.load_kernels(options.backend)
+    if options.resume is not None:
+        config, data, state = _resume(corpus, config, options.resume, options.corpus_keywords, config_type)
+    else:
+        config, data, state = driver_type.start(corpus, config or config_type(), options)
+    driver = driver_type(kernels, config, data, state, options)
+    with Interrupt() as interrupt, driver.progress_bar(options.progress) as bar:
         while state.epoch < config.epochs:
             driver.epoch(interrupt, bar)
     epoch_loss = [s / u if u else float("nan") for s, u in zip(state.loss_sums, state.update_counts)]
-    vectors = Vectors(list(data.tokens), state.syn0, counts=data.counts, check_duplicates=False,
-                      metadata={"trainer": "tokvec word2vec", "config": config.to_json()})
     seconds = driver.train_seconds
-    return TrainResult(vectors, epoch_loss, driver.effective / seconds if seconds else 0.0, driver.effective,
+    return TrainResult(driver.vectors(), epoch_loss, driver.effective / seconds if seconds else 0.0, driver.effective,
                        seconds, config, data.replaced_bytes)
-
-
-def _check_run(checkpoint, checkpoint_every: float | None, corpus_memory_mb: float, corpus_dir) -> dict[str, Any]:
-    """Refuse a checkpoint schedule that cannot work; the corpus spill settings for ``encode_corpus``."""
-    if checkpoint_every is not None and checkpoint_every <= 0:
-        raise InvalidArgumentError(f"checkpoint_every must be a positive number of minutes, got {checkpoint_every!r}")
-    if checkpoint_every is not None and checkpoint is None:
-        raise InvalidArgumentError("checkpoint_every needs a checkpoint path (--checkpoint PATH)")
-    return {"memory_mb": corpus_memory_mb, "directory": corpus_dir}
-
-
-def _backend(name: str):
-    if name == "numba":
-        from . import _kernels
-
-        return _kernels
-    if name == "reference":
-        return _reference
-    raise InvalidArgumentError(f"backend must be 'numba' or 'reference', got {name!r}")
-
-
-def _start(corpus: CorpusSource, config: Word2VecConfig, errors: str,
-           spill: dict[str, Any]) -> tuple[Word2VecConfig, EncodedCorpus, State]:
-    data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab, errors=errors, **spill)
-    syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
-    return config, data, State(syn0, syn1)
 
 
 def _saved_config(path, text: str, config_type: type[Word2VecConfig]) -> Word2VecConfig:
@@ -219,8 +188,8 @@ def _saved_config(path, text: str, config_type: type[Word2VecConfig]) -> Word2Ve
         raise CheckpointError(f"{path} holds no readable configuration ({exc}); use an earlier checkpoint") from None
 
 
-def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike, errors: str,
-            spill: dict[str, Any], config_type: type[Word2VecConfig] = Word2VecConfig,
+def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | os.PathLike,
+            corpus_keywords: dict[str, Any], config_type: type[Word2VecConfig],
             ) -> tuple[Word2VecConfig, EncodedCorpus, State]:
     saved_json, tokens, counts, state, n_tokens, crc = load_checkpoint(resume)
     saved = _saved_config(resume, saved_json, config_type)
@@ -229,7 +198,7 @@ def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | o
         raise CheckpointError(f"{resume} was written with a different configuration ({saved.to_json()}); "
                               "resume with the same settings (only threads may change)")
     config = saved if config is None else dataclasses.replace(saved, threads=config.threads)
-    data = encode_corpus(corpus, vocab=tokens, errors=errors, **spill)
+    data = encode_corpus(corpus, vocab=tokens, **corpus_keywords)
     if data.n_tokens != n_tokens or corpus_digest(data) != crc:
         raise CheckpointError(f"the corpus differs from the one {resume} was trained on ({data.n_tokens:,} vs "
                               f"{n_tokens:,} in-vocabulary tokens); resume with the same corpus files")
@@ -242,12 +211,17 @@ def _resume(corpus: CorpusSource, config: Word2VecConfig | None, resume: str | o
 
 
 class _Driver:
-    """One training run: the kernels' job, its per-chunk outputs, the clock and the checkpoint timer."""
+    """One training run: the kernels' job, its per-chunk outputs, the clock and the checkpoint timer. The class
+    is the model (its config type, kernels, starting weights and vectors): ``train.fasttext`` subclasses it."""
 
-    def __init__(self, kernels, config: Word2VecConfig, data: EncodedCorpus, state: State, checkpoint,
-                 checkpoint_every: float | None, stop_after: int | None) -> None:
+    config_type: type[Word2VecConfig] = Word2VecConfig
+    other_trainer = "fastText's settings train with tokvec.train.fasttext.train"
+
+    def __init__(self, kernels, config: Word2VecConfig, data: EncodedCorpus, state: State,
+                 options: TrainOptions) -> None:
         self.kernels, self.config, self.data, self.state = kernels, config, data, state
-        self.checkpoint, self.checkpoint_every, self.stop_after = checkpoint, checkpoint_every, stop_after
+        self.checkpoint, self.checkpoint_every, self.stop_after = \
+            options.checkpoint, options.checkpoint_every, options.stop_after
         self.bounds = chunk_boundaries(data.sentence_starts, config.chunk_words)
         self.n_chunks = len(self.bounds) - 1
         self.n_ids = max(data.n_tokens, 1)
@@ -260,6 +234,29 @@ class _Driver:
         self.last_checkpoint = time.monotonic()
         # compile (or load from numba's cache) before the clock starts: an empty range trains nothing
         kernels.run_chunks(config.threads, self.job, state.syn0, state.syn1, 0, 0, self.out)
+
+    @staticmethod
+    def load_kernels(backend: str):
+        """The numba kernels, or their NumPy twin for ``backend="reference"``."""
+        if backend == "reference":
+            return _reference
+        from . import _kernels
+
+        return _kernels
+
+    @staticmethod
+    def start(corpus: CorpusSource, config: Word2VecConfig,
+              options: TrainOptions) -> tuple[Word2VecConfig, EncodedCorpus, State]:
+        """A new run: the encoded corpus and the random starting weights."""
+        data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab,
+                             **options.corpus_keywords)
+        syn0, syn1 = initial_weights(len(data.tokens), config.dim, config.seed)
+        return config, data, State(syn0, syn1)
+
+    def vectors(self) -> Vectors:
+        """The trained input vectors, with the counts and the config."""
+        return Vectors(list(self.data.tokens), self.state.syn0, counts=self.data.counts, check_duplicates=False,
+                       metadata={"trainer": "tokvec word2vec", "config": self.config.to_json()})
 
     def make_job(self) -> Job:
         """The kernels' job for epoch 0 (``epoch`` replaces the seeds and ``word_base``)."""
