@@ -7,47 +7,34 @@
 >>> tokvec.Embedding(6, 3, seed=123)([2, 3, 5, 1]).shape
 (4, 3)
 
-The public names load on first use (PEP 562): ``import tokvec`` imports only the errors, so the
+The public names load on first use (PEP 562): ``import tokvec`` imports nothing else, so the
 command line's ``--help`` and ``--version`` never pay for NumPy or the formats; ``tokvec.load``
-imports them the first time it is touched (``_PUBLIC`` says which module holds each name).
+imports them the first time it is touched (``_PUBLIC``, the one list of public names, says which
+module holds each).
 """
 
 from __future__ import annotations
 
 import importlib
 import importlib.util
-from typing import TYPE_CHECKING, Any
-
-from .errors import (
-    FormatError,
-    InvalidArgumentError,
-    NonFiniteError,
-    TokvecError,
-    TokvecWarning,
-    UnknownNameError,
-    UnknownTokenError,
-)
-
-if TYPE_CHECKING:
-    from .analysis.compare import compare
-    from .formats import FORMATS, load, save
-    from .layers import Embedding, OneHotLinear, PositionalEmbedding, TokenAndPositionEmbedding
-    from .transfer.build import build_vocab
-    from .vectors import Neighbour, Vectors
-    from .vocab import Vocab
+from typing import Any
 
 __version__ = "0.1.0"
 
+# The public names, each with the module that defines it: the one list (``__all__`` is made from it).
 _PUBLIC = {
-    "FORMATS": "tokvec.formats", "load": "tokvec.formats", "save": "tokvec.formats",
+    "load": "tokvec.formats", "save": "tokvec.formats", "FORMATS": "tokvec.formats",
+    "Vectors": "tokvec.vectors", "Neighbour": "tokvec.vectors", "Vocab": "tokvec.vocab",
     "Embedding": "tokvec.layers", "OneHotLinear": "tokvec.layers", "PositionalEmbedding": "tokvec.layers",
     "TokenAndPositionEmbedding": "tokvec.layers",
-    "Neighbour": "tokvec.vectors", "Vectors": "tokvec.vectors",
-    "Vocab": "tokvec.vocab",
-    "build_vocab": "tokvec.transfer.build",
-
-    "compare": "tokvec.analysis.compare",
+    "build_vocab": "tokvec.transfer", "compare": "tokvec.analysis.compare",
+    **dict.fromkeys([
+        "TokvecError", "TokvecWarning", "FormatError", "NonFiniteError", "InvalidArgumentError", "UnknownNameError",
+        "UnknownTokenError", "MissingDependencyError", "CorpusError", "CorpusTooSmallError", "CheckpointError",
+        "TrainingDivergedError", "BusyError",
+    ], "tokvec.errors"),
 }
+__all__ = sorted(_PUBLIC) + ["__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -63,28 +50,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_PUBLIC))
-
-
-__all__ = [
-    "Embedding",
-    "OneHotLinear",
-    "PositionalEmbedding",
-    "TokenAndPositionEmbedding",
-    "FORMATS",
-    "FormatError",
-    "InvalidArgumentError",
-    "Neighbour",
-    "NonFiniteError",
-    "TokvecError",
-    "TokvecWarning",
-    "UnknownNameError",
-    "UnknownTokenError",
-    "Vectors",
-    "Vocab",
-    "__version__",
-    "build_vocab",
-
-    "compare",
-    "load",
-    "save",
-]
