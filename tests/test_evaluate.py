@@ -68,7 +68,8 @@ def test_toy_case_folding_and_restrict(tmp_path):
     # restrict=5: QUEEN means "Queen" (the first variant), the answer among rows 0-4 is Queen: correct
     assert ev.evaluate_analogies(v, path, restrict=5).correct == 1
     # restrict=4: no QUEEN in the vocabulary, the question is skipped
-    assert (ev.evaluate_analogies(v, path, restrict=4).skipped, ev.evaluate_analogies(v, path, restrict=4).total) == (1, 0)
+    restricted = ev.evaluate_analogies(v, path, restrict=4)
+    assert (restricted.skipped, restricted.total) == (1, 0)
 
 
 def test_toy_when_all_five_candidates_are_question_words_the_last_stands(tmp_path):
@@ -231,7 +232,8 @@ def test_shipped_sets():
     ("Word 1,Word 2,Human (mean)\nlove,sex,6.77\ntiger,cat,7.35\n", [("love", "sex", 6.77), ("tiger", "cat", 7.35)],
      "Human (mean)"),
     # MEN natural form: space separated
-    ("sun sunlight 50.000000\nautomobile car 50.000000\n", [("sun", "sunlight", 50.0), ("automobile", "car", 50.0)], ""),
+    ("sun sunlight 50.000000\nautomobile car 50.000000\n",
+     [("sun", "sunlight", 50.0), ("automobile", "car", 50.0)], ""),
     # RG-65 as often distributed: semicolons
     ("cord;smile;0.02\nrooster;voyage;0.04\n", [("cord", "smile", 0.02), ("rooster", "voyage", 0.04)], ""),
     # SimVerb-3500: POS column before the score, a label after it
@@ -244,30 +246,22 @@ def test_similarity_formats(tmp_path, text, pairs, column):
     assert list(data.pairs) == pairs and data.score_column == column and data.name == "set"
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("love\tsex\t6.77\ntiger\tcat\n", "line 2: expected 'word1 word2 score'"),
-    ("love\tsex\t6.77\ntiger\tcat\tmany\n", "line 2: expected 'word1 word2 score'"),
-    ("# only comments\n\n", "no word pairs found"),
-    ("Word 1\tWord 2\tScore\nlove\tsex\tmuch\n", "line 2"),
-    (b"love\tsex\t6.77\ncaf\xe9\ttea\t5\n", "line 2: invalid UTF-8 at byte 3"),
+@pytest.mark.parametrize("read,name,text,needle", [
+    (ev.read_word_pairs, "bad.tsv", "love\tsex\t6.77\ntiger\tcat\n", "line 2: expected 'word1 word2 score'"),
+    (ev.read_word_pairs, "bad.tsv", "love\tsex\t6.77\ntiger\tcat\tmany\n", "line 2: expected 'word1 word2 score'"),
+    (ev.read_word_pairs, "bad.tsv", "# only comments\n\n", "no word pairs found"),
+    (ev.read_word_pairs, "bad.tsv", "Word 1\tWord 2\tScore\nlove\tsex\tmuch\n", "line 2"),
+    (ev.read_word_pairs, "bad.tsv", b"love\tsex\t6.77\ncaf\xe9\ttea\t5\n", "line 2: invalid UTF-8 at byte 3"),
+    (ev.read_analogies, "bad.txt", ": s\nman king woman queen\nman king woman\n",
+     "line 3: expected four words 'a b c d'"),
+    (ev.read_analogies, "bad.txt", ": s\nman king woman queen extra\n", "got 5 words"),
+    (ev.read_analogies, "bad.txt", ": s\n", "no analogy questions found"),
+    (ev.read_analogies, "bad.txt", b": s\nman king woman qu\xffeen\n", "line 2: invalid UTF-8"),
 ])
-def test_malformed_similarity_files(tmp_path, text, needle):
-    path = write(tmp_path / "bad.tsv", text)
+def test_malformed_similarity_and_analogy_files(tmp_path, read, name, text, needle):
+    path = write(tmp_path / name, text)
     with pytest.raises(FormatError) as err:
-        ev.read_word_pairs(path)
-    assert str(path) in str(err.value) and needle in str(err.value)
-
-
-@pytest.mark.parametrize("text,needle", [
-    (": s\nman king woman queen\nman king woman\n", "line 3: expected four words 'a b c d'"),
-    (": s\nman king woman queen extra\n", "got 5 words"),
-    (": s\n", "no analogy questions found"),
-    (b": s\nman king woman qu\xffeen\n", "line 2: invalid UTF-8"),
-])
-def test_malformed_analogy_files(tmp_path, text, needle):
-    path = write(tmp_path / "bad.txt", text)
-    with pytest.raises(FormatError) as err:
-        ev.read_analogies(path)
+        read(path)
     assert str(path) in str(err.value) and needle in str(err.value)
 
 
@@ -322,7 +316,8 @@ def gensim_cosmul(v: Vectors, path: Path, restrict: int | None, case_insensitive
             if not all(w in ok_vocab for w in (a, b, c, expected)):
                 continue
             key = kv.index_to_key
-            sims = kv.most_similar_cosmul(positive=[key[ok_vocab[b]], key[ok_vocab[c]]], negative=[key[ok_vocab[a]]], topn=5)
+            sims = kv.most_similar_cosmul(positive=[key[ok_vocab[b]], key[ok_vocab[c]]], negative=[key[ok_vocab[a]]],
+                                          topn=5)
             predicted = None
             for token, *_ in sims:
                 predicted = fold(token)

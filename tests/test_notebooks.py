@@ -2,7 +2,8 @@
 
 Each ``docs/notebooks/NN-*.ipynb`` is executed with nbclient in a fresh kernel (``tests/notebooks.py``);
 its text outputs (streams and ``text/plain``, timings masked) must equal the committed ones, so the
-notebooks on GitHub show what the code does today. All seven together must stay within ``BUDGET``.
+notebooks on GitHub show what the code does today. All seven together must stay within ``BUDGET``: a
+wall-clock limit, so that test is marked slow (``pytest -m slow``) and the default run leaves it out.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def test_fresh_run_matches_committed_outputs(executed, name):
         f"{name}: outputs changed; if intended, run `python tests/notebooks.py --write`")
 
 
+@pytest.mark.slow  # a wall-clock limit: flaky on a busy machine, so not in the default run
 def test_all_notebooks_run_within_budget(executed):
     seconds = {name: round(t, 1) for name, (_, t) in executed.items()}
     assert sum(seconds.values()) < BUDGET, f"notebooks took {sum(seconds.values()):.0f} s: {seconds}"
@@ -63,7 +65,8 @@ def test_rich_outputs_are_there(executed):
     """Tables, charts and plots reach the notebook as HTML or PNG, not only as text."""
     html = {name: "".join(notebooks.html_outputs(nb)) for name, (nb, _) in executed.items()}
     assert "similarity" in html["01-why-embeddings.ipynb"]  # a neighbours table
-    assert "tokvec-explorer" in html["02-pretrained-vectors.ipynb"] and "protocol" in html["02-pretrained-vectors.ipynb"]
+    pretrained = html["02-pretrained-vectors.ipynb"]
+    assert "tokvec-explorer" in pretrained and "protocol" in pretrained
     assert "<svg" in html["07-embeddings-are-learned.ipynb"] and "<progress" in html["07-embeddings-are-learned.ipynb"]
     first = executed["01-why-embeddings.ipynb"][0]
     assert any("image/png" in out.get("data", {}) for c in first.cells if c.cell_type == "code"

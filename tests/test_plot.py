@@ -112,7 +112,8 @@ def test_umap_is_seeded_and_shapes_are_right(n):
 def test_cli_umap_unseeded(tmp_path, capsys):
     pytest.importorskip("umap")
     out = tmp_path / "u.html"
-    code, _, err = run(capsys, "plot", "cat", "dog", "king", "-k", "4", "--method", "umap", "--unseeded", "-o", str(out))
+    code, _, err = run(capsys, "plot", "cat", "dog", "king", "-k", "4", "--method", "umap", "--unseeded",
+                       "-o", str(out))
     assert code == 0, err
     assert out.stat().st_size > 1_000_000
 
@@ -283,38 +284,36 @@ def test_three_d_projection_is_html_only(tmp_path, glove):
         plots.projection(glove, ANIMALS, out=tmp_path / "animals.jpg")
 
 
-def test_failed_render_keeps_the_old_file_and_leaves_nothing_behind(tmp_path, glove, monkeypatch):
-    pytest.importorskip("matplotlib")
+def _render_crashes(monkeypatch) -> tuple[type[Exception], str]:
     from tokvec.plot import _draw
-
-    out = tmp_path / "plot.png"
-    out.write_bytes(b"the old plot")
 
     def broken(figure, backend):
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setattr(_draw, "render_bytes", broken)
-    with pytest.raises(RuntimeError, match="renderer crashed"):
-        plots.projection(glove, ANIMALS, out=out)
-    with pytest.raises(RuntimeError, match="renderer crashed"):
-        plots.projection(glove, ANIMALS, out=tmp_path / "new.png")
-    assert out.read_bytes() == b"the old plot"
-    assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]
+    return RuntimeError, "renderer crashed"
 
 
-def test_failed_write_keeps_the_old_file(tmp_path, glove, monkeypatch):
-    pytest.importorskip("matplotlib")
+def _rename_fails(monkeypatch) -> tuple[type[Exception], str]:
     import tokvec._plumbing.files as atomic
-
-    out = tmp_path / "plot.png"
-    out.write_bytes(b"the old plot")
 
     def no_rename(src, dst):
         raise OSError("disk full")
 
     monkeypatch.setattr(atomic.os, "replace", no_rename)
-    with pytest.raises(OSError, match="disk full"):
+    return OSError, "disk full"
+
+
+@pytest.mark.parametrize("failure", [_render_crashes, _rename_fails], ids=["render", "write"])
+def test_failed_plot_keeps_the_old_file_and_leaves_nothing_behind(tmp_path, glove, monkeypatch, failure):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "plot.png"
+    out.write_bytes(b"the old plot")
+    error, message = failure(monkeypatch)
+    with pytest.raises(error, match=message):
         plots.projection(glove, ANIMALS, out=out)
+    with pytest.raises(error, match=message):
+        plots.projection(glove, ANIMALS, out=tmp_path / "new.png")
     assert out.read_bytes() == b"the old plot"
     assert [p.name for p in tmp_path.iterdir()] == ["plot.png"]
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import json
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -127,28 +125,9 @@ def test_page_and_assets_are_local(client):
 
 
 # -- a real server on loopback ----------------------------------------------------------------------
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(glove):
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(glove, name="glove"), host="127.0.0.1", port=port, log_level="error")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "server did not start"
-    yield f"http://127.0.0.1:{port}", port
-    srv.should_exit = True
-    thread.join(timeout=10)
+def server(glove, live_server):
+    return live_server(create_app(glove, name="glove"))
 
 
 def test_bounded_load(server):

@@ -188,7 +188,11 @@ def test_an_overdue_job_dies_without_any_request():
     table = JobTable(time_limit=0.2)  # the child cannot even import UMAP in 0.7 s
     x = np.random.default_rng(0).standard_normal((300, 20))
     job = table.start(x, "umap", 2, {})
-    time.sleep(2.5)  # nobody polls: the watchdog sweeps at 0.7 s
+    # nobody asks the table (that would sweep it): only the watchdog, due at 0.7 s, can end the job
+    deadline = time.monotonic() + 20
+    while (job.status == "running" or job.process.is_alive()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert job.status != "running", "the watchdog did not stop the overdue job within 20 s"
     assert job.status == "failed" and "limit" in job.error and not job.process.is_alive()
 
 

@@ -5,12 +5,8 @@ Run with ``TOKVEC_SCREENSHOTS=1`` to rewrite the README's screenshots under docs
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -24,35 +20,17 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 VIEWPORT = {"width": 1280, "height": 900}
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket()) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def small(glove):
     return glove.limit(5_000)
 
 
 @pytest.fixture(scope="module")
-def url(glove, small):
-    import uvicorn
-
+def url(glove, small, live_server):
     from tokvec.serve.app import create_app
 
-    port = _free_port()
-    app = create_app({"glove": glove, "small": small}, job_seconds=60)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "server did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    url, _ = live_server(create_app({"glove": glove, "small": small}, job_seconds=60))
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +234,8 @@ def test_tsne_job_with_progress_and_cancel(page, url):
     assert "error" not in page.get_attribute("#map-status", "class")
     page.select_option("#map-method", "tsne")
     page.click("#map-form button")
-    page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('t-SNE 2-D')", timeout=90_000)
+    page.wait_for_function("() => document.getElementById('map-caption').textContent.includes('t-SNE 2-D')",
+                           timeout=90_000)
     assert len(page.query_selector_all("#map .pt")) == 29 and _state(page)["method"] == "tsne"
     assert "t-SNE 1" in page.inner_text("#map-caption")
     page.check("#map-colour")

@@ -125,16 +125,8 @@ def test_epoch_loss_equals_hand_computation_on_two_words():
 
 
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
-def test_resume_equals_uninterrupted(tmp_path, model):
-    cfg = tiny(model, epochs=3)
-    whole = train(TOY, cfg, progress=False)
-    ckpt = tmp_path / "run.ckpt.npz"
-    with pytest.raises(KeyboardInterrupt):
-        train(TOY, cfg, progress=False, checkpoint=ckpt, stop_after=7)  # stops mid-epoch 2 (5 chunks an epoch)
-    assert ckpt.exists() and not list(tmp_path.glob("*.tmp"))
-    resumed = train(TOY, None, progress=False, resume=ckpt)
-    assert np.array_equal(whole.vectors.matrix, resumed.vectors.matrix)
-    assert whole.epoch_loss == resumed.epoch_loss and resumed.config == cfg
+def test_resume_equals_uninterrupted(check_resume, model):
+    check_resume(train, TOY, tiny(model, epochs=3), stop_after=7)  # stops mid-epoch 2 (5 chunks an epoch)
 
 
 def test_periodic_checkpoint_and_resume_checks(tmp_path):
