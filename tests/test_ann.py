@@ -112,7 +112,8 @@ def test_index_of_other_vectors_is_refused(tmp_path, glove, exhaustive):
     small, index = exhaustive
     path = tmp_path / "small.ann"
     ann.save(index, path)
-    with pytest.raises(InvalidArgumentError, match=r"built for other vectors \(5,000 x 50.*tokvec.search.ann.build\(v\)"):
+    message = r"built for other vectors \(5,000 x 50.*tokvec.search.ann.build\(v\)"
+    with pytest.raises(InvalidArgumentError, match=message):
         ann.load(path, glove.limit(4_000))
     same_shape = tokvec.Vectors(small.tokens, np.asarray(small.matrix) * 2)  # same rows and dim, other values
     with pytest.raises(InvalidArgumentError, match="built for other vectors"):

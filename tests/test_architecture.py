@@ -2,7 +2,8 @@
 
 Every module of ``src/tokvec`` is parsed (AST, nothing is imported) and its imports become edges of
 a graph: module-level imports, imports inside functions, ``TYPE_CHECKING`` blocks and string
-literals naming a tokvec submodule (the CLI's lazy command table; the bare word "tokvec" is a name, not an import) all count. The rules:
+literals naming a tokvec submodule (the CLI's lazy command table; the bare word "tokvec" is a name, not
+an import) all count. The rules:
 
 - every import between packages is allowed by ``LAYERS`` (each package and the packages it may
   import), which is itself acyclic: the tree reads bottom-up as the architecture;
@@ -133,7 +134,8 @@ def imports(name: str) -> tuple[list[Import], list[tuple[str, int, bool]]]:
                     ours.append(Import(sub, None, node.lineno, in_function))
                 else:
                     ours.append(Import(target, alias.name, node.lineno, in_function))
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known and "." in node.value:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "." in node.value \
+                and node.value in known:
             ours.append(Import(node.value, None, node.lineno, False))  # lazy import by name
     return ours, others
 
@@ -179,7 +181,8 @@ def test_imports_follow_the_layer_table(name):
     for imp in imports(name)[0]:
         there = _layer(imp.target)
         if there != here and there not in LAYERS[here]:
-            bad.append(f"{modules()[name].relative_to(SRC.parent)}:{imp.line}: {here} may not import {there} ({imp.target})")
+            where = f"{modules()[name].relative_to(SRC.parent)}:{imp.line}"
+            bad.append(f"{where}: {here} may not import {there} ({imp.target})")
     assert not bad, "imports against the layer table (tests/test_architecture.py LAYERS):\n" + "\n".join(bad)
 
 

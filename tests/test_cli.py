@@ -46,7 +46,8 @@ def test_analogy(capsys):
 
 
 def test_pairs(capsys, glove):
-    assert run_json(capsys, "similarity", "cat", "kitten")["similarity"] == pytest.approx(glove.similarity("cat", "kitten"))
+    expected = pytest.approx(glove.similarity("cat", "kitten"))
+    assert run_json(capsys, "similarity", "cat", "kitten")["similarity"] == expected
     assert run_json(capsys, "distance", "cat", "kitten")["distance"] == pytest.approx(glove.distance("cat", "kitten"))
     cos = run_json(capsys, "distance", "cat", "kitten", "--cosine")
     assert cos["kind"] == "cosine" and cos["distance"] == pytest.approx(1 - glove.similarity("cat", "kitten"))
@@ -148,7 +149,8 @@ def test_a_command_imports_only_its_group():
             "print([m for m in ('torch', 'matplotlib', 'sklearn', 'fastapi', 'uvicorn') if m in sys.modules])")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     groups, heavy = proc.stdout.splitlines()
-    assert groups == "['tokvec.cli._failures', 'tokvec.cli._fast', 'tokvec.cli.answers', 'tokvec.cli.render']" and heavy == "[]"
+    assert groups == "['tokvec.cli._failures', 'tokvec.cli._fast', 'tokvec.cli.answers', 'tokvec.cli.render']"
+    assert heavy == "[]"
 
 
 def test_help_lists_choices(capsys):

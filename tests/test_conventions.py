@@ -48,7 +48,8 @@ def test_topn_none_ranks_every_row_and_stays_a_list(small, kv):
     vec = small["paris"]
     assert len(small.similar_by_vector(vec, topn=None, restrict=200)) == 200
     batch = small.most_similar_batch(["the", "of"], topn=None, restrict=300)
-    assert [len(b) for b in batch] == [299, 299] and batch[1][0].token == kv.most_similar("of", topn=1, restrict_vocab=300)[0][0]
+    assert [len(b) for b in batch] == [299, 299]
+    assert batch[1][0].token == kv.most_similar("of", topn=1, restrict_vocab=300)[0][0]
 
 
 def test_topn_zero_returns_nothing(small, kv):

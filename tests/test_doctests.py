@@ -8,12 +8,15 @@ import importlib
 import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokenizer", "tokvec.search", "tokvec.layers",
-           "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._plumbing.files", "tokvec._plumbing.optional", "tokvec.vectors",
-           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables", "tokvec.train.fasttext",
+           "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._plumbing.files",
+           "tokvec._plumbing.optional", "tokvec.vectors",
+           "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables",
+           "tokvec.train.fasttext", "tokvec.train.options",
            "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm.config",
            "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.search.ann",
            "tokvec.transfer", "tokvec.transfer.matrix", "tokvec.transfer.text", "tokvec.transfer.edit",
-           "tokvec.transfer.build"]
+           "tokvec.transfer.build", "tokvec.search.exact", "tokvec.search.neighbour", "tokvec.vocab.subwords",
+           "tokvec.display.vectors", "tokvec.display.neighbours", "tokvec.vocab.hf_tokenizer"]
 NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch",
          "tokvec.train.lm.data": "torch", "tokvec.search.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
 

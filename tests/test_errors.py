@@ -102,7 +102,8 @@ def test_real_file_with_bad_utf8(gensim_data):
     from gensim.models import KeyedVectors
 
     path = gensim_data / "pang_lee_polarity_fasttext.vec"
-    with pytest.raises(FormatError, match="invalid UTF-8 b'\\\\x97' on line 150 \\(byte offset 155,978\\).*errors='replace'"):
+    message = "invalid UTF-8 b'\\\\x97' on line 150 \\(byte offset 155,978\\).*errors='replace'"
+    with pytest.raises(FormatError, match=message):
         tokvec.load(path)
     ours = tokvec.load(path, errors="replace")
     theirs = KeyedVectors.load_word2vec_format(str(path), unicode_errors="replace")
@@ -118,7 +119,8 @@ def test_nan_rows_reported_and_policies(tmp_path):
 
 
 def test_unknown_builtin_lists_known_names():
-    with pytest.raises(UnknownNameError, match="'glve' is neither an existing file nor a builtin name. Known names: glove"):
+    message = "'glve' is neither an existing file nor a builtin name. Known names: glove"
+    with pytest.raises(UnknownNameError, match=message):
         tokvec.load("glve")
 
 

@@ -165,4 +165,5 @@ def test_a_plain_query_imports_no_typer_click_pydantic_or_numba(tricky_file):
 
 
 def test_render_is_shared():
-    assert answers.render is render and _fast._failures.render is render  # the fast path prints its errors through _failures
+    # the fast path prints its errors through _failures
+    assert answers.render is render and _fast._failures.render is render

@@ -299,7 +299,8 @@ def test_cli_convert_keeps_subwords_and_commands_say_so(gensim_data, tmp_path, c
                  ["distance", "nightx", "night"], ["lookup", "nightx"]):
         code, stdout, err = _run(capsys, *args, "-v", str(out))
         assert code == 0, err
-        assert "'nightx' is not in the vocabulary; built from its 18 character n-grams" in " ".join((stdout + err).split())
+        said = " ".join((stdout + err).split())
+        assert "'nightx' is not in the vocabulary; built from its 18 character n-grams" in said
     code, stdout, _ = _run(capsys, "info", str(out), "--json")
     assert json.loads(stdout)["subwords"] == {"minn": 3, "maxn": 6, "bucket": 1000}
     code, stdout, _ = _run(capsys, "similar", "nightx", "-v", str(out), "--json", "-n", "3")
@@ -333,7 +334,8 @@ def test_eval_oov_subwords_reports_those_pairs_separately(gensim_data, capsys):
     code, stdout, err = _run(capsys, "eval", "--similarity", "wordsim353", "--oov", "subwords", "--restrict", "0",
                              "--case-sensitive", "-v", str(gensim_data / "lee_fasttext_new.bin"))
     assert code == 0, err
-    assert f"{len(built.subword_pairs)} of the {built.pairs_used} pairs have a word built from" in " ".join(stdout.split())
+    said = " ".join(stdout.split())
+    assert f"{len(built.subword_pairs)} of the {built.pairs_used} pairs have a word built from" in said
 
 
 def test_pairs_and_ranks_with_words_built_from_ngrams(gensim_data):

@@ -15,7 +15,8 @@ from tokvec.cli import main
 COMMANDS = [
     ["info", "-v", "F"], ["similar", "the", "-v", "F"], ["analogy", "a", "b", "c", "-v", "F"],
     ["similarity", "a", "b", "-v", "F"], ["distance", "a", "b", "-v", "F"], ["odd-one-out", "a", "b", "c", "-v", "F"],
-    ["lookup", "the", "-v", "F"], ["tokens", "the cat", "-v", "F"], ["shell", "-v", "F"], ["convert", "F", "OUT.tokvec"],
+    ["lookup", "the", "-v", "F"], ["tokens", "the cat", "-v", "F"], ["shell", "-v", "F"],
+    ["convert", "F", "OUT.tokvec"],
     ["import-model", "F", "OUT.tokvec"], ["export-projector", "OUT", "-v", "F"], ["eval", "-v", "F"],
     ["eval", "--similarity", "F", "-v", "GOOD"], ["eval", "--analogies", "F", "-v", "GOOD"],
     ["plot", "the", "cat", "-v", "F", "-o", "OUT.png"], ["train", "F", "-o", "OUT.tokvec", "-q"],

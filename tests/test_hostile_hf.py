@@ -42,7 +42,8 @@ def test_token_id_10_to_the_12_is_refused_without_building_a_list(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"\x00garbage{", "is not valid JSON"), (b"\xff\xfe{}", "is not valid JSON"), (b"[1, 2]", "JSON list, not an object"),
+    (b"\x00garbage{", "is not valid JSON"), (b"\xff\xfe{}", "is not valid JSON"),
+    (b"[1, 2]", "JSON list, not an object"),
     (b'"text"', "JSON str, not an object"), (b'{"model": 3}', "model.vocab is neither"),
     (b'{"model": {"vocab": {"a": -1}}}', "non-negative integer id"),
     (b'{"model": {"vocab": {"a": "zero"}}}', "non-negative integer id"),

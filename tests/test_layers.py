@@ -42,7 +42,8 @@ def test_backward_accumulates_repeated_ids():
 
 def test_out_of_range_ids_are_clear():
     emb = Embedding(6, 3, seed=1)
-    with pytest.raises(InvalidArgumentError, match="token id 6 is out of range: this table has 6 rows, so valid ids are 0..5"):
+    message = "token id 6 is out of range: this table has 6 rows, so valid ids are 0..5"
+    with pytest.raises(InvalidArgumentError, match=message):
         emb([1, 6])
     with pytest.raises(InvalidArgumentError, match="token id -1 is out of range"):
         emb([-1])

@@ -11,7 +11,8 @@ import tokvec
 def test_import_does_not_pull_optional_or_heavy_deps():
     code = (
         "import sys, tokvec;"
-        "heavy = [m for m in ('torch', 'fastapi', 'matplotlib', 'sklearn', 'numba', 'typer', 'gensim', 'plotly', 'faiss')"
+        "heavy = [m for m in ('torch', 'fastapi', 'matplotlib', 'sklearn', 'numba', 'typer', 'gensim', 'plotly', "
+        "'faiss')"
         " if m in sys.modules]; print(heavy)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

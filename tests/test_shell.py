@@ -29,7 +29,8 @@ def test_parse():
     assert parse("king") == Line("similar", ("king",))
     assert parse("king + woman - man") == Line("similar", ("king", "woman"), ("man",))
     assert parse("e-mail - mail") == Line("similar", ("e-mail",), ("mail",))
-    assert parse("man : king :: woman") == parse(" man : king :: woman : ? ") == Line("analogy", ("man", "king", "woman"))
+    analogy = Line("analogy", ("man", "king", "woman"))
+    assert parse("man : king :: woman") == parse(" man : king :: woman : ? ") == analogy
     assert parse("sim cat dog") == Line("similarity", ("cat", "dog")) == parse("similarity cat dog")
     assert parse("dist cat dog").kind == "distance" and parse("odd a b c") == Line("odd-one-out", ("a", "b", "c"))
     assert parse("sim") == Line("similar", ("sim",)) and parse("   ") is None and parse("# x") is None

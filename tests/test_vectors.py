@@ -271,7 +271,8 @@ def test_nonfinite_drop_keeps_the_tokenizer(tmp_path):
 
 
 def test_neighbours_carry_their_row_ids(toy):
-    for n in toy.most_similar("cat", topn=3) + toy.most_similar_cosmul("cat", topn=2) + toy.similar_by_vector(toy["dog"]):
+    found = toy.most_similar("cat", topn=3) + toy.most_similar_cosmul("cat", topn=2)
+    for n in found + toy.similar_by_vector(toy["dog"]):
         assert toy.token(n.row) == n.token
         assert n == (n.token, n.score) and tuple(n) == (n.token, n.score)  # gensim's pair; row is an attribute
         word, score = n
