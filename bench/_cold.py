@@ -5,8 +5,8 @@ work directory, so an installed package's ``.pyc`` files are what both tools use
 sets ``PYTHONDONTWRITEBYTECODE``), ``TOKVEC_HOME`` points into the work directory (the builtin GloVe is
 converted there once, then opened from that cache) and ``src/`` of this checkout comes first on the path.
 :func:`medians` runs the commands alternately (tokvec, peer, tokvec, ...), after one untimed warm-up each,
-and reports medians of the wall time (and of the CPU time, in ``CPU``). :data:`GENSIM_QUERY` is the script a gensim user writes for the same answer:
-``KeyedVectors.load(path, mmap="r")`` then ``most_similar``.
+and reports medians of the wall time (and of the CPU time, in ``CPU``). :data:`GENSIM_QUERY` is the
+script a gensim user writes for the same answer: ``KeyedVectors.load(path, mmap="r")`` then ``most_similar``.
 """
 
 from __future__ import annotations

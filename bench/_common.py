@@ -33,7 +33,8 @@ def environment() -> str:
     try:
         from threadpoolctl import threadpool_info
 
-        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '')} x{i['num_threads']}" for i in threadpool_info())
+        blas = ", ".join(f"{i['internal_api']} {i.get('architecture', '')} x{i['num_threads']}"
+                         for i in threadpool_info())
     except ImportError:
         pass
     return (f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cpus"

@@ -1,7 +1,8 @@
-"""A plain PyTorch text classifier on Pang & Lee movie-review polarity: GloVe-initialised vs random, frozen vs fine-tuned.
+"""A plain PyTorch text classifier on Pang & Lee movie-review polarity: GloVe-initialised vs random,
+frozen vs fine-tuned.
 
-Data (offline, gensim's test data): ``pang_lee_polarity.cor`` (Windows-1252 text), 200 review sentences (100 positive, 100
-negative) of Pang & Lee's sentence polarity set. Model: token embeddings (50-d) -> mean over the
+Data (offline, gensim's test data): ``pang_lee_polarity.cor`` (Windows-1252 text), 200 review sentences
+(100 positive, 100 negative) of Pang & Lee's sentence polarity set. Model: token embeddings (50-d) -> mean over the
 sentence's tokens -> dropout -> linear layer to 2 classes, trained with Adam (lr 1e-2, weight decay
 1e-4, 40 full-batch epochs). The vocabulary is built from the training fold only (``tokvec.build_vocab``,
 ``<pad>`` and ``<unk>``; test words outside it are ``<unk>``); the embedding layer is ``v.to_torch(vocab,

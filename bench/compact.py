@@ -205,7 +205,8 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--tmp", default=None, help="where the temp dir goes")
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--files", default=None, help="a kept run's directory: reuse its files (neither made nor deleted)")
+    parser.add_argument("--files", default=None,
+                        help="a kept run's directory: reuse its files (neither made nor deleted)")
     parser.add_argument("--no-faiss", action="store_true", help="leave faiss SQ8 out (its 3M build and scans are slow)")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -229,7 +230,8 @@ def report(tmp: Path, args) -> None:
                         f"import compact; compact.generate(__import__('pathlib').Path({str(tmp)!r}), {args.rows}, "
                         f"{args.dim})"], check=True)
     sizes = {p.stem: p.stat().st_size / 2**30 for p in tmp.glob("*.tokvec")}
-    print(f"{'reused' if args.files else 'generated'} {args.rows:,} x {args.dim} in {time.perf_counter() - start:.0f} s: "
+    print(f"{'reused' if args.files else 'generated'} {args.rows:,} x {args.dim} "
+          f"in {time.perf_counter() - start:.0f} s: "
           + ", ".join(f"{k} {s:.2f} GiB" for k, s in sorted(sizes.items())))
     rng = np.random.default_rng(1)
     queries = [f"w{i}" for i in rng.choice(args.rows, size=args.check, replace=False)]

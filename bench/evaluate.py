@@ -81,7 +81,8 @@ def main() -> None:
           f"(accuracy {ours.accuracy:.4f}), {ours.skipped:,} skipped as out of vocabulary; "
           f"all {total - 1} sections and the total identical")
     print("similarity: " + "; ".join(
-        f"{s.name} Spearman {s.spearman:.4f} (gensim {g[1][0]:.4f}), {s.pairs_used} pairs used, {s.pairs_skipped} skipped"
+        f"{s.name} Spearman {s.spearman:.4f} (gensim {g[1][0]:.4f}), "
+        f"{s.pairs_used} pairs used, {s.pairs_skipped} skipped"
         for s, g in zip(sims, gsims)))
 
 

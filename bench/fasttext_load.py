@@ -145,7 +145,8 @@ def main() -> None:
     base = results["gensim load_facebook_vectors (.bin)"]["load_s"]
     for name, r in list(results.items())[1:]:
         print(f"  {name}: {base / r['load_s']:.1f}x faster to open than gensim")
-    print(f"tokvec batch of {args.queries:,} unknown words: {results['tokvec load (.bin)']['oov_batch_s'] * 1000:.1f} ms")
+    print(f"tokvec batch of {args.queries:,} unknown words: "
+          f"{results['tokvec load (.bin)']['oov_batch_s'] * 1000:.1f} ms")
     print(f"max |tokvec - gensim|: vocabulary {np.abs(g_voc - t_voc).max():.2e}, unknown words "
           f"{np.abs(g_oov - t_oov).max():.2e}")
     print(environment())

@@ -12,7 +12,8 @@ dictionary order, with pronunciations, etymologies in brackets and ``[1913 Webst
 
 Usage: ``python bench/make_corpus.py [OUT]`` (default: a file in a new temp dir); prints the path
 and the number of words. ``python bench/make_corpus.py --demo [OUT]`` rebuilds the small corpus that
-ships with tokvec for ``tokvec demo`` (300,000 words of distinct glosses, gzip). Install the source with ``apt-get install -y dict-wn dict-gcide``.
+ships with tokvec for ``tokvec demo`` (300,000 words of distinct glosses, gzip). Install the source with
+``apt-get install -y dict-wn dict-gcide``.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ of a 50 x 50 matrix). Word frequencies for SIF's ``p(w)`` come from ``lee_backgr
 documents of the same news source, 60k words; ``tokvec.build_vocab``), or, as a second variant,
 from GloVe's own frequency rank by Zipf's law (``count ~ 1 / rank``).
 
-Protocol: read as Latin-1 (the files' encoding), lower-case, tokens = runs of letters, digits and apostrophes; each document becomes one
-vector (GloVe 6B 50d); the score of a pair is the cosine of its two vectors; the result is Pearson's
-r (and Spearman's rho) between scores and human ratings over the 1,225 pairs i < j.
+Protocol: read as Latin-1 (the files' encoding), lower-case, tokens = runs of letters, digits and apostrophes;
+each document becomes one vector (GloVe 6B 50d); the score of a pair is the cosine of its two vectors; the
+result is Pearson's r (and Spearman's rho) between scores and human ratings over the 1,225 pairs i < j.
 
 Usage: ``python bench/sif_lee.py``. Prints a markdown table.
 """

@@ -111,7 +111,8 @@ def rare_score(vector, pairs) -> float:
         x, y = vector(a), vector(b)
         return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) or 1.0))
 
-    return float(spearmanr([p[2] for p in pairs], [cos(a, b) for a, b, _ in pairs]).statistic) if pairs else float("nan")
+    return (float(spearmanr([p[2] for p in pairs], [cos(a, b) for a, b, _ in pairs]).statistic)
+            if pairs else float("nan"))
 
 
 def run_gensim_fasttext(corpus: Path, model: str, threads: int, epochs: int, seed: int, sub: tuple, pairs) -> dict:
@@ -139,7 +140,8 @@ def run_tokvec_fasttext(corpus: Path, model: str, threads: int, epochs: int, see
     config = FastTextConfig(model=model, dim=PARAMS["dim"], window=PARAMS["window"], negative=PARAMS["negative"],
                             min_count=PARAMS["min_count"], sample=PARAMS["sample"], epochs=epochs,
                             threads=threads, seed=seed, minn=sub[0], maxn=sub[1], bucket=sub[2])
-    train([["warm", "up"]] * 10, FastTextConfig(model=model, min_count=1, threads=threads, bucket=10, sample=0), progress=False)
+    train([["warm", "up"]] * 10, FastTextConfig(model=model, min_count=1, threads=threads, bucket=10, sample=0),
+          progress=False)
     start = time.perf_counter()
     result = train(str(corpus), config, progress=False)
     end = time.perf_counter()

@@ -52,7 +52,8 @@ def main() -> None:
             result = train_lm(args.corpus, LMConfig(**config, init_embeddings=init), tokenizer=str(tokenizer),
                               threads=args.threads, progress=False)
             runs[name] = result.history
-            print(f"{name}: final val loss {result.val_loss:.3f} after {args.steps} steps ({time.perf_counter() - start:.0f} s)")
+            print(f"{name}: final val loss {result.val_loss:.3f} after {args.steps} steps "
+                  f"({time.perf_counter() - start:.0f} s)")
     final = runs["random"][-1]["val_loss"]
     start_loss = runs["random"][0]["val_loss"]
     levels = [round(final + (start_loss - final) * f, 2) for f in (0.5, 0.25, 0.1, 0.0)]

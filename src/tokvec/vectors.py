@@ -179,7 +179,8 @@ class Vectors:
         return [self.vocab.token(i) for i in self._word_ids(word)]
 
     def word_rows(self, word: str) -> list[int]:
-        """The rows ``word`` stands for (one, or its pieces; [] when built from n-grams); ``UnknownTokenError`` if none."""
+        """The rows ``word`` stands for (one, or its pieces; [] when built from n-grams); ``UnknownTokenError``
+        if none."""
         return self._word_ids(word)
 
     def explain(self, word: str) -> str | None:
@@ -232,16 +233,18 @@ class Vectors:
         Terms are words, vectors, rows of a 2-D array or ``(word or vector, weight)`` pairs (a
         pair's weight is subtracted in ``negative``). The query tokens themselves are never
         returned. ``topn=None`` ranks every row (or the first ``restrict``) and ``topn=0`` returns
-        ``[]``; every row's score in row order (gensim's ``topn=None`` array) is ``scores``. ``restrict`` searches only the first
-        ``restrict`` rows (the most frequent tokens, in frequency-sorted files). ``index`` (from
-        ``tokvec.search.ann.build``) searches approximately instead of scanning every row; same query,
-        same exclusions, exact scores, only recall is approximate (not combinable with ``restrict``).
+        ``[]``; every row's score in row order (gensim's ``topn=None`` array) is ``scores``. ``restrict``
+        searches only the first ``restrict`` rows (the most frequent tokens, in frequency-sorted files).
+        ``index`` (from ``tokvec.search.ann.build``) searches approximately instead of scanning every row;
+        same query, same exclusions, exact scores, only recall is approximate (not combinable with
+        ``restrict``).
 
         >>> # v.most_similar(positive=["king", "woman"], negative=["man"], topn=1)  -> queen
         """
         query, exclude = mean_query(self, search.weighted(positive, negative), "most_similar")
         count = search.check_count(topn)
-        return self._search(query[None, :], self._count(count, restrict), restrict, [exclude], index)[0] if count != 0 else []
+        return (self._search(query[None, :], self._count(count, restrict), restrict, [exclude], index)[0]
+                if count != 0 else [])
 
     def analogy(
         self,
@@ -274,17 +277,19 @@ class Vectors:
         """
         terms, combine, exclude = cosmul_query(self, positive, negative, "most_similar_cosmul")
         count = search.check_count(topn)
-        ids, scores = bounded.top_k(self, terms, max(self._count(count, restrict), 1), stop=search.check_restrict(restrict),
-                                    exclude=[exclude], combine=combine)
+        ids, scores = bounded.top_k(self, terms, max(self._count(count, restrict), 1),
+                                    stop=search.check_restrict(restrict), exclude=[exclude], combine=combine)
         return self._neighbours(ids[0], scores[0]) if count != 0 else []
 
     def similar_by_vector(
         self, vector: np.ndarray, topn: int | None = 10, restrict: int | None = None,
         index: search.ApproximateIndex | None = None,
     ) -> list[Neighbour]:
-        """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``topn``, ``index``: see ``most_similar``."""
+        """Tokens nearest (by cosine) to a raw vector; nothing is excluded. ``topn``, ``index``: see
+        ``most_similar``."""
         query, count = unit_query(self, vector), search.check_count(topn)
-        return self._search(query[None, :], self._count(count, restrict), restrict, None, index)[0] if count != 0 else []
+        return (self._search(query[None, :], self._count(count, restrict), restrict, None, index)[0]
+                if count != 0 else [])
 
     def most_similar_batch(
         self,
@@ -309,7 +314,8 @@ class Vectors:
             unit = np.stack([self.vector(q, norm=True) for q in queries]) if exclude else np.zeros((0, self.dim))
         if len(unit) == 0:
             return []
-        return self._search(unit, self._count(count, restrict), restrict, exclude, index) if count != 0 else [[] for _ in unit]
+        return (self._search(unit, self._count(count, restrict), restrict, exclude, index) if count != 0
+                else [[] for _ in unit])
 
     def _count(self, count: int | None, restrict: int | None) -> int:  # topn=None: every searched row
         return search.rows_to_rank(count, restrict, len(self))
@@ -403,7 +409,8 @@ class Vectors:
                                            scan_copy=scan_copy))
 
     def astype(self, dtype: str | np.dtype, keep_float32: bool | None = None) -> Vectors:
-        """A copy as ``float32``, ``float16`` or ``int8`` (an int8 scan copy beside float32 rows): ``compact.astype``."""
+        """A copy as ``float32``, ``float16`` or ``int8`` (an int8 scan copy beside float32 rows):
+        ``compact.astype``."""
         return compact.astype(self, dtype, keep_float32)
 
 

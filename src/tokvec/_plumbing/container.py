@@ -130,7 +130,8 @@ def write(path: str | Path, entries: list[Entry], metadata: dict[str, str]) -> N
     pos = 0
     for e in entries:
         nbytes = int(np.prod(e.shape)) * np.dtype(e.dtype).itemsize
-        header[e.name] = {"dtype": CODES[np.dtype(e.dtype)], "shape": list(e.shape), "data_offsets": [pos, pos + nbytes]}
+        header[e.name] = {"dtype": CODES[np.dtype(e.dtype)], "shape": list(e.shape),
+                          "data_offsets": [pos, pos + nbytes]}
         pos += nbytes
     header["__metadata__"] = metadata
     blob = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

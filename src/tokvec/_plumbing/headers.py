@@ -30,7 +30,8 @@ def check(path: Path, parsed: object, data_start: int, size: int) -> tuple[dict[
     tensors = dict(parsed)
     metadata = tensors.pop("__metadata__", None)
     metadata = {} if metadata is None else metadata
-    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                 for k, v in metadata.items()):
         raise FormatError(f"{path}: the header's __metadata__ must be an object of strings, got "
                           f"{_shorten(metadata)}; {_FIX}")
     spans = sorted((_span(path, name, entry, data_start, size), name) for name, entry in tensors.items())

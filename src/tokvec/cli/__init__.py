@@ -5,9 +5,9 @@ prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and e
 tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
-``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.compare``, ``.serve``, ``.demo``); :data:`COMMANDS` maps each command
-to its module and :func:`main` imports only the module of the command it runs (all of them for an
-unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
+``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.compare``, ``.serve``, ``.demo``); :data:`COMMANDS`
+maps each command to its module and :func:`main` imports only the module of the command it runs (all of
+them for an unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
 own), so ``tokvec similar`` never imports torch or matplotlib and ``tokvec --help`` not even NumPy.
 Before any of that, :func:`main` lets ``tokvec.cli._fast`` answer a plain query (``tokvec similar

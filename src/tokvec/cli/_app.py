@@ -145,7 +145,8 @@ RestrictOpt = Annotated[
 
 
 def load_vectors(name: str, lower: bool = False) -> Vectors:
-    """The vectors a command works on: a path or a builtin name; ``lower``: see ``LowerOpt`` (the formats load on this first use)."""
+    """The vectors a command works on: a path or a builtin name; ``lower``: see ``LowerOpt`` (the formats
+    load on this first use)."""
     return importlib.import_module("tokvec.formats").load(name, lower=lower)
 
 

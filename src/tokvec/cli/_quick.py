@@ -81,7 +81,8 @@ class _Quick:
 def install(params: list[Any]) -> list[Any]:
     """Give each typer parameter of ``params`` the quick coercion (typers without pydantic: a no-op)."""
     for param in params:
-        if hasattr(param, "type_descriptor") and hasattr(param, "_runtime_param") and "get_runtime_param" not in vars(param):
+        if (hasattr(param, "type_descriptor") and hasattr(param, "_runtime_param")
+                and "get_runtime_param" not in vars(param)):
             quick = _Quick(param)
             param.get_runtime_param = lambda quick=quick: quick
     return params

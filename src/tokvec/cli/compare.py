@@ -27,7 +27,8 @@ def compare(
     top: Annotated[int, typer.Option(min=0, max=10_000, help="Show the N tokens that drifted most.")] = 15,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that drifted most."""
+    """Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that drifted most.
+    """
     result = comparison.compare(load_vectors(a), load_vectors(b), k=k, probe=probe, words=words or (), top=top)
     if as_json:
         render.emit_json(result.to_json())
@@ -36,7 +37,8 @@ def compare(
         ("tokens", f"{result.tokens_a:,} / {result.tokens_b:,} ({result.shared:,} shared)"),
         ("compared", f"{result.probe_size:,} most frequent shared tokens of A"),
         (f"overlap@{k}", f"{result.overlap:.3f} (1 = the same neighbourhoods)"),
-        ("aligned cosine", f"{result.aligned_cosine:.3f} after an orthogonal rotation (residual {result.residual:.3f})"),
+        ("aligned cosine",
+         f"{result.aligned_cosine:.3f} after an orthogonal rotation (residual {result.residual:.3f})"),
     ])
     columns = [("token", render.TOKEN), ("overlap", render.RIGHT), ("cosine", render.RIGHT),
                (f"neighbours in {a}", {}), (f"neighbours in {b}", {})]

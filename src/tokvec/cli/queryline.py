@@ -50,11 +50,13 @@ def parse(text: str) -> Line | None:
     head, rest = words[0].lower(), tuple(words[1:])
     if head in _PAIRS and rest:
         if len(rest) != 2:
-            raise InvalidArgumentError(f"{head} takes two words, got {len(rest)} in {brief(text)}; e.g. '{head} cat dog'")
+            raise InvalidArgumentError(f"{head} takes two words, got {len(rest)} in {brief(text)}; "
+                                       f"e.g. '{head} cat dog'")
         return Line(_PAIRS[head], rest)
     if head == "odd" and rest:
         if len(rest) < 2:
-            raise InvalidArgumentError(f"odd takes at least two words, got {brief(text)}; e.g. 'odd breakfast cereal lunch'")
+            raise InvalidArgumentError(f"odd takes at least two words, got {brief(text)}; "
+                                       "e.g. 'odd breakfast cereal lunch'")
         return Line("odd-one-out", rest)
     if "::" in words or ":" in words:
         return _analogy(words, text)

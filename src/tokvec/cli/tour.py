@@ -191,7 +191,8 @@ def learned(console: Console) -> None:
     for column in ("word", "random init", "trained"):
         table.add_column(column)
     for word in ("three", "he", "red", "water", "king"):
-        table.add_row(word, *(Text(visible(", ".join(n.token for n in w.most_similar(word, topn=5)))) for w in (before, v)))
+        table.add_row(word, *(Text(visible(", ".join(n.token for n in w.most_similar(word, topn=5))))
+                              for w in (before, v)))
     console.print(table)
     _say(console, "A language model learns its token matrix the same way, as a side effect of predicting the "
                   "next token: `tokvec train-lm CORPUS -o RUN` snapshots it as it trains and `tokvec watch "

@@ -35,12 +35,13 @@ SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
 @command()
 def train(
     ctx: typer.Context,
-    corpus: Annotated[list[Path], typer.Argument(metavar="CORPUS",
-                                                 help="Text files: one sentence per line, whitespace-separated tokens.")],
+    corpus: Annotated[list[Path], typer.Argument(
+        metavar="CORPUS", help="Text files: one sentence per line, whitespace-separated tokens.")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="Output vectors (.tokvec with counts, .bin, .txt, ...; "
                                               "with --subwords, .bin is a fastText .bin).")],
-    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")), help="Architecture.")] = "cbow",
+    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")),
+                                       help="Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
     negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
@@ -51,8 +52,8 @@ def train(
     alpha: Annotated[float, typer.Option(help="Initial learning rate (decays linearly to 0.0001).")] = 0.025,
     threads: Annotated[int, typer.Option(help="Worker threads (1: bit-reproducible).")] = 3,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
-    subwords: Annotated[str | None, typer.Option(metavar="MIN-MAX",
-                                                 help="fastText: character n-grams of MIN..MAX characters, e.g. 3-6.")] = None,
+    subwords: Annotated[str | None, typer.Option(
+        metavar="MIN-MAX", help="fastText: character n-grams of MIN..MAX characters, e.g. 3-6.")] = None,
     buckets: Annotated[int | None, typer.Option(metavar="N",
                                                 help="fastText: n-gram hash buckets (default 2000000).")] = None,
     checkpoint_every: Annotated[float | None, typer.Option(metavar="MIN",
@@ -61,13 +62,15 @@ def train(
     resume: Annotated[Path | None, typer.Option(metavar="CKPT",
                                                 help="Continue from a checkpoint (its settings are used).")] = None,
     to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                           help=f"Output format: {', '.join(FORMATS)} (default: from the extension).")] = None,
+                                           help=f"Output format: {', '.join(FORMATS)} "
+                                                "(default: from the extension).")] = None,
     errors: Annotated[str, typer.Option(metavar=one_of(literal_values(TrainOptions, "errors")),
                                         help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
     corpus_ram: Annotated[float, typer.Option(metavar="MIB", help="Keep the encoded corpus in RAM up to MIB MiB; "
                                               "beyond, it is memory-mapped from a file in --corpus-dir.")] = 256,
-    corpus_dir: Annotated[Path | None, typer.Option(metavar="DIR", help="Where a corpus larger than --corpus-ram is "
-                                                    "memory-mapped (default: the temporary directory, $TMPDIR).")] = None,
+    corpus_dir: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Where a corpus larger than --corpus-ram is memory-mapped (default: the temporary "
+                            "directory, $TMPDIR).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOpt = False,
 ) -> None:

@@ -20,8 +20,8 @@ from ._app import JsonOpt, command
 
 @command()
 def watch(
-    directory: Annotated[Path, typer.Argument(metavar="DIR",
-                                              help="Snapshot directory of a training run (step-NNNNNNN.tokvec files).")],
+    directory: Annotated[Path, typer.Argument(
+        metavar="DIR", help="Snapshot directory of a training run (step-NNNNNNN.tokvec files).")],
     word: Annotated[list[str] | None, typer.Option(
         "--word", "-w", metavar="WORD",
         help="Token whose neighbours to follow (repeatable; default: three monday he red water king).")] = None,

@@ -113,7 +113,8 @@ def line_chart(series: dict[str, Sequence[tuple[float, float]]], *, width: int =
             f'<text x="{left - 4}" y="{height - bottom}" text-anchor="end" font-size="10">{y0:.3g}</text>'
             f'<text x="{left}" y="{height - bottom + 12}" font-size="10">{x0:g}</text>'
             f'<text x="{width - pad}" y="{height - bottom + 12}" text-anchor="end" font-size="10">{x1:g}</text>'
-            f'<text x="{(left + width) / 2}" y="{height - 4}" text-anchor="middle" font-size="11">{text(x_label)}</text>'
+            f'<text x="{(left + width) / 2}" y="{height - 4}" text-anchor="middle" font-size="11">'
+            f'{text(x_label)}</text>'
             f'<text x="12" y="{(pad + height - bottom) / 2}" font-size="11" text-anchor="middle" '
             f'transform="rotate(-90 12 {(pad + height - bottom) / 2})">{text(y_label)}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

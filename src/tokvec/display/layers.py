@@ -55,7 +55,8 @@ class EmbeddingDisplay:
     def describe(self) -> str:
         """One line: shape, number of weights and bytes, init."""
         n = self.weight.size
-        return f"Embedding({self.num_embeddings}, {self.dim}): {n:,} weights ({_size(self.weight.nbytes)}), init {self.init}"
+        return (f"Embedding({self.num_embeddings}, {self.dim}): {n:,} weights ({_size(self.weight.nbytes)}), "
+                f"init {self.init}")
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(self.text())

@@ -37,7 +37,8 @@ class Neighbours(list):
 
     def text(self) -> str:
         """The neighbours as a plain-text table: rank, token (verbatim, control characters escaped), score, row."""
-        rows = [[str(k), clip(visible(n.token), _html.TOKEN_LIMIT), f"{n.score:.4f}", str(n.row)] for k, n in self._numbered()]
+        rows = [[str(k), clip(visible(n.token), _html.TOKEN_LIMIT), f"{n.score:.4f}", str(n.row)]
+                for k, n in self._numbered()]
         return _html.text_table(["#", "token", "score", "row"], rows, ">" + "<>>")
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:

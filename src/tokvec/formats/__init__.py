@@ -168,7 +168,8 @@ def save(
     if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:
         if fmt is not native.FORMAT:
             raise InvalidArgumentError(f"int8 rows and float32-plus-scan-copy files are .tokvec features; {fmt.name} "
-                                       "stores plain float rows. Write a .tokvec file, or drop --dtype int8 / keep-float32")
+                                       "stores plain float rows. Write a .tokvec file, or drop --dtype int8 / "
+                                       "keep-float32")
         if dtype is not None or keep_float32 is not None:
             vectors, dtype = vectors.astype(dtype or vectors.dtype, keep_float32), None
     if path.suffix != ".gz":

@@ -33,7 +33,8 @@ _SPACE, _NEWLINE = 32, 10
 
 
 def _refuse(vocab: Vocab, row: int, fmt: str, why: str) -> None:
-    raise FormatError(f"token {brief(vocab.token(row))} (row {row:,}) {why}, which the {fmt} format cannot store. {_FIX}")
+    raise FormatError(f"token {brief(vocab.token(row))} (row {row:,}) {why}, "
+                      f"which the {fmt} format cannot store. {_FIX}")
 
 
 def _row_of(offsets: np.ndarray, byte: int) -> int:

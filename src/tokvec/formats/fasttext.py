@@ -16,8 +16,8 @@ Reading maps the file: the input matrix is a view of it (the word rows and the b
 returns for each word) are computed into memory. Every size in the header is checked against the
 file's length before anything is read or allocated. Supervised models (classifiers, ``__label__``
 entries) are refused saying what they are, and so are quantized ``.ftz`` models (fastText quantizes
-only supervised models; a quantized matrix in any other is refused, pointing to the ``.bin``/``.vec``). ``encoding=`` decodes words stored in another
-encoding (they are hashed in that encoding's bytes, as fastText does).
+only supervised models; a quantized matrix in any other is refused, pointing to the ``.bin``/``.vec``). ``encoding=``
+decodes words stored in another encoding (they are hashed in that encoding's bytes, as fastText does).
 
 Writing produces a fastText-format ``.bin`` (version 12) that fastText and gensim's
 ``load_facebook_vectors`` read: the raw word rows, the buckets, and the output matrix: the trainer's
@@ -270,7 +270,8 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
         output = sub.output_rows if sub is not None and getattr(sub.output_rows, "shape", None) == (n, dim) else None
         for s in range(0, n, 1 << 16):  # the output layer: a trainer's rows, else zeros (vectors only)
             e = min(n, s + (1 << 16))
-            out.write(np.asarray(output[s:e], dtype="<f4").tobytes() if output is not None else bytes(4 * dim * (e - s)))
+            out.write(np.asarray(output[s:e], dtype="<f4").tobytes() if output is not None
+                      else bytes(4 * dim * (e - s)))
 
 
 def _encoded(token: str, encoding: str, row: int) -> bytes:

@@ -65,7 +65,8 @@ def read(path: Path, header: st.Header | None = None, *, limit: int | None = Non
     vocab = Vocab.from_packed(tensors["vocab_utf8"], tensors["vocab_offsets"], tensors.get("counts"),
                               table=_stored_index(header, mmap), where=f"{path}: ")
     result = Vectors(vocab, vectors, norms=tensors["norms"], source=meta.get("source") or str(path),
-                     metadata=dict(meta), check_duplicates=False, scan_copy=scan)  # written unique; checking would cost an index build
+                     metadata=dict(meta), check_duplicates=False,  # written unique; checking would cost an index build
+                     scan_copy=scan)
     hf.attach_tokenizer(result)
     result.subwords = _read_subwords(path, header, len(result), result.dim, mmap)
     return result.limit(limit) if limit is not None else result
@@ -150,11 +151,13 @@ def _matrix(path: Path, header: st.Header, tensors: dict[str, np.ndarray],
         errors = st.tensor(header, names[2], mmap=mmap)
         scales = st.tensor(header, names[1], mmap=mmap) if names[1] else np.ones(len(rows), np.float32)
         if rows.ndim != 2 or scales.shape != (rows.shape[0],) or errors.shape != (rows.shape[0],):
-            raise FormatError(f"{path}: the {kind} tensors do not agree in shape; rebuild the file with `tokvec convert`")
+            raise FormatError(f"{path}: the {kind} tensors do not agree in shape; "
+                              "rebuild the file with `tokvec convert`")
         scan = compact.Compact(kind, rows, np.asarray(scales), np.asarray(errors))
     if meta.get("matrix") == "none":
         if scan is None or scan.kind != "int8":
-            raise FormatError(f"{path}: matrix is 'none' but there are no int8 codes; rebuild the file with `tokvec convert`")
+            raise FormatError(f"{path}: matrix is 'none' but there are no int8 codes; "
+                              "rebuild the file with `tokvec convert`")
         return scan.rows, scan
     vectors = tensors["vectors"]
     if scan is not None:

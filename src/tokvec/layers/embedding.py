@@ -138,7 +138,8 @@ class Embedding(EmbeddingDisplay):
         """Gradient of the loss w.r.t. ``weight`` given d(loss)/d(output) of the last forward.
 
         Each output row's gradient is added to the row it came from; repeated ids accumulate; the
-        ``padding_idx`` row gets none. The result is also stored in ``self.grad`` (accumulating across calls, like torch).
+        ``padding_idx`` row gets none. The result is also stored in ``self.grad`` (accumulating across
+        calls, like torch).
         """
         if self._last_ids is None:
             raise InvalidArgumentError("backward() needs a forward() first")

@@ -194,5 +194,5 @@ def _finish(scene: Scene, title: str | None, out: str | os.PathLike[str] | None,
     return figure
 
 
-__all__ = ["PALETTE", "PCA", "Arrow", "Backend", "Explorer", "explorer", "Method", "Projection", "Scene", "analogy", "directions", "fit_pca",
-           "heatmap", "known_words", "project", "projection", "save", "token_label"]
+__all__ = ["PALETTE", "PCA", "Arrow", "Backend", "Explorer", "explorer", "Method", "Projection", "Scene", "analogy",
+           "directions", "fit_pca", "heatmap", "known_words", "project", "projection", "save", "token_label"]

@@ -40,7 +40,8 @@ def render_bytes(figure: Any, backend: str) -> bytes:
     """PNG bytes of a matplotlib figure, or a self-contained HTML page of a plotly figure."""
     if backend == "matplotlib":
         if not hasattr(figure, "savefig"):
-            raise InvalidArgumentError("only a matplotlib figure can be written as .png; write a plotly figure as .html")
+            raise InvalidArgumentError("only a matplotlib figure can be written as .png; "
+                                       "write a plotly figure as .html")
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=figure.dpi)
         return buffer.getvalue()
@@ -180,8 +181,8 @@ def _mpl_labels(fig: Any, ax: Any, coords: np.ndarray, scene: Scene) -> None:
     texts = []
     for i in order:
         role = scene.roles[i]
-        text = ax.text(coords[i, 0], coords[i, 1], scene.labels[i], ha="center", va="center", zorder=5, parse_math=False,
-                       fontsize=9.5 if role in REQUIRED_ROLES else 8,
+        text = ax.text(coords[i, 0], coords[i, 1], scene.labels[i], ha="center", va="center", zorder=5,
+                       parse_math=False, fontsize=9.5 if role in REQUIRED_ROLES else 8,
                        fontweight="bold" if role in ("word", "answer") else "normal",
                        color="#555555" if role == "context" else "#111111",
                        bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.75))

@@ -5,7 +5,8 @@ below, the diagonals, then the same farther out) whose box overlaps no label alr
 point marker and stays inside the plot. Labels are placed in the order given, so the important
 ones (the words asked for) go first. A label marked ``required`` that finds no free place takes
 its least-crowded candidate; an optional one is left out (an interactive plot still shows it on
-hover), so from many candidates the labels that fit are kept, spread over the plot. Works in pixel units and knows nothing about matplotlib, so it is tested on its own.
+hover), so from many candidates the labels that fit are kept, spread over the plot. Works in pixel
+units and knows nothing about matplotlib, so it is tested on its own.
 
 Deliberately left out: force-directed refinement and moving points (as adjustText does); the
 greedy pass is enough for the tens of labels a readable plot has.

@@ -59,7 +59,8 @@ class Explorer:
     def _ranked(self, query: np.ndarray, exclude: set[int], k: int) -> list[tuple[str, float]]:
         codes = self.codes.astype(np.int64)
         norms = np.sqrt((codes * codes).sum(axis=1).astype(np.float64))
-        scores = (codes @ query).astype(np.float64) / np.where(norms > 0, norms, 1.0) / max(np.linalg.norm(query), 1e-12)
+        scores = ((codes @ query).astype(np.float64) / np.where(norms > 0, norms, 1.0)
+                  / max(np.linalg.norm(query), 1e-12))
         order = [i for i in np.argsort(-scores, kind="stable") if i not in exclude][:k]
         return [(self.tokens[i], float(scores[i])) for i in order]
 
@@ -79,7 +80,8 @@ class Explorer:
         px, py = _pixels(self.coords[:, 0], WIDTH, False), _pixels(self.coords[:, 1], HEIGHT, True)
         dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.6" data-row="{i}"/>'
                        for i, (x, y) in enumerate(zip(px, py)))
-        labels = "".join(f'<text x="{px[i] + 3:.1f}" y="{py[i] - 2:.1f}">{html.escape(visible(clip(self.tokens[i], 20)))}</text>'
+        labels = "".join(f'<text x="{px[i] + 3:.1f}" y="{py[i] - 2:.1f}">'
+                         f'{html.escape(visible(clip(self.tokens[i], 20)))}</text>'
                          for i in range(min(LABELS, len(self))))
         return (f'<svg class="tv-map" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
                 f'style="background:#fafafa;border:1px solid #ddd;font:10px sans-serif">'

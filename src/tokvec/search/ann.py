@@ -32,9 +32,9 @@ Kinds (defaults chosen from the vocabulary size n):
 ``effort`` (nprobe for IVF kinds, efSearch for HNSW) trades speed for recall. Unless given,
 ``build`` tunes it: the smallest power of two (IVF efforts stop at nlist) whose recall@10,
 measured on 1,000 sampled rows (left out of the k-means sample when the vocabulary is large
-enough, about 68,000 rows or more for ivf), reaches ``target_recall`` with two standard errors to spare (so other queries
-reach it too). The rows are sampled uniformly, so mostly rare tokens, whose neighbourhoods are
-the hardest; frequent words score higher. ``index.tuning`` keeps the recall at every effort tried.
+enough, about 68,000 rows or more for ivf), reaches ``target_recall`` with two standard errors to spare
+(so other queries reach it too). The rows are sampled uniformly, so mostly rare tokens, whose neighbourhoods
+are the hardest; frequent words score higher. ``index.tuning`` keeps the recall at every effort tried.
 
 Deliberately left out: ``restrict`` (the index covers every row: build one on ``v.limit(N)``),
 3CosMul (its score is not a nearest-neighbour query), GPU indexes, adding rows to an index.

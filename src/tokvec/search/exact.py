@@ -120,7 +120,8 @@ class ApproximateIndex(Protocol):
 
     ``top_k`` proposes up to ``k`` rows per unit query, best first, with exact cosine scores, never
     a row listed in that query's ``exclude``; ``-1`` pads a row of ids where fewer were found.
-    ``v`` is the ``Vectors`` being searched. Shapes: ``unit_queries`` (q, dim) -> ids (q, k) int64, scores (q, k) float32.
+    ``v`` is the ``Vectors`` being searched. Shapes: ``unit_queries`` (q, dim) -> ids (q, k) int64,
+    scores (q, k) float32.
     """
 
     def top_k(self, v: Any, unit_queries: np.ndarray, k: int,
@@ -292,7 +293,8 @@ class _Best:
             if self.ids.shape[1] == self.k:
                 self.threshold = self.scores[:, -1:].copy()
             return
-        hit = np.flatnonzero(np.fmax.reduce(scores, axis=1) >= self.threshold[:, 0])  # queries this chunk can improve (NaN-blind max)
+        # queries this chunk can improve (NaN-blind max)
+        hit = np.flatnonzero(np.fmax.reduce(scores, axis=1) >= self.threshold[:, 0])
         if hit.size == 0:
             return
         sub_q, ri = np.nonzero(scores[hit] >= self.threshold[hit])  # usually a handful of entries
@@ -313,7 +315,8 @@ class _Best:
         return _best_sorted(self.ids, self.scores, self.k)
 
 
-def _best_sorted(ids: np.ndarray, scores: np.ndarray, k: int, drop_excluded: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _best_sorted(ids: np.ndarray, scores: np.ndarray, k: int,
+                 drop_excluded: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Sort each row's candidates by (-score, id) and keep k; -inf (excluded) rows are dropped."""
     q_count = ids.shape[0]
     k = min(k, ids.shape[1])

@@ -33,9 +33,10 @@ def require(ok: bool, message: str) -> None:
 class Bar:
     """A progress bar: in Jupyter an HTML bar updated in place (``tokvec.display.notebook``, no ipywidgets),
     elsewhere rich on stderr (live on a TTY, one plain line without ANSI codes in a log). It shows
-    ``before`` texts, a completed/total count if ``count``, the bar, ``after`` texts (``{task.fields[NAME]}`` refers to a field given at construction or in ``update``),
-    and the time remaining. A no-op when disabled, except that ``console`` can still print. Nothing is
-    parsed as markup or emoji codes: the texts, the fields and what ``console`` prints show as they are."""
+    ``before`` texts, a completed/total count if ``count``, the bar, ``after`` texts (``{task.fields[NAME]}``
+    refers to a field given at construction or in ``update``), and the time remaining. A no-op when disabled,
+    except that ``console`` can still print. Nothing is parsed as markup or emoji codes: the texts, the fields
+    and what ``console`` prints show as they are."""
 
     def __init__(self, total: int, enabled: bool, *, before: tuple[str, ...] = (), after: tuple[str, ...] = (),
                  count: bool = False, **fields: object) -> None:

@@ -28,8 +28,8 @@ The sigmoid is exact (``1 / (1 + exp(-|f|))`` in float32, no lookup table): with
 made cheap it costs little, and it keeps the twin comparison and the loss exact.
 Loss: for each update, ``-log s(u.v) - sum_k log s(-u.n_k)`` in float64 (noise words equal to the
 centre are skipped, as their updates are), taken as one ``log`` of the product of the update's
-probabilities; turning it off (``compute_loss=False``) measured no faster for CBOW. ``_reference.py`` is the plain NumPy twin: same updates,
-same order, same random numbers.
+probabilities; turning it off (``compute_loss=False``) measured no faster for CBOW. ``_reference.py``
+is the plain NumPy twin: same updates, same order, same random numbers.
 
 The kernels read one ``_reference.Job`` (a namedtuple: corpus, chunking, tables, schedule) and
 write one ``_reference.Outputs``; ``serial`` and ``parallel`` are the same loop over chunks,

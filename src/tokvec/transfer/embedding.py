@@ -29,7 +29,8 @@ def padding_row(padding_idx: int | str | None, tokens: Sequence[str]) -> int | N
             raise InvalidArgumentError(f"padding_idx {brief(padding_idx)} is not one of the {len(tokens):,} tokens; "
                                        "add it to the vocabulary (e.g. specials=['<pad>', ...]) or pass its row")
         return list(tokens).index(padding_idx)
-    if not isinstance(padding_idx, int) or isinstance(padding_idx, bool) or not -len(tokens) <= padding_idx < len(tokens):
+    if (not isinstance(padding_idx, int) or isinstance(padding_idx, bool)
+            or not -len(tokens) <= padding_idx < len(tokens)):
         raise InvalidArgumentError(f"padding_idx {padding_idx!r} is outside the vocabulary of {len(tokens):,} tokens; "
                                    f"use a row in 0..{len(tokens) - 1} (or a negative index from the end)")
     return padding_idx % len(tokens)

@@ -14,8 +14,9 @@ UTF-8 hashes the words' bytes in that encoding (gensim hashes their UTF-8 re-enc
 vectors of non-ASCII words differ from fastText's).
 
 ``from_ngrams``, ``note`` and ``carry`` are what ``Vectors`` asks when its ``subwords`` is set: is a
-word answered from its n-grams, what to say of it, and keeping the n-grams on a derived set. The numba kernels are ``_subword_kernels``; each has a twin here
-(``*_reference``), plain Python/NumPy, that the tests compare with it exactly.
+word answered from its n-grams, what to say of it, and keeping the n-grams on a derived set. The numba
+kernels are ``_subword_kernels``; each has a twin here (``*_reference``), plain Python/NumPy, that the
+tests compare with it exactly.
 
 >>> import numpy as np
 >>> s = Subwords(np.ones((10, 2), np.float32), minn=3, maxn=4)
@@ -125,7 +126,8 @@ class Subwords:
                 else np.zeros((len(chunk), self.dim), np.float32)
             counts = np.diff(starts)
             sums[counts == 0] = 0  # reduceat repeats the next row for an empty range
-            out[s : s + len(chunk)] = np.asarray(composed[s : s + len(chunk)], np.float32) * (1 + counts)[:, None] - sums
+            out[s : s + len(chunk)] = (np.asarray(composed[s : s + len(chunk)], np.float32) * (1 + counts)[:, None]
+                                       - sums)
         return out
 
 
@@ -138,7 +140,8 @@ def pack(words: Sequence[bytes], vocabulary: bool = False) -> tuple[np.ndarray, 
     return np.frombuffer(b"".join(wrapped), np.uint8), offsets
 
 
-def hash_packed(data: np.ndarray, offsets: np.ndarray, minn: int, maxn: int, bucket: int) -> tuple[np.ndarray, np.ndarray]:
+def hash_packed(data: np.ndarray, offsets: np.ndarray, minn: int, maxn: int,
+                bucket: int) -> tuple[np.ndarray, np.ndarray]:
     """Each packed word's n-gram bucket ids: ``starts`` (int64 ``(n+1,)``) and ``ids`` (int64 ``(total,)``)."""
     from . import _subword_kernels as k
     counts = k.count_ngrams(data, offsets, minn, maxn)

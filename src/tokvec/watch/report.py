@@ -14,7 +14,8 @@ def summary_table(report: WatchReport) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the per-snapshot table: val loss, overlap@k, coherence per group, WordSim ρ."""
     header = ["step", "val loss", f"overlap@{report.k}", *report.groups, "wordsim ρ"]
     rows = [[f"{s.step:,}", "-" if s.val_loss is None else f"{s.val_loss:.3f}", f"{s.overlap:.3f}",
-             *(f"{s.coherence[g]:+.3f}" for g in report.groups), "-" if s.similarity is None else f"{s.similarity:+.3f}"]
+             *(f"{s.coherence[g]:+.3f}" for g in report.groups),
+             "-" if s.similarity is None else f"{s.similarity:+.3f}"]
             for s in report.snapshots]
     return header, rows
 

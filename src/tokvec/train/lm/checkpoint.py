@@ -98,7 +98,8 @@ def load_checkpoint(path: str | os.PathLike) -> dict[str, Any]:
         if "weights_only" in first:  # torch's advice to load it unsafely: never; nothing in the file was run
             first = "it holds objects other than tensors and plain values, or is damaged; nothing in it was executed"
         raise CheckpointError(f"{path} is not a readable tokvec LM checkpoint ({type(exc).__name__}: {first}); "
-                              "resume from the checkpoint.pt that `tokvec train-lm` wrote, or start a new run") from None
+                              "resume from the checkpoint.pt that `tokvec train-lm` wrote, "
+                              "or start a new run") from None
     if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
         raise CheckpointError(f"{path} is not a tokvec LM checkpoint (no format={CHECKPOINT_FORMAT!r}); "
                               "was it written by `tokvec train-lm`?")

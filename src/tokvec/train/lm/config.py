@@ -72,7 +72,8 @@ class LMConfig:
         require(isinstance(self.tie, bool), f"tie must be True or False, got {self.tie!r}")
         require(_is_real(self.dropout) and 0 <= self.dropout < 1, f"dropout must be in [0, 1), got {self.dropout!r}")
         require(_is_real(self.lr) and 0 < self.lr < 1, f"lr must be in (0, 1), e.g. 3e-3, got {self.lr!r}")
-        require(_is_real(self.min_lr) and 0 <= self.min_lr <= self.lr, f"min_lr must be in [0, lr], got {self.min_lr!r}")
+        require(_is_real(self.min_lr) and 0 <= self.min_lr <= self.lr,
+                f"min_lr must be in [0, lr], got {self.min_lr!r}")
         require(is_int(self.warmup) and 0 <= self.warmup, f"warmup must be a non-negative integer, got {self.warmup!r}")
         require(_is_real(self.weight_decay) and self.weight_decay >= 0, f"weight_decay must be >= 0, got "
              f"{self.weight_decay!r}")

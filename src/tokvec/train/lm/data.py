@@ -67,7 +67,8 @@ def read_lines(corpus: str | os.PathLike | Sequence[str | os.PathLike]) -> tuple
             bad = text.count("\ufffd") - raw.count("\ufffd".encode())
             if bad * 4 > len(raw):  # a quarter of it undecodable: a model trained on it would be quietly useless
                 raise CorpusError(f"{path} does not look like text: {bad:,} of its {len(raw):,} bytes are not UTF-8 "
-                                  "(a binary file?); train on UTF-8 text files, one sentence or paragraph per line") from None
+                                  "(a binary file?); train on UTF-8 text files, one sentence or paragraph "
+                                  "per line") from None
             replaced += bad
         lines.extend(s for line in text.split("\n") if (s := line.strip()))
     if not lines:
@@ -179,8 +180,9 @@ class Batches:
         shard = len(stream) // world
         if shard < context + 1:
             raise CorpusTooSmallError(
-                f"the training text has {len(stream):,} tokens, {shard:,} per process over {world} process(es); each "
-                f"window needs context + 1 = {context + 1}; use a larger corpus, a shorter --context or fewer processes")
+                f"the training text has {len(stream):,} tokens, {shard:,} per process over {world} process(es); "
+                f"each window needs context + 1 = {context + 1}; use a larger corpus, a shorter --context or "
+                "fewer processes")
         self.stream = stream
         self.lo = rank * shard
         self.hi = self.lo + shard  # the last rank drops the remainder: every rank's shard is equally long

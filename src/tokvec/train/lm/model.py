@@ -122,7 +122,8 @@ class TinyGPT(nn.Module):
         generator = torch.Generator().manual_seed(seed)
         out = list(ids)
         for _ in range(new_tokens):
-            window = torch.tensor([out[-self.config.context:]], dtype=torch.long, device=self.tok.weight.device)  # (1, T)
+            window = torch.tensor([out[-self.config.context:]], dtype=torch.long,
+                                  device=self.tok.weight.device)  # (1, T)
             logits = self(window)[0][0, -1].float().cpu() / max(temperature, 1e-6)  # (1, T, V) -> (V,)
             if top_k is not None and top_k < logits.numel():
                 logits[logits < torch.topk(logits, top_k).values[-1]] = -math.inf

@@ -248,7 +248,8 @@ class _Trainer:
 
     def restore(self, saved: dict) -> None:
         load_states(self.model, self.optimizer, saved)  # a damaged state is a CheckpointError
-        self.step, self.history, self.train_seconds = int(saved["step"]), list(saved["history"]), float(saved["seconds"])
+        self.step, self.history, self.train_seconds = (int(saved["step"]), list(saved["history"]),
+                                                       float(saved["seconds"]))
         self.tokens_seen = int(saved["tokens_seen"])
         if self.dist.main:  # the saved sums are over all ranks: count them once
             self.loss_sum, self.loss_steps = float(saved["loss_sum"]), int(saved["loss_steps"])
@@ -269,10 +270,10 @@ class _Trainer:
             return None
         data = self.data
         return save_checkpoint(self.checkpoint_path, checkpoint_state(
-            config=dataclasses.asdict(self.config), step=self.step, model=self.model.state_dict(), optimizer=self.optimizer.state_dict(),
-            history=self.history, tokenizer=data.tokenizer_json, digest=data.digest, train_tokens=len(data.train),
-            world_size=self.dist.world, seconds=self.train_seconds, tokens_seen=self.tokens_seen, loss_sum=total,
-            loss_steps=int(count)))
+            config=dataclasses.asdict(self.config), step=self.step, model=self.model.state_dict(),
+            optimizer=self.optimizer.state_dict(), history=self.history, tokenizer=data.tokenizer_json,
+            digest=data.digest, train_tokens=len(data.train), world_size=self.dist.world, seconds=self.train_seconds,
+            tokens_seen=self.tokens_seen, loss_sum=total, loss_steps=int(count)))
 
     def begin(self) -> None:
         """Write the tokenizer next to the outputs, and measure and snapshot step 0 (unless resumed)."""
