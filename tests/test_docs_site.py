@@ -75,7 +75,8 @@ def test_search_finds_analogies_in_a_real_browser_without_the_network(served):
             "--disable-component-update", "--no-first-run"])
         try:
             page = browser.new_page()
-            page.on("request", lambda r: None if r.url.startswith((served, "data:", "blob:")) else outside.append(r.url))
+            local = (served, "data:", "blob:")
+            page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
             page.goto(f"{served}/index.html")
             page.locator("label.md-search__icon, .md-search__input").first.click()
             page.locator("input.md-search__input").fill("analogy")
