@@ -150,6 +150,7 @@ class Vectors:
         """
         if isinstance(key, (str, int, np.integer)):
             return self.vector(key)
+        compact.check_scale(self, "rows' values")
         try:
             return np.asarray(self.matrix[self._ids(key)], dtype=np.float32)
         except UnknownTokenError:
@@ -168,6 +169,8 @@ class Vectors:
 
     def _ids_vector(self, ids: list[int], norm: bool) -> np.ndarray:
         """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
+        if not norm:
+            compact.check_scale(self, "a row's values")
         if len(ids) > 1:
             row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
             return search.unit(row) if norm else row

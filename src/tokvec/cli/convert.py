@@ -19,12 +19,12 @@ import typer
 from ..formats import FORMATS, hf, load, save
 from ..formats.projector import export_projector as export
 from . import render
-from ._app import DTYPES, JsonOpt, VectorsOpt, command, literal_values, load_vectors, one_of
+from ._app import DTYPES, JsonOpt, VectorsOpt, choices, command, literal_values, load_vectors
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
                                                help=f"Output format: {', '.join(FORMATS)} (default: from the "
                                                "extension).")]
-DtypeOpt = Annotated[str | None, typer.Option(metavar=one_of(DTYPES), help=(
+DtypeOpt = Annotated[str | None, choices("--dtype", DTYPES, (
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "
     "rescoring exactly from the float32 rows; float16 rounds the rows (half the size)."))]
 KeepOpt = Annotated[bool | None, typer.Option(
@@ -42,10 +42,10 @@ def convert(
     dtype: DtypeOpt = None,
     keep_float32: KeepOpt = None,
     limit: Annotated[int | None, typer.Option(min=0, help="Keep only the first N tokens.")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "errors")),
-                                        help="UTF-8 policy for tokens.")] = "strict",
-    nonfinite: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "nonfinite")),
-                                           help="Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
+    errors: Annotated[str, choices("--errors", literal_values(load, "errors"), "UTF-8 policy for tokens.")]
+    = "strict",
+    nonfinite: Annotated[str, choices("--nonfinite", literal_values(load, "nonfinite"),
+                                      "Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
     encoding: Annotated[str | None, typer.Option(
         help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
@@ -93,8 +93,8 @@ def export_projector(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR",
                                             help="Directory to write vectors.tsv, metadata.tsv and configs into.")],
     limit: Annotated[int, typer.Option(min=0, help="Export the first N (most frequent) tokens; 0 = all.")] = 10_000,
-    tokens: Annotated[str, typer.Option(metavar=one_of(literal_values(export, "tokens")),
-                                        help="Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
+    tokens: Annotated[str, choices("--tokens", literal_values(export, "tokens"),
+                                   "Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
     = "escape",
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,

@@ -26,7 +26,7 @@ from ..train.options import TrainOptions
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
-from ._app import JsonOpt, command, literal_values, one_of
+from ._app import JsonOpt, choices, command, literal_values
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Word2VecConfig))
 SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
@@ -40,8 +40,7 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="Output vectors (.tokvec with counts, .bin, .txt, ...; "
                                               "with --subwords, .bin is a fastText .bin).")],
-    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")),
-                                       help="Architecture.")] = "cbow",
+    model: Annotated[str, choices("--model", literal_values(Word2VecConfig, "model"), "Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
     negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
@@ -64,8 +63,8 @@ def train(
     to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
                                            help=f"Output format: {', '.join(FORMATS)} "
                                                 "(default: from the extension).")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(TrainOptions, "errors")),
-                                        help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
+    errors: Annotated[str, choices("--errors", literal_values(TrainOptions, "errors"),
+                                   "Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
     corpus_ram: Annotated[float, typer.Option(metavar="MIB", help="Keep the encoded corpus in RAM up to MIB MiB; "
                                               "beyond, it is memory-mapped from a file in --corpus-dir.")] = 256,
     corpus_dir: Annotated[Path | None, typer.Option(

@@ -22,7 +22,7 @@ from ..train import lm
 from ..train.lm import LMConfig
 from ..train.lm.data import end_token_id
 from . import render
-from ._app import JsonOpt, command, literal_values, one_of
+from ._app import JsonOpt, choices, command, literal_values
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(LMConfig))
 
@@ -44,8 +44,8 @@ def train_lm(
     layers: Annotated[int, typer.Option(help="Transformer blocks.")] = 4,
     heads: Annotated[int, typer.Option(help="Attention heads (must divide --dim).")] = 4,
     vocab_size: Annotated[int, typer.Option(help="BPE vocabulary to train on the corpus.")] = 4096,
-    positions: Annotated[str, typer.Option(metavar=one_of(literal_values(LMConfig, "positions")),
-                                           help="Position embeddings.")] = "learned",
+    positions: Annotated[str, choices("--positions", literal_values(LMConfig, "positions"), "Position embeddings.")]
+    = "learned",
     tie: Annotated[bool, typer.Option("--tie/--no-tie", help="Share the token matrix with the output head.")] = True,
     dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.0,
     lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW; warm-up, then cosine decay to lr/10).")]

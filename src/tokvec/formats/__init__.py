@@ -33,6 +33,7 @@ import numpy as np
 
 from .._plumbing.files import atomic_write, reading, temp_prefix
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError
+from ..search.compact import check_scale
 from ..vectors import Vectors
 from . import detect, hf, native, registry
 from .base import Format
@@ -165,6 +166,10 @@ def save(
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
                                    f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+    if dtype is not None and str(dtype) not in ("float32", "float16", "int8"):
+        raise InvalidArgumentError(f"dtype must be float32, float16 or int8, got {dtype!r}")
+    if vectors.dtype == np.int8 and fmt is not native.FORMAT:
+        check_scale(vectors, f"{fmt.name} rows")
     if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:
         if fmt is not native.FORMAT:
             raise InvalidArgumentError(f"int8 rows and float32-plus-scan-copy files are .tokvec features; {fmt.name} "

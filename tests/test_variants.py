@@ -1,0 +1,167 @@
+"""Every query on every kind of vectors: the float32 answer, within the stated bound, or a one-line refusal.
+
+Kinds: float32 rows; float16 rows; float32 rows with an int8 scan copy; int8 codes only; fastText
+subwords; a transformer vocabulary with its tokenizer. Each is written to a ``.tokvec`` file and loaded
+back, as a user would meet it. Exact kinds give float32's answers (the same neighbours, scores within
+float32 rounding, values identical); float16 rows within
+their rounding; int8 codes only within their stated approximation, with a note saying so in text and
+``--json``; values in the vectors' own scale (lookup, Euclidean distance, conversion to float rows) are
+refused there in one line, never printed as raw codes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tokvec
+from tokvec.cli import main
+from tokvec.errors import InvalidArgumentError
+
+WORDS = ("king", "queen", "dog", "car", "paris", "france", "man", "woman")
+
+
+@pytest.fixture(scope="module")
+def files(glove, tmp_path_factory):
+    base = glove.limit(5_000)
+    out = tmp_path_factory.mktemp("variants")
+    made = {"float32": base, "float16": base.astype("float16"), "int8+float32": base.astype("int8"),
+            "int8-only": base.astype("int8", keep_float32=False)}
+    paths = {}
+    for kind, v in made.items():
+        paths[kind] = out / f"{kind}.tokvec"
+        tokvec.save(v, paths[kind])
+    return paths
+
+
+@pytest.fixture(scope="module")
+def loaded(files):
+    return {kind: tokvec.load(path) for kind, path in files.items()}
+
+
+@pytest.mark.parametrize("kind", ["float16", "int8+float32", "int8-only"])
+def test_the_stored_kind_is_what_was_asked(loaded, kind):
+    v = loaded[kind]
+    assert {"float16": np.float16, "int8+float32": np.float32, "int8-only": np.int8}[kind] == v.dtype
+    assert (v.compact is not None) == (kind != "float16")
+
+
+def test_exact_kinds_answer_exactly_what_float32_answers(loaded):
+    exact, scanned = loaded["float32"], loaded["int8+float32"]
+    for word in WORDS:  # the same neighbours; scores rescored from the same float32 rows, within float32 rounding
+        ours, theirs = scanned.most_similar(word, topn=10), exact.most_similar(word, topn=10)
+        assert [n.token for n in ours] == [n.token for n in theirs]
+        np.testing.assert_allclose([n.score for n in ours], [n.score for n in theirs], atol=1e-6)
+        assert scanned.similarity(word, "king") == exact.similarity(word, "king")
+        assert scanned.distance(word, "king") == exact.distance(word, "king")
+        np.testing.assert_array_equal(scanned[word], exact[word])
+    assert [n.token for n in scanned.analogy("man", "king", "woman", topn=5)] == \
+        [n.token for n in exact.analogy("man", "king", "woman", topn=5)]
+    assert scanned.odd_one_out(["dog", "boy", "paris"]) == exact.odd_one_out(["dog", "boy", "paris"])
+    assert scanned.rank("king", "queen") == exact.rank("king", "queen")
+
+
+def test_float16_rows_answer_within_their_rounding(loaded):
+    exact, half = loaded["float32"], loaded["float16"]
+    for word in WORDS:
+        assert half.similarity(word, "king") == pytest.approx(exact.similarity(word, "king"), abs=2e-3)
+        assert half.distance(word, "king") == pytest.approx(exact.distance(word, "king"), rel=2e-3)
+        np.testing.assert_allclose(half[word], exact[word], rtol=1e-3, atol=1e-3)
+        ours = {n.token for n in half.most_similar(word, topn=10)}
+        assert len(ours & {n.token for n in exact.most_similar(word, topn=10)}) >= 8
+
+
+def test_int8_codes_answer_cosines_approximately_and_refuse_values(loaded):
+    exact, codes = loaded["float32"], loaded["int8-only"]
+    assert float(codes.metadata["int8.recall@10"]) > 0.9
+    for word in WORDS:
+        assert codes.similarity(word, "king") == pytest.approx(exact.similarity(word, "king"), abs=0.02)
+        assert codes.cosine_distance(word, "king") == pytest.approx(exact.cosine_distance(word, "king"), abs=0.02)
+        ours = {n.token for n in codes.most_similar(word, topn=10)}
+        assert len(ours & {n.token for n in exact.most_similar(word, topn=10)}) >= 7
+        np.testing.assert_allclose(codes.vector(word, norm=True), exact.vector(word, norm=True), atol=0.02)
+    for call in (lambda: codes["king"], lambda: codes[["king", "queen"]], lambda: codes.vector("king"),
+                 lambda: codes.distance("king", "queen"), lambda: codes.astype("float32"),
+                 lambda: tokvec.save(codes, "never-written.txt")):
+        with pytest.raises(InvalidArgumentError, match="int8 codes only.*own scale") as caught:
+            call()
+        assert "\n" not in str(caught.value)
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+QUERIES = [("similar", "king", "--topn", "5"), ("analogy", "man", "king", "woman"), ("similarity", "boy", "girl"),
+           ("odd-one-out", "dinner", "lunch", "paris"), ("distance", "boy", "girl"), ("lookup", "king"),
+           ("info",)]
+
+
+@pytest.mark.parametrize("kind", ["float32", "float16", "int8+float32", "int8-only"])
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: q[0])
+def test_every_command_answers_or_refuses_in_one_line(capsys, files, kind, query):
+    args = [*query, str(files[kind])] if query == ("info",) else [*query, "-v", str(files[kind])]
+    code, out, err = _run(capsys, *args, "--json")
+    refused = kind == "int8-only" and query[0] in ("distance", "lookup")
+    if refused:
+        assert code == 1 and out == "" and err.count("\n") == 1 and "int8 codes only" in err, err
+        assert "tokvec convert --dtype int8" in err  # advice in the command line's terms
+        return
+    assert code == 0, err
+    answer = json.loads(out)
+    if kind == "int8-only" and query[0] in ("similar", "analogy", "similarity", "odd-one-out"):
+        assert any("approximate" in note for note in answer["notes"]), answer["notes"]
+    elif isinstance(answer, dict) and "notes" in answer:
+        assert not any("approximate" in note for note in answer["notes"])
+    if query[0] == "info":
+        assert answer["codes_only"] == (kind == "int8-only")
+        assert answer["scan_copy"] == {"int8+float32": "int8"}.get(kind)
+        assert (answer["norms"] is None) == (kind == "int8-only")
+
+
+def test_a_text_export_of_int8_codes_is_refused_in_one_line(capsys, files, tmp_path):
+    code, out, err = _run(capsys, "convert", str(files["int8-only"]), str(tmp_path / "out.txt"))
+    assert code == 1 and err.count("\n") == 1 and "int8 codes only" in err
+    assert not (tmp_path / "out.txt").exists()
+    code, out, err = _run(capsys, "convert", str(files["int8-only"]), str(tmp_path / "back.tokvec"),
+                          "--dtype", "float32")
+    assert code == 1 and "int8 codes only" in err and not (tmp_path / "back.tokvec").exists()
+
+
+@pytest.mark.parametrize(("option", "value", "listed"), [("--dtype", "int4", "float32, float16 or int8"),
+                                                        ("--dtype", "Int8", "float32, float16 or int8"),
+                                                        ("--errors", "bogus", "strict, replace or ignore")])
+def test_bad_option_values_list_the_choices(capsys, tmp_path, option, value, listed):
+    code, out, err = _run(capsys, "convert", "glove", str(tmp_path / "o.tokvec"), option, value)
+    assert code == 1 and err.count("\n") == 1 and f"unknown {option} {value!r}" in err and listed in err, err
+    assert not (tmp_path / "o.tokvec").exists()
+
+
+def test_train_refuses_an_unknown_errors_policy(capsys, tmp_path):
+    (tmp_path / "c.txt").write_text("a b c\n", encoding="utf-8")
+    code, out, err = _run(capsys, "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o.tokvec"),
+                          "--errors", "bogus")
+    assert code == 1 and "unknown --errors 'bogus'; use replace or strict" in err
+
+
+def test_dtype_in_python_is_checked_before_anything_is_written(glove, tmp_path):
+    with pytest.raises(InvalidArgumentError, match="dtype must be float32, float16 or int8, got 'int4'"):
+        tokvec.save(glove.limit(10), tmp_path / "x.tokvec", dtype="int4")
+    assert not (tmp_path / "x.tokvec").exists()
+
+
+def test_serve_on_a_busy_port_says_so_before_any_banner(capsys):
+    pytest.importorskip("uvicorn")
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        code, out, err = _run(capsys, "serve", "--port", str(port))
+    assert code == 1 and "explorer" not in out, out
+    assert err.count("\n") == 1 and f"port {port} on 127.0.0.1 is in use; choose another with --port" in err
