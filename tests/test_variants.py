@@ -166,3 +166,13 @@ def test_serve_on_a_busy_port_says_so_before_any_banner(capsys):
     assert code == 1 and "explorer" not in out, out
     errors = [line for line in err.splitlines() if line.startswith("error:")]  # (a first use converts glove)
     assert len(errors) == 1 and f"port {port} on 127.0.0.1 is in use; choose another with --port" in errors[0]
+
+
+@pytest.mark.parametrize("extra", [["--dim", "50"], ["--epochs", "2", "--model", "skipgram"], ["--subwords", "3-6"]])
+def test_resume_refuses_settings_that_the_checkpoint_decides(capsys, tmp_path, extra):
+    (tmp_path / "c.txt").write_text("a b c\n", encoding="utf-8")
+    code, out, err = _run(capsys, "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o.tokvec"),
+                          "--resume", str(tmp_path / "o.ckpt.npz"), *extra)
+    given = [option for option in extra if option.startswith("--")]
+    assert code == 1 and err.count("\n") == 1, err
+    assert "--resume continues with the checkpoint's own settings; drop " + ", ".join(given) in err

@@ -87,10 +87,14 @@ class Group(TyperGroup):
         return found
 
 
+EXIT_CODES = ("Exit codes: 0 done; 1 an error, one line on stderr saying what failed and what to do (bad input, "
+              "a bad option value, a busy port); 2 a usage error (unknown command or option, missing argument); "
+              "130 interrupted (Ctrl-C; training saves a checkpoint first).")
 app = typer.Typer(
     name="tokvec",
     help="Token embeddings made concrete: load, query, convert, import transformer token matrices. "
     "Vectors default to the builtin GloVe 6B 50d.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -113,6 +117,17 @@ def choice(option: str, choices: Sequence[str]) -> Callable[[str | None], str | 
         return value
 
     return check
+
+
+def refuse_with_resume(ctx: typer.Context, names: Sequence[str]) -> None:
+    """``--resume`` continues with the checkpoint's own settings: any of ``names`` given on the command
+    line (rather than left at its default) is a one-line error naming the options to drop."""
+    # by name: typer's context may carry its own copy of click's ParameterSource enum
+    given = [name for name in names if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"]
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise TokvecError(f"--resume continues with the checkpoint's own settings; drop {options} (to train "
+                          "differently, start a new run)")
 
 
 def one_of(values: Sequence[str]) -> str:

@@ -26,7 +26,7 @@ from ..train.options import TrainOptions
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
-from ._app import JsonOpt, choices, command, literal_values
+from ._app import JsonOpt, choices, command, literal_values, refuse_with_resume
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Word2VecConfig))
 SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
@@ -80,6 +80,8 @@ def train(
         raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
                           f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
     settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
+    if resume is not None:
+        refuse_with_resume(ctx, [*settings, "alpha", "subwords", "buckets"])
     with_subwords = subwords is not None or (resume is not None and trained_with_subwords(resume))
     if buckets is not None and not with_subwords:
         raise TokvecError("--buckets is for fastText training; add --subwords MIN-MAX (e.g. --subwords 3-6)")
