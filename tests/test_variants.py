@@ -12,6 +12,7 @@ refused there in one line, never printed as raw codes.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -176,3 +177,28 @@ def test_resume_refuses_settings_that_the_checkpoint_decides(capsys, tmp_path, e
     given = [option for option in extra if option.startswith("--")]
     assert code == 1 and err.count("\n") == 1, err
     assert "--resume continues with the checkpoint's own settings; drop " + ", ".join(given) in err
+
+
+def test_a_small_corpus_with_cbow_defaults_gets_advice(capsys, tmp_path):
+    import gzip
+
+    source = Path(tokvec.__file__).parent / "data" / "wordnet-glosses.txt.gz"
+    with gzip.open(source, "rt", encoding="utf-8") as f:
+        (tmp_path / "c.txt").write_text("".join(line for _, line in zip(range(2_000), f)), encoding="utf-8")
+    code, out, err = _run(capsys, "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o.tokvec"), "--json",
+                          "--threads", "1", "--epochs", "1")
+    assert code == 0, err
+    notes = json.loads(out)["notes"]
+    assert len(notes) == 1 and "small corpus for CBOW with 1 epochs" in notes[0] and "--model skipgram" in notes[0]
+    code, out, err = _run(capsys, "train", str(tmp_path / "c.txt"), "-o", str(tmp_path / "o.tokvec"), "--json",
+                          "--threads", "1", "--epochs", "1", "--model", "skipgram")
+    assert code == 0 and json.loads(out)["notes"] == []
+
+
+def test_a_large_ngram_table_is_announced_with_its_size():
+    from tokvec.cli.train import _size_notes
+    from tokvec.train import FastTextConfig, Word2VecConfig
+
+    (note,) = _size_notes(FastTextConfig(bucket=2_000_000, dim=100))
+    assert "2,000,000 buckets x 100 dims = 763 MiB" in note and "--buckets" in note
+    assert _size_notes(FastTextConfig(bucket=200_000, dim=100)) == [] == _size_notes(Word2VecConfig())
