@@ -198,12 +198,14 @@ def test_an_overdue_job_dies_without_any_request():
 
 # -- docs, headers, hosts -------------------------------------------------------------------------------
 def test_docs_are_offline(client):
-    for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.standalone.js")):
+    for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.local.js")):
         page = client.get(path)
         assert page.status_code == 200 and asset in page.text
         assert "https://" not in page.text and "http://" not in page.text and "<script>" not in page.text
         assert client.get(asset).status_code == 200
     assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+    redoc = client.get("/docs-assets/redoc.local.js")
+    assert redoc.headers["content-type"].startswith("text/javascript") and b"cdn.redoc.ly" not in redoc.content
     assert "/openapi.json" in client.get("/static/docs.js").text
     for asset in ("app.js", "map.js", "style.css", "docs.js", "index.html"):
         text = client.get(f"/static/{asset}").text
