@@ -16,7 +16,7 @@ from tokvec import InvalidArgumentError, TokvecWarning, UnknownTokenError, Vecto
 from tokvec import plot as plots
 from tokvec.cli import main
 from tokvec.plot import views
-from tokvec.plot._labels import place_labels
+from tokvec.plot.labels import place_labels
 from tokvec.plot.projection import fit_pca, project
 
 ANIMALS = ["cat", "dog", "horse", "cow", "lion"]
@@ -444,7 +444,7 @@ def test_cli_plot_argument_errors(tmp_path, capsys, args, message):
     assert code == 1 and message in err
 
 
-@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot._labels", "tokvec.plot.views",
+@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot.labels", "tokvec.plot.views",
                                   "tokvec.formats.projector"])
 def test_docstring_examples_of_the_plot_modules(name):
     import doctest

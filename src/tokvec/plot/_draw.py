@@ -18,7 +18,7 @@ import numpy as np
 
 from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
-from ._labels import place_labels
+from .labels import arrange_texts, place_labels
 from .scene import DARK, GREY, PALETTE, Scene
 
 FIGSIZE = (9.0, 6.5)  # inches; at DPI this is 900 x 650 pixels
@@ -177,29 +177,12 @@ def _mpl_labels(fig: Any, ax: Any, coords: np.ndarray, scene: Scene) -> None:
         texts.append(text)
     if not texts:
         return
-    sizes = np.array([[b.width + 4, b.height + 2] for b in (t.get_window_extent(renderer) for t in texts)])
-    to_pixels = ax.transData.transform
-    anchors = to_pixels(coords[order])
-    obstacle_points = coords if len(coords) <= 300 else coords[order]
-    obstacles = [to_pixels(obstacle_points)]
+    obstacles = [coords if len(coords) <= 300 else coords[order]]
     for arrow in scene.arrows:  # sample each arrow so labels keep off it
         t = np.linspace(0.0, 1.0, 24)[:, None]
-        obstacles.append(to_pixels(np.asarray(arrow.start) * (1 - t) + np.asarray(arrow.end) * t))
-    box = ax.get_window_extent(renderer)
-    centres, placed = place_labels(anchors, sizes, np.concatenate(obstacles), (box.x0, box.y0, box.x1, box.y1),
-                                   required, marker_radius=4.0, gap=2.0, max_optional=scene.max_labels,
-                                   optional_rings=5 if len(coords) <= 300 else 1)
-    from_pixels = ax.transData.inverted().transform
-    for k, text in enumerate(texts):
-        if not placed[k]:
-            text.remove()
-            continue
-        text.set_position(from_pixels(centres[k]))
-        half = sizes[k] / 2
-        nearest = np.clip(anchors[k], centres[k] - half, centres[k] + half)  # closest point of the box
-        if np.hypot(*(nearest - anchors[k])) > 14:  # moved away: draw a leader line
-            ends = from_pixels(np.stack([anchors[k], nearest]))
-            ax.plot(ends[:, 0], ends[:, 1], color="#999999", lw=0.6, zorder=2)
+        obstacles.append(np.asarray(arrow.start) * (1 - t) + np.asarray(arrow.end) * t)
+    arrange_texts(ax, renderer, texts, coords[order], np.concatenate(obstacles), required,
+                  max_optional=scene.max_labels, optional_rings=5 if len(coords) <= 300 else 1)
 
 
 def _mpl_heatmap(fig: Any, scene: Scene) -> None:
