@@ -87,7 +87,7 @@ def test_convert_and_query_other_file(capsys, tmp_path):
     (["similar", "king", "-v", "glvoe"], "Known names: glove"),
     (["analogy", "a", "b", "c", "--method", "bogus"], "unknown --method 'bogus'"),
     (["lookup", "--ids", "999999999"], "out of range"),
-    (["convert", "glove", "/tmp/out.weird", "--limit", "3"], "pass format="),
+    (["convert", "glove", "/tmp/out.weird", "--limit", "3"], "use --format FORMAT (one of tokvec"),
     (["odd-one-out", "cat"], "at least two words"),
 ])
 def test_errors_are_one_line_exit_1(capsys, args, needle):

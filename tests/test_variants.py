@@ -255,3 +255,17 @@ def test_fasttext_answers_are_the_same_from_bin_and_tokvec(other_kinds):
     for word in ("police", "nights", "governments"):
         np.testing.assert_array_equal(binary[word], native[word])
         assert binary.most_similar(word, topn=5) == native.most_similar(word, topn=5)
+
+
+def test_a_reader_s_advice_is_given_in_flags(capsys, tmp_path):
+    """A truncated word2vec file: a query names `tokvec convert --limit N`, convert names `--limit N`."""
+    path = tmp_path / "trunc.bin"
+    tokvec.save(tokvec.load("glove").limit(3_000), tmp_path / "full.bin")
+    path.write_bytes((tmp_path / "full.bin").read_bytes()[:100_000])
+    code, out, err = _run(capsys, "similar", "the", "-v", str(path))
+    assert code == 1 and err.count("\n") == 1 and "use tokvec convert with --limit " in err
+    assert "limit=" not in err and "format=" not in err
+    code, out, err = _run(capsys, "convert", str(path), str(tmp_path / "fixed.tokvec"))
+    assert code == 1 and "use --limit " in err and "limit=" not in err and "format=" not in err
+    limit = err.split("use --limit ")[1].split()[0]
+    assert _run(capsys, "convert", str(path), str(tmp_path / "fixed.tokvec"), "--limit", limit)[0] == 0

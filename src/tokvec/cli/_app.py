@@ -13,6 +13,7 @@ only the group it needs) and any output (``tokvec.cli.render``).
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_type_hints
 
@@ -191,4 +192,5 @@ def invoke(argv: list[str] | None) -> int:
         except SystemExit as exc:
             exit_code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
 
-    return _failures.guarded(run) or exit_code
+    command = next((arg for arg in (sys.argv[1:] if argv is None else argv) if not arg.startswith("-")), None)
+    return _failures.guarded(run, command) or exit_code
