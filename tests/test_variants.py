@@ -272,3 +272,20 @@ def test_a_reader_s_advice_is_given_in_flags(capsys, tmp_path):
     assert code == 1 and "use --limit " in err and "limit=" not in err and "format=" not in err
     limit = err.split("use --limit ")[1].split()[0]
     assert _run(capsys, "convert", str(path), str(tmp_path / "fixed.tokvec"), "--limit", limit)[0] == 0
+
+
+@pytest.mark.parametrize("kind", ["float32", "float16", "int8+float32", "int8-only"])
+def test_eval_and_plot_work_on_every_stored_kind(capsys, files, tmp_path, kind):
+    code, out, err = _run(capsys, "eval", "-v", str(files[kind]), "--json")
+    assert code == 0, err
+    scores = json.loads(out)
+    code, out, err = _run(capsys, "eval", "-v", str(files["float32"]), "--json")
+    exact = json.loads(out)
+    bound = {"float32": 0.0, "int8+float32": 1e-6, "float16": 5e-3, "int8-only": 0.03}[kind]
+    for ours, theirs in zip(scores["similarity"], exact["similarity"], strict=True):
+        assert ours["name"] == theirs["name"] and ours["pairs_used"] == theirs["pairs_used"]
+        assert ours["spearman"] == pytest.approx(theirs["spearman"], abs=bound), ours["name"]
+    pytest.importorskip("matplotlib")
+    code, out, err = _run(capsys, "plot", "king", "queen", "man", "woman", "-v", str(files[kind]),
+                          "-o", str(tmp_path / "p.png"))
+    assert code == 0 and (tmp_path / "p.png").stat().st_size > 10_000, err
