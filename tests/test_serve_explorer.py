@@ -279,7 +279,7 @@ def test_serve_command_wires_sets_and_allowed_hosts(monkeypatch, capsys):
     from tokvec.cli import main
 
     started = {}
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.setdefault("app", self.config.app))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, **kw: started.setdefault("app", self.config.app))
     assert main(["serve", "-v", "glove", "-v", "other=glove", "--allow-host", "my-box", "--port", "0"]) == 0
     assert "glove (400,000 x 50), other (400,000 x 50)" in capsys.readouterr().out
     client = TestClient(started["app"])

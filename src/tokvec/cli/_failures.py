@@ -56,9 +56,11 @@ def describe(exc: BaseException) -> str:
 
 # a reader's advice names keyword arguments; on the command line it names flags (the convert command's,
 # the one command that reads a file with these settings; any other command is told to convert first)
-_KEYWORDS = re.compile(r"\b(?:pass |load it with |with )?(limit|format|errors|nonfinite|encoding)="
-                       r"(?:'([\w.-]+)'|(\d+)| one of ((?:'?[\w-]+'?(?:, )?)+)|)")
+_KEYWORDS = re.compile(r"\b(?:[Pp]ass |load it with |with )?(limit|format|errors|nonfinite|encoding)="
+                       r"(?:'([\w.-]+)'|(\d+)| one of ((?:'?[\w-]+'?(?:, )?)+)|)(?: \(--[^)]*\))?")
+_FLAGS = {"convert": {"limit", "format", "errors", "nonfinite", "encoding"}, "train": {"errors"}}  # reading flags
 _CLI_NOTE = re.compile(r" ?\((?:CLI|command line): [^)]*\)")
+_PAIRED = re.compile(r"\b(?:pass |load it with )?\w+=\S+? \((?:CLI|command line): ([^)]*)\)")  # kw=v (CLI: --flag)
 
 
 def for_command_line(message: str, command: str | None) -> str:
@@ -67,18 +69,22 @@ def for_command_line(message: str, command: str | None) -> str:
 
     >>> for_command_line("truncated; pass limit=23933 to load the rest", "convert")
     'truncated; use --limit 23933 to load the rest'
+    >>> for_command_line("To leave them out, pass skip_missing=True (CLI: --skip-missing).", "plot")
+    'To leave them out, use --skip-missing.'
     >>> for_command_line("not GloVe? pass format='glove'", "similar")
     'not GloVe? use tokvec convert with --format glove'
     """
     if "=" not in message:
         return message
-    message = _CLI_NOTE.sub("", message)
+    message = _CLI_NOTE.sub("", _PAIRED.sub(r"use \1", message))
 
     def flag(match: re.Match) -> str:
         name, value, choices = match.group(1), match.group(2) or match.group(3), match.group(4)
         option = f"--{name} {value or name.upper()}" if value or choices else f"--{name}"
         one_of = f" (one of {choices.replace(chr(39), '')})" if choices else ""
-        return f"use {option}{one_of}" if command == "convert" else f"use tokvec convert with {option}{one_of}"
+        own = name in _FLAGS.get(command or "", ())
+        said = f"use {option}{one_of}" if own else f"use tokvec convert with {option}{one_of}"
+        return said[0].upper() + said[1:] if match.group(0)[0].isupper() else said
 
     return _KEYWORDS.sub(flag, message)
 
