@@ -16,13 +16,13 @@ from typing import Annotated
 
 import typer
 
-from ..formats import FORMATS, hf, load, save
+from ..formats import WRITABLE, hf, load, save
 from ..formats.projector import export_projector as export
 from . import render
 from ._app import DTYPES, JsonOpt, VectorsOpt, command, literal_values, load_vectors, one_of
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"Output format: {', '.join(FORMATS)} (default: from the "
+                                               help=f"Output format: {', '.join(WRITABLE)} (default: from the "
                                                "extension).")]
 DtypeOpt = Annotated[str | None, typer.Option(metavar=one_of(DTYPES), help=(
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "

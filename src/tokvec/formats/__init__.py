@@ -11,6 +11,7 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | word2vec-binary   | yes  | yes   | .bin                |
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
+| gensim            | yes  | no    | .model .kv (pickle) |
 
 Compressed inputs (gzip, bz2, xz) are read transparently. Each format is one module with one
 ``Format`` record (``formats.base``); ``formats.table`` lists them, and ``load``/``save`` only loop
@@ -32,12 +33,12 @@ from typing import Literal
 import numpy as np
 
 from .._plumbing.files import atomic_write, reading, temp_prefix
-from ..errors import FormatError, InvalidArgumentError, NonFiniteError
+from ..errors import FormatError, InvalidArgumentError, NonFiniteError, UnsafeFileError
 from ..vectors import Vectors
 from . import detect, hf, native, registry
 from .base import Format
 from .counts import read_counts, write_counts
-from .table import FORMATS, TABLE, for_path, format_name, lookup
+from .table import FORMATS, TABLE, WRITABLE, for_path, format_name, lookup
 
 
 def _locate(source: str | os.PathLike[str]) -> tuple[Path, Format | None]:
@@ -107,7 +108,7 @@ def load(
         try:
             vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
         except FormatError as exc:  # say how the format was decided, and how to decide otherwise
-            if header is not None and not fmt.mapped and exc.args:
+            if header is not None and not fmt.mapped and exc.args and not isinstance(exc, UnsafeFileError):
                 exc.args = (str(exc.args[0]) + detect.describe(fmt), *exc.args[1:])
             raise
     vectors.metadata.setdefault("format", fmt.name)
@@ -164,7 +165,7 @@ def save(
     fmt = lookup(format) if format else for_path(path)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
-                                   f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+                                   f"use one of {', '.join(WRITABLE)}")
     if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:
         if fmt is not native.FORMAT:
             raise InvalidArgumentError(f"int8 rows and float32-plus-scan-copy files are .tokvec features; {fmt.name} "
@@ -187,4 +188,5 @@ def save(
     return path
 
 
-__all__ = ["FORMATS", "Format", "TABLE", "format_name", "load", "lookup", "registry", "resolve_path", "save"]
+__all__ = ["FORMATS", "Format", "TABLE", "WRITABLE", "format_name", "load", "lookup", "registry", "resolve_path",
+           "save"]

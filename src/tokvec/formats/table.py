@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
-from . import fasttext, glove, native, word2vec
+from . import fasttext, gensim, glove, native, word2vec
 from .base import Format
 
-TABLE: tuple[Format, ...] = (native.FORMAT, fasttext.FORMAT, word2vec.BINARY, word2vec.TEXT, glove.FORMAT)
+TABLE: tuple[Format, ...] = (native.FORMAT, gensim.FORMAT, fasttext.FORMAT, word2vec.BINARY, word2vec.TEXT,
+                             glove.FORMAT)
 FORMATS: tuple[str, ...] = tuple(f.name for f in TABLE)
+WRITABLE: tuple[str, ...] = tuple(f.name for f in TABLE if f.write is not None)
 _BY_NAME = {name: f for f in TABLE for name in (f.name, *f.aliases)}
 _BY_EXTENSION = {ext: f for f in TABLE for ext in f.extensions}
 
