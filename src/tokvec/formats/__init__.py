@@ -117,7 +117,7 @@ def load(
     if dtype is not None:
         vectors = vectors.astype(dtype)
     vectors.lower = bool(lower)
-    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens))
+    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens, errors))
 
 
 def _check_finite(vectors: Vectors, policy: str, path: Path, fmt: Format) -> Vectors:
@@ -150,7 +150,8 @@ def save(
     keep_float32: bool | None = None,
     counts: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
+    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension (``.bin``:
+    fastText's ``.bin`` when the vectors have ``subwords``, so their n-grams are kept, else word2vec binary).
 
     ``dtype`` is float32, float16 or (``.tokvec`` only) int8; ``keep_float32`` (``.tokvec`` only,
     see ``Vectors.astype``) keeps float32 rows beside an int8/float16 scan copy: int8 keeps them
@@ -162,7 +163,7 @@ def save(
     path = Path(path)
     if counts is not None:
         write_counts(vectors.tokens, vectors.counts, counts)
-    fmt = lookup(format) if format else for_path(path)
+    fmt = lookup(format) if format else for_path(path, vectors.subwords is not None)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
                                    f"use one of {', '.join(WRITABLE)}")

@@ -283,9 +283,10 @@ def compose(subwords: Subwords, tokens: list[str]) -> np.ndarray:
     """gensim's ``adjust_vectors``: each word's own row, its n-gram rows added one by one in float32, divided
     by their number. float32 ``(len(tokens), dim)``.
 
-    >>> s = Subwords(np.arange(8, dtype=np.float32).reshape(4, 2), 3, 3, word_rows=np.ones((1, 2), np.float32))
-    >>> s.ngrams("ab"), compose(s, ["ab"]).tolist()
-    (['<ab', 'ab>'], [[2.0, 2.6666667461395264]])
+    >>> buckets = np.tile(np.float32([4, 1]), (4, 1))   # every n-gram row is (4, 1)
+    >>> s = Subwords(buckets, 3, 3, word_rows=np.float32([[1, 4]]))
+    >>> s.ngrams("ab"), compose(s, ["ab"]).tolist()    # ((1, 4) + (4, 1) + (4, 1)) / 3
+    (['<ab', 'ab>'], [[3.0, 2.0]])
     """
     starts, ids = hash_packed(*pack([subwords.encode(t) for t in tokens]), subwords.minn, subwords.maxn,
                               subwords.bucket)

@@ -36,9 +36,12 @@ def format_name(name: str) -> str:
     return lookup(name).name
 
 
-def for_path(path: Path) -> Format:
-    """The format ``save`` writes to ``path``: by the extension before an optional ``.gz``."""
+def for_path(path: Path, subwords: bool = False) -> Format:
+    """The format ``save`` writes to ``path``: by the extension before an optional ``.gz``; ``.bin`` is
+    fastText's ``.bin`` for vectors with ``subwords`` (their n-grams are kept), else word2vec's binary."""
     suffixes = [s for s in path.suffixes if s != ".gz"]
+    if suffixes and suffixes[-1] == ".bin" and subwords:
+        return fasttext.FORMAT
     if suffixes and suffixes[-1] in _BY_EXTENSION:
         return _BY_EXTENSION[suffixes[-1]]
     raise InvalidArgumentError(
