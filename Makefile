@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all fuzz bench lint clean chromium notebooks
+.PHONY: install demo test test-all fuzz bench lint clean chromium fasttext notebooks
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)

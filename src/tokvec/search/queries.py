@@ -20,7 +20,7 @@ from .exact import Query, as_list, cosmul, mean_direction, unit
 def unit_query(v: Any, item: Query) -> np.ndarray:
     """One query term of ``v`` (a ``Vectors``) as a unit float32 vector: a word's row, a row id (an int, as
     gensim reads it), or a raw vector."""
-    if isinstance(item, (str, int, np.integer)) and not isinstance(item, bool):
+    if _is_key(item):
         return v.vector(item, norm=True)
     vec = np.asarray(item, dtype=np.float32).reshape(-1)
     if vec.shape != (v.dim,):
@@ -29,13 +29,25 @@ def unit_query(v: Any, item: Query) -> np.ndarray:
 
 
 def mean_query(v: Any, terms: list[tuple[Query, float]], caller: str) -> tuple[np.ndarray, list[int]]:
-    """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` of weighted terms, and the
-    rows of the query words (never returned as neighbours)."""
+    """gensim's ``get_mean_vector(pre_normalize=True, post_normalize=True)`` of weighted terms (words as unit
+    rows, raw vectors as given, as gensim adds them), and the rows of the query words (never returned)."""
     if not terms:
         raise InvalidArgumentError(f"{caller} needs at least one positive or negative word")
     exclude = [i for item, _ in terms for i in query_rows(v, item)]
-    units = np.stack([unit_query(v, item) for item, _ in terms])
+    units = np.stack([unit_query(v, item) if _is_key(item) else _raw(v, item) for item, _ in terms])
     return mean_direction(units, [weight for _, weight in terms]), exclude
+
+
+def _is_key(item: Query) -> bool:
+    return isinstance(item, (str, int, np.integer)) and not isinstance(item, bool)
+
+
+def _raw(v: Any, item: Query) -> np.ndarray:
+    """A raw query vector as given (gensim adds vectors to the mean unnormalised; words as unit rows)."""
+    vec = np.asarray(item, dtype=np.float32).reshape(-1)
+    if vec.shape != (v.dim,):
+        raise InvalidArgumentError(f"a query vector must have {v.dim} values, got {vec.shape[0]}")
+    return vec
 
 
 def cosmul_query(v: Any, positive: Query | Sequence[Query], negative: Query | Sequence[Query], caller: str,
