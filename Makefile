@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # the CPU build of torch 2.13.0 lies on disk here; an unpinned torch would pull a multi-GB CUDA build
 FIND_LINKS := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 
-.PHONY: install demo test test-all fuzz bench lint clean chromium notebooks docs docs-serve
+.PHONY: install demo test test-all fuzz bench lint clean chromium fasttext notebooks docs docs-serve
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
 		|| echo "chromium not installed: the browser test will be skipped"
 
-test: $(STAMP) chromium
+# Debian's fasttext (the original CLI) reads the .bin files tokvec writes; skipped if it cannot be installed
+fasttext:
+	@command -v fasttext >/dev/null || (apt-get update -qq && apt-get install -y -qq fasttext >/dev/null) \
+		|| echo "fasttext not installed: the test against the original fastText will be skipped"
+
+test: $(STAMP) chromium fasttext
 	$(PY) -m pytest -q
 
 # the long fuzz run: 2,000 random mutations per file kind (the short one is part of `make test`)

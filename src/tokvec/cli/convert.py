@@ -1,7 +1,7 @@
 """Commands that write vector files: convert, import-model, export-projector.
 
-``convert`` reads any readable format (sniffed) and writes any writable one, ``import-model`` pulls
-a Hugging Face model's token-embedding matrix (and tokenizer) into a vector file, and
+``convert`` reads any readable format (sniffed; gensim's saved models too) and writes any writable one,
+``import-model`` pulls a Hugging Face model's token-embedding matrix (and tokenizer) into a vector file, and
 ``export-projector`` writes the TSV files of the TensorFlow Embedding Projector.
 
 Deliberately left out: the formats themselves (``tokvec.formats``); choices of format, dtype and
@@ -16,14 +16,15 @@ from typing import Annotated
 
 import typer
 
-from ..formats import FORMATS, hf, load, save
+from ..formats import WRITABLE, hf, load, save
 from ..formats.projector import export_projector as export
 from . import render
 from ._app import DTYPES, JsonOpt, VectorsOpt, choices, command, literal_values, load_vectors
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"Output format: {', '.join(FORMATS)} (default: from the "
-                                               "extension).")]
+                                               help=f"Output format: {', '.join(WRITABLE)} (default: from the "
+                                               "extension; .bin is fastText's .bin when the vectors have "
+                                               "subwords, else word2vec binary).")]
 DtypeOpt = Annotated[str | None, choices("--dtype", DTYPES, (
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "
     "rescoring exactly from the float32 rows; float16 rounds the rows (half the size)."))]
@@ -36,7 +37,9 @@ KeepOpt = Annotated[bool | None, typer.Option(
 
 @command()
 def convert(
-    source: Annotated[str, typer.Argument(metavar="IN", help="Input file or builtin name (format is sniffed).")],
+    source: Annotated[str, typer.Argument(metavar="IN", help=(
+        "Input file or builtin name (format is sniffed; gensim's .save() files are read without running "
+        "their pickle)."))],
     output: Annotated[Path, typer.Argument(metavar="OUT", help="Output file; format from --format or the extension.")],
     to: FormatOpt = None,
     dtype: DtypeOpt = None,
@@ -50,7 +53,7 @@ def convert(
         help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe)."""
+    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe; gensim models in)."""
     start = time.perf_counter()
     v = load(source, limit=limit, errors=errors, nonfinite=nonfinite, encoding=encoding)  # type: ignore[arg-type]
     written = save(v, output, format=to, dtype=dtype, keep_float32=keep_float32)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from ..errors import TokvecError
-from ..formats import FORMATS, format_name, save
+from ..formats import WRITABLE, format_name, save
 from ..train.fasttext import FastTextConfig, trained_with_subwords
 from ..train.fasttext import train as train_fasttext
 from ..train.options import TrainOptions
@@ -61,7 +61,7 @@ def train(
     resume: Annotated[Path | None, typer.Option(metavar="CKPT",
                                                 help="Continue from a checkpoint (its settings are used).")] = None,
     to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                           help=f"Output format: {', '.join(FORMATS)} "
+                                           help=f"Output format: {', '.join(WRITABLE)} "
                                                 "(default: from the extension).")] = None,
     errors: Annotated[str, choices("--errors", literal_values(TrainOptions, "errors"),
                                    "Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
@@ -78,7 +78,7 @@ def train(
         format_name(to)
     elif not any(s in SUFFIXES for s in output.suffixes):
         raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
-                          f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
+                          f".vec or .txt, or pass --format one of {', '.join(WRITABLE)}")
     settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
     if resume is not None:
         refuse_with_resume(ctx, [*settings, "alpha", "subwords", "buckets"])

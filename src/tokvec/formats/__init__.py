@@ -11,6 +11,7 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | word2vec-binary   | yes  | yes   | .bin                |
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
+| gensim            | yes  | no    | .model .kv (pickle) |
 
 Compressed inputs (gzip, bz2, xz) are read transparently. Each format is one module with one
 ``Format`` record (``formats.base``); ``formats.table`` lists them, and ``load``/``save`` only loop
@@ -32,13 +33,13 @@ from typing import Literal
 import numpy as np
 
 from .._plumbing.files import atomic_write, reading, temp_prefix
-from ..errors import FormatError, InvalidArgumentError, NonFiniteError
+from ..errors import FormatError, InvalidArgumentError, NonFiniteError, UnsafeFileError
 from ..search.compact import check_scale
 from ..vectors import Vectors
 from . import detect, hf, native, registry
 from .base import Format
 from .counts import read_counts, write_counts
-from .table import FORMATS, TABLE, for_path, format_name, lookup
+from .table import FORMATS, TABLE, WRITABLE, for_path, format_name, lookup
 
 
 def _locate(source: str | os.PathLike[str]) -> tuple[Path, Format | None]:
@@ -108,7 +109,7 @@ def load(
         try:
             vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
         except FormatError as exc:  # say how the format was decided, and how to decide otherwise
-            if header is not None and not fmt.mapped and exc.args:
+            if header is not None and not fmt.mapped and exc.args and not isinstance(exc, UnsafeFileError):
                 exc.args = (str(exc.args[0]) + detect.describe(fmt), *exc.args[1:])
             raise
     vectors.metadata.setdefault("format", fmt.name)
@@ -117,7 +118,7 @@ def load(
     if dtype is not None:
         vectors = vectors.astype(dtype)
     vectors.lower = bool(lower)
-    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens))
+    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens, errors))
 
 
 def _check_finite(vectors: Vectors, policy: str, path: Path, fmt: Format) -> Vectors:
@@ -150,7 +151,8 @@ def save(
     keep_float32: bool | None = None,
     counts: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
+    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension (``.bin``:
+    fastText's ``.bin`` when the vectors have ``subwords``, so their n-grams are kept, else word2vec binary).
 
     ``dtype`` is float32, float16 or (``.tokvec`` only) int8; ``keep_float32`` (``.tokvec`` only,
     see ``Vectors.astype``) keeps float32 rows beside an int8/float16 scan copy: int8 keeps them
@@ -162,10 +164,10 @@ def save(
     path = Path(path)
     if counts is not None:
         write_counts(vectors.tokens, vectors.counts, counts)
-    fmt = lookup(format) if format else for_path(path)
+    fmt = lookup(format) if format else for_path(path, vectors.subwords is not None)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
-                                   f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+                                   f"use one of {', '.join(WRITABLE)}")
     if dtype is not None and str(dtype) not in ("float32", "float16", "int8"):
         raise InvalidArgumentError(f"dtype must be float32, float16 or int8, got {dtype!r}")
     if vectors.dtype == np.int8 and fmt is not native.FORMAT:
@@ -192,4 +194,5 @@ def save(
     return path
 
 
-__all__ = ["FORMATS", "Format", "TABLE", "format_name", "load", "lookup", "registry", "resolve_path", "save"]
+__all__ = ["FORMATS", "Format", "TABLE", "WRITABLE", "format_name", "load", "lookup", "registry", "resolve_path",
+           "save"]
