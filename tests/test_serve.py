@@ -175,7 +175,7 @@ def test_browser_search_and_analogy(server, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.goto(url + "/")
-            page.wait_for_function("document.getElementById('info').textContent.includes('400,000')")
+            page.wait_for_function("() => document.getElementById('info').textContent.includes('400,000')")
             page.fill("#search", "king")
             page.click("#search-form button")
             page.wait_for_selector("#results li")
