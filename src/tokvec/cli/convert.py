@@ -18,12 +18,13 @@ import typer
 
 from ..formats import FORMATS, hf, load, save
 from ..formats.projector import export_projector as export
+from ..formats.static import FOLDER_FORMATS
 from . import render
 from ._app import DTYPES, JsonOpt, VectorsOpt, command, literal_values, load_vectors, one_of
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"Output format: {', '.join(FORMATS)} (default: from the "
-                                               "extension).")]
+                                               help=f"Output format: {', '.join(FORMATS + FOLDER_FORMATS)} "
+                                               "(default: from the extension; the last two are folders).")]
 DtypeOpt = Annotated[str | None, typer.Option(metavar=one_of(DTYPES), help=(
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "
     "rescoring exactly from the float32 rows; float16 rounds the rows (half the size)."))]
@@ -50,7 +51,7 @@ def convert(
         help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe)."""
+    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe, model2vec folders)."""
     start = time.perf_counter()
     v = load(source, limit=limit, errors=errors, nonfinite=nonfinite, encoding=encoding)  # type: ignore[arg-type]
     written = save(v, output, format=to, dtype=dtype, keep_float32=keep_float32)  # type: ignore[arg-type]

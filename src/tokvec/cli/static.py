@@ -31,7 +31,8 @@ class _Progress:
     """A progress line on stderr at most every two seconds."""
 
     def __init__(self, what: str, quiet: bool):
-        self.what, self.quiet, self.start, self.last = what, quiet, time.perf_counter(), 0.0
+        self.what, self.quiet = what, quiet
+        self.start = self.last = time.perf_counter()
 
     def __call__(self, done: int, total: int | None = None) -> None:
         now = time.perf_counter()

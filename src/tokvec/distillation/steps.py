@@ -84,6 +84,20 @@ def _pool(hidden: Any, pooling: str) -> Any:
     return hidden.mean(dim=1)
 
 
+def _load_quietly(transformers: Any, directory: str, dtype: Any) -> Any:
+    """The teacher's model, without transformers' load report and progress bars (restored afterwards)."""
+    logging = transformers.utils.logging
+    verbosity, bars = logging.get_verbosity(), logging.is_progress_bar_enabled()
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    try:
+        return transformers.AutoModel.from_pretrained(directory, dtype=dtype).eval()
+    finally:
+        logging.set_verbosity(verbosity)
+        if bars:
+            logging.enable_progress_bar()
+
+
 def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: DistillConfig,
             progress: Progress | None = None) -> np.ndarray:
     """float32 ``(len(sequences), hidden)``: each id sequence through the teacher, pooled."""
@@ -91,7 +105,7 @@ def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: 
     transformers = require("transformers", "distill", "distilling a transformer")
     if config.threads is not None:
         torch.set_num_threads(config.threads)
-    model = transformers.AutoModel.from_pretrained(str(teacher.directory), dtype=torch.float32).eval()
+    model = _load_quietly(transformers, str(teacher.directory), torch.float32)
     takes_types = "token_type_ids" in inspect.signature(model.forward).parameters
     order = sorted(range(len(sequences)), key=lambda k: len(sequences[k]))
     out = np.zeros((len(sequences), model.config.hidden_size), dtype=np.float32)
