@@ -271,3 +271,33 @@ def test_minilm_distilled_loads_in_model2vec_and_sentence_transformers(tmp_path)
     expected = v.encode(texts)
     np.testing.assert_allclose(StaticModel.from_pretrained(out).encode(texts), expected, atol=1e-6)
     np.testing.assert_allclose(SentenceTransformer(str(out), device="cpu").encode(texts), expected, atol=1e-6)
+
+
+def test_an_interrupted_encode_leaves_no_output(tiny_folder, tmp_path):
+    from tokvec.encode.stream import encode_file
+
+    source = tmp_path / "in.txt"
+    source.write_text("the cat\n" * 50, encoding="utf-8")
+
+    def stop(done: int) -> None:
+        if done >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        encode_file(tokvec.load(tiny_folder), source, tmp_path / "out.npy", options=EncodeOptions(batch_size=10),
+                    progress=stop)
+    assert list(tmp_path.iterdir()) == [source]
+    done = encode_file(tokvec.load(tiny_folder), source, tmp_path / "out.npy", options=EncodeOptions(batch_size=7))
+    assert done.texts == 50 and np.load(tmp_path / "out.npy").shape == (50, 12)
+
+
+def test_parquet_columns_are_checked(tiny_folder, tmp_path):
+    from tokvec.encode.stream import encode_file
+
+    pa, pq = pytest.importorskip("pyarrow"), pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"n": [1, 2]}), tmp_path / "in.parquet")
+    v = tokvec.load(tiny_folder)
+    with pytest.raises(FormatError, match="no column 'text'"):
+        encode_file(v, tmp_path / "in.parquet", tmp_path / "o.npy")
+    with pytest.raises(FormatError, match="holds int64, not strings"):
+        encode_file(v, tmp_path / "in.parquet", tmp_path / "o.npy", column="n")
