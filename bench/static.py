@@ -10,6 +10,8 @@ the retrieval task is **gloss halves**: 2,000 glosses of at least 8 words (the f
 split at its middle word; the first half is the query, the 2,000 second halves the candidates; recall@10 =
 share of queries whose own second half is among the 10 most cosine-similar. **Agreement with the teacher**:
 Spearman correlation between the student's and the teacher's cosine similarities over all pairs of 500 glosses.
+Word similarity: WordSim-353 and SimLex-999 (shipped), each word encoded as a one-word text, Spearman with the
+human scores. Polarity: gensim's 200 Pang & Lee sentences, logistic regression on the vectors, 5-fold accuracy.
 
     python bench/static.py [--dim 256] [--runs 3] [--texts 20000] [--no-distill]
 """
@@ -76,6 +78,30 @@ def agreement(encode, teacher_sims: np.ndarray, texts: list[str]) -> float:
     return float(np.corrcoef(*ranks)[0, 1])
 
 
+def word_similarity(encode, name: str) -> float:
+    """Spearman of cos(encode(w1), encode(w2)) with the human scores (each word encoded as a one-word text)."""
+    from tokvec.evaluate.datasets import read_word_pairs, resolve
+
+    pairs = read_word_pairs(resolve(name)).pairs
+    a, b = encode([p[0] for p in pairs]), encode([p[1] for p in pairs])
+    cos = np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-12)
+    ranks = [np.argsort(np.argsort(v)) for v in (cos, np.array([p[2] for p in pairs]))]
+    return float(np.corrcoef(*ranks)[0, 1])
+
+
+def polarity(encode) -> float:
+    """Pang & Lee (gensim's 200 sentences): logistic regression on the sentence vectors, 5-fold CV accuracy."""
+    import gensim
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    data = Path(gensim.__file__).parent / "test" / "test_data" / "pang_lee_polarity.cor"
+    lines = [line.partition(" ") for line in data.read_text(encoding="cp1252", errors="replace").splitlines()]
+    x, y = encode([text for _, _, text in lines]), np.array([label == "__label__pos" for label, _, _ in lines])
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    return float(cross_val_score(LogisticRegression(max_iter=2000), x, y, cv=folds).mean())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dim", type=int, default=256)
@@ -132,7 +158,9 @@ def main() -> None:
     for name, encode in encoders.items():
         r = recall_at_10(encode, pairs)
         a = agreement(encode, teacher_sims, sample) if name != "teacher" else 1.0
-        print(f"quality {name:>9}: gloss-halves recall@10 {r:.3f}; agreement with the teacher (Spearman) {a:.3f}")
+        ws, sl, pl = word_similarity(encode, "wordsim353"), word_similarity(encode, "simlex999"), polarity(encode)
+        print(f"quality {name:>9}: gloss-halves recall@10 {r:.3f}; agreement with the teacher (Spearman) {a:.3f}; "
+              f"WordSim-353 {ws:.3f}, SimLex-999 {sl:.3f} (Spearman); Pang & Lee polarity accuracy {pl:.3f}")
     print(f"# load average after: {os.getloadavg()}")
 
 

@@ -25,6 +25,7 @@ the rows to the teacher's sentence vectors on a corpus (tokenlearn's step).
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def _load_quietly(transformers: Any, directory: str, dtype: Any) -> Any:
 def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: DistillConfig,
             progress: Progress | None = None) -> np.ndarray:
     """float32 ``(len(sequences), hidden)``: each id sequence through the teacher, pooled."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: spinning threads stall a busy machine
     torch = require("torch", "distill", "distilling a transformer")
     transformers = require("transformers", "distill", "distilling a transformer")
     if config.threads is not None:
