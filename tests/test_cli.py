@@ -87,7 +87,7 @@ def test_convert_and_query_other_file(capsys, tmp_path):
     (["similar", "king", "-v", "glvoe"], "Known names: glove"),
     (["analogy", "a", "b", "c", "--method", "bogus"], "unknown --method 'bogus'"),
     (["lookup", "--ids", "999999999"], "out of range"),
-    (["convert", "glove", "/tmp/out.weird", "--limit", "3"], "pass format="),
+    (["convert", "glove", "/tmp/out.weird", "--limit", "3"], "use --format FORMAT (one of tokvec"),
     (["odd-one-out", "cat"], "at least two words"),
 ])
 def test_errors_are_one_line_exit_1(capsys, args, needle):
@@ -121,7 +121,7 @@ def test_readme_documents_every_command_and_nothing_else():
 
     from tokvec.cli import app
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (Path(__file__).parent.parent / "docs" / "reference" / "cli.md").read_text()
     documented = set(re.findall(r"^### `tokvec ([a-z-]+)`", readme, flags=re.M))
     click_app = typer.main.get_command(app)
     assert documented == set(click_app.commands)

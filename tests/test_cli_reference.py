@@ -1,4 +1,4 @@
-"""The README's command-line reference is the CLI's own --help, regenerated, never hand-edited."""
+"""The manual's command-line reference is the CLI's own --help, regenerated, never hand-edited."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from pathlib import Path
 
 from tokvec.cli import COMMANDS, reference
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "reference" / "cli.md"
 
 
-def test_readme_reference_is_up_to_date():
-    text = README.read_text(encoding="utf-8")
-    assert reference.updated(text) == text, f"README.md's command-line reference drifted; run: {reference.REGENERATE}"
+def test_the_reference_page_is_up_to_date():
+    text = PAGE.read_text(encoding="utf-8")
+    assert reference.updated(text) == text, f"docs/reference/cli.md drifted; run: {reference.REGENERATE}"
 
 
 def test_reference_covers_every_command_in_plain_text():

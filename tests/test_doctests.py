@@ -16,7 +16,9 @@ MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokeniz
            "tokvec.train.lm.model", "tokvec.train.lm.trainer", "tokvec.train._common", "tokvec.search.ann",
            "tokvec.transfer", "tokvec.transfer.matrix", "tokvec.transfer.text", "tokvec.transfer.edit",
            "tokvec.transfer.build", "tokvec.search.exact", "tokvec.search.neighbour", "tokvec.vocab.subwords",
-           "tokvec.display.vectors", "tokvec.display.neighbours", "tokvec.vocab.hf_tokenizer"]
+           "tokvec.display.vectors", "tokvec.display.neighbours", "tokvec.vocab.hf_tokenizer", "tokvec.search.wmd",
+           "tokvec.search.one_to_many", "tokvec.search.queries", "tokvec.formats._pickled", "tokvec.formats.gensim",
+           "tokvec.evaluate.statistics", "tokvec.cli._failures"]
 NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch",
          "tokvec.train.lm.data": "torch", "tokvec.search.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
 

@@ -10,6 +10,7 @@ budget set to ``BUDGET``). The short runs here are derandomized and bounded (wel
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import os
 import warnings
@@ -67,6 +68,7 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
         "fasttext-bin": tokvec.save(_with_subwords(v), root / "f.bin", format="fasttext-bin"),
         "tokvec-subwords": tokvec.save(_with_subwords(v), root / "s.tokvec"),
     }
+    paths.update(_gensim_seeds(root, v))
     for name, path in paths.items():
         assert len(tokvec.load(path).most_similar("the", topn=2)) == 2, name
     return {name: path.read_bytes() for name, path in paths.items()}
@@ -80,6 +82,24 @@ def _with_subwords(v: tokvec.Vectors) -> tokvec.Vectors:
     out = tokvec.Vectors(v.tokens, v.matrix, counts=v.counts)
     out.subwords = Subwords(rng.standard_normal((64, v.dim)).astype(np.float32), 2, 3, word_rows=v.matrix)
     return out
+
+
+def _gensim_seeds(root, v: tokvec.Vectors) -> dict:
+    """gensim's own saves (pickles read by tokvec's restricted unpickler): a KeyedVectors with counts, and a
+    FastText model (n-gram buckets, word vectors recomposed on load); none without gensim."""
+    if importlib.util.find_spec("gensim") is None:  # a dev dependency
+        return {}
+    from gensim.models import FastText, KeyedVectors
+
+    kv = KeyedVectors(v.dim)
+    kv.add_vectors(v.tokens, np.asarray(v.matrix))
+    for token, count in zip(v.tokens, v.counts.tolist()):
+        kv.set_vecattr(token, "count", count)
+    kv.save(str(root / "g.kv"), pickle_protocol=2)
+    model = FastText([["the", "naïve", "日本"], ["the", "z"]] * 3, vector_size=4, min_count=1, epochs=1, bucket=16,
+                     workers=1, seed=1)
+    model.save(str(root / "f.model"))
+    return {"gensim-kv": root / "g.kv", "gensim-fasttext": root / "f.model"}
 
 
 def _use(v: tokvec.Vectors) -> None:
@@ -124,11 +144,13 @@ def _file_property(seed_name: str, tmp_path, errors: str = "strict"):
 
 
 FILES = ["tokvec", "tokvec-int8", "tokvec-float16", "word2vec-binary", "word2vec-text", "fasttext-vec", "glove",
-         "word2vec-binary-gz", "fasttext-bin", "tokvec-subwords"]
+         "word2vec-binary-gz", "fasttext-bin", "tokvec-subwords", "gensim-kv", "gensim-fasttext"]
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_mutated_vector_files_load_or_raise_one_line_tokvec_errors(seeds, tmp_path, name):
+    if name not in seeds:
+        pytest.skip("gensim is not installed")
     SHORT(given(steps=mutations)(_file_property(name, tmp_path)))(seeds)
 
 
@@ -136,6 +158,8 @@ def test_mutated_vector_files_load_or_raise_one_line_tokvec_errors(seeds, tmp_pa
 @pytest.mark.parametrize("errors", ["strict", "replace"])
 @pytest.mark.parametrize("name", FILES)
 def test_mutated_vector_files_long_run(seeds, tmp_path, name, errors):
+    if name not in seeds:
+        pytest.skip("gensim is not installed")
     LONG(given(steps=mutations)(_file_property(name, tmp_path, errors)))(seeds)
 
 

@@ -16,7 +16,7 @@ from tokvec import InvalidArgumentError, TokvecWarning, UnknownTokenError, Vecto
 from tokvec import plot as plots
 from tokvec.cli import main
 from tokvec.plot import views
-from tokvec.plot._labels import place_labels
+from tokvec.plot.labels import place_labels
 from tokvec.plot.projection import fit_pca, project
 
 ANIMALS = ["cat", "dog", "horse", "cow", "lion"]
@@ -363,7 +363,7 @@ def test_hover_and_labels_escape_html_in_tokens():
     pytest.importorskip("plotly")
     v = Vectors(["<unk>", "a&b", "cat", "dog"], np.random.default_rng(1).normal(size=(4, 6)).astype(np.float32))
     figure = plots.projection(v, ["<unk>", "a&b", "cat"], backend="plotly")
-    texts = [t for trace in figure.data for t in trace.text]
+    texts = [a.text for a in figure.layout.annotations]  # 2-D labels are placed annotations
     hover = [h for trace in figure.data for h in trace.hovertext]
     assert "<b>&lt;unk&gt;</b>" in texts and "<b>a&amp;b</b>" in texts
     assert hover[0].startswith("<b>&lt;unk&gt;</b>") and "<unk>" not in "".join(hover)
@@ -444,7 +444,7 @@ def test_cli_plot_argument_errors(tmp_path, capsys, args, message):
     assert code == 1 and message in err
 
 
-@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot._labels", "tokvec.plot.views",
+@pytest.mark.parametrize("name", ["tokvec.plot.projection", "tokvec.plot.labels", "tokvec.plot.views",
                                   "tokvec.formats.projector"])
 def test_docstring_examples_of_the_plot_modules(name):
     import doctest
@@ -452,3 +452,32 @@ def test_docstring_examples_of_the_plot_modules(name):
 
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_html_labels_do_not_overlap_in_a_real_browser(tmp_path, glove):
+    """The HTML page places its labels as the PNG does: drawn by chromium, no two label boxes overlap."""
+    pytest.importorskip("plotly")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian chromium is not installed (apt-get install -y chromium)")
+    words = ["king", "queen", "cat", "dog", "apple", "paris", "river", "music"]
+    figure = plots.projection(glove, words, neighbours=8, out=tmp_path / "clusters.html")
+    assert len(figure.layout.annotations) >= len(words)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((tmp_path / "clusters.html").as_uri())
+            page.wait_for_selector(".annotation-text")
+            boxes = page.eval_on_selector_all(".annotation", """els => els.map(e => {
+                const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height, e.textContent]; })""")
+        finally:
+            browser.close()
+    shown = {box[4] for box in boxes}
+    assert set(words) <= shown and len(boxes) >= 40
+    overlapping = [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]]
+    assert overlapping == []

@@ -142,4 +142,4 @@ def test_cli_export_projector(tmp_path, capsys, glove):
     back = read_projector(tmp_path / "p")
     np.testing.assert_array_equal(np.asarray(back.matrix), glove[np.arange(500)])
     code = main(["export-projector", str(tmp_path / "q"), "--limit", "5", "--tokens", "nope"])
-    assert code == 1 and "'escape' or 'error'" in capsys.readouterr().err
+    assert code == 1 and "unknown --tokens 'nope'; use escape or error" in capsys.readouterr().err

@@ -198,12 +198,14 @@ def test_an_overdue_job_dies_without_any_request():
 
 # -- docs, headers, hosts -------------------------------------------------------------------------------
 def test_docs_are_offline(client):
-    for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.standalone.js")):
+    for path, asset in (("/docs", "/docs-assets/swagger-ui-bundle.js"), ("/redoc", "/docs-assets/redoc.local.js")):
         page = client.get(path)
         assert page.status_code == 200 and asset in page.text
         assert "https://" not in page.text and "http://" not in page.text and "<script>" not in page.text
         assert client.get(asset).status_code == 200
     assert client.get("/docs-assets/swagger-ui.css").status_code == 200
+    redoc = client.get("/docs-assets/redoc.local.js")
+    assert redoc.headers["content-type"].startswith("text/javascript") and b"cdn.redoc.ly" not in redoc.content
     assert "/openapi.json" in client.get("/static/docs.js").text
     for asset in ("app.js", "map.js", "style.css", "docs.js", "index.html"):
         text = client.get(f"/static/{asset}").text
@@ -277,7 +279,7 @@ def test_serve_command_wires_sets_and_allowed_hosts(monkeypatch, capsys):
     from tokvec.cli import main
 
     started = {}
-    monkeypatch.setattr(uvicorn.Server, "run", lambda self: started.setdefault("app", self.config.app))
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, **kw: started.setdefault("app", self.config.app))
     assert main(["serve", "-v", "glove", "-v", "other=glove", "--allow-host", "my-box", "--port", "0"]) == 0
     assert "glove (400,000 x 50), other (400,000 x 50)" in capsys.readouterr().out
     client = TestClient(started["app"])

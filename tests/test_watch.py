@@ -233,6 +233,10 @@ def test_plot_writes_png(synthetic_report, tmp_path):
     figure = watching.plot_watch(synthetic_report, out)
     assert out.read_bytes()[:8] == PNG_MAGIC
     assert len(figure.axes) == 5  # three PCA panels, loss, structure
+    renderer = figure.canvas.get_renderer()
+    for ax in figure.axes[:3]:  # the PCA panels: token labels never pile up on each other
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        assert boxes and not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
     with pytest.raises(InvalidArgumentError, match=r"\.png, \.svg, \.pdf"):
         watching.plot_watch(synthetic_report, tmp_path / "watch.gif")
     assert not (tmp_path / "watch.gif").exists()

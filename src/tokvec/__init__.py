@@ -31,7 +31,7 @@ _PUBLIC = {
     **dict.fromkeys([
         "TokvecError", "TokvecWarning", "FormatError", "NonFiniteError", "InvalidArgumentError", "UnknownNameError",
         "UnknownTokenError", "MissingDependencyError", "CorpusError", "CorpusTooSmallError", "CheckpointError",
-        "TrainingDivergedError", "BusyError",
+        "TrainingDivergedError", "BusyError", "UnsafeFileError",
     ], "tokvec.errors"),
 }
 __all__ = sorted(_PUBLIC) + ["__version__"]

@@ -53,6 +53,10 @@ class NonFiniteError(FormatError):
     """Rows containing NaN or infinity were found."""
 
 
+class UnsafeFileError(FormatError):
+    """A file would run code while loading (a pickle naming something other than a model's data); nothing ran."""
+
+
 class InvalidArgumentError(TokvecError, ValueError):
     """An argument is out of range or inconsistent with the data."""
 

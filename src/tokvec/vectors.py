@@ -25,10 +25,10 @@ from . import transfer
 from .display import vectors as views
 from .display.neighbours import Neighbours
 from .errors import InvalidArgumentError, UnknownTokenError
-from .search import bounded, compact, pairs
+from .search import bounded, compact, one_to_many, pairs, wmd
 from .search import exact as search
 from .search.exact import Neighbour, Query
-from .search.queries import cosmul_query, mean_query, unit_query
+from .search.queries import cosmul_query, has_vector, mean_query, unit_query
 from .vocab import Tokenizer, Vocab, explain, word_rows
 from .vocab import subwords as ngrams
 from .vocab.subwords import Subwords
@@ -113,7 +113,7 @@ class Vectors:
         """Token frequencies if the source had them."""
         return self.vocab.counts
 
-    def __contains__(self, token: object) -> bool:
+    def __contains__(self, token: object) -> bool:  # a token of the vocabulary; has_vector: can it be embedded
         return token in self.vocab
 
     def __iter__(self) -> Iterator[str]:
@@ -151,6 +151,7 @@ class Vectors:
         """
         if isinstance(key, (str, int, np.integer)):
             return self.vector(key)
+        compact.check_scale(self, "rows' values")
         try:
             return np.asarray(self.matrix[self._ids(key)], dtype=np.float32)
         except UnknownTokenError:
@@ -169,6 +170,8 @@ class Vectors:
 
     def _ids_vector(self, ids: list[int], norm: bool) -> np.ndarray:
         """One row (or the mean of several, for a multi-piece word) as float32, optionally unit length."""
+        if not norm:
+            compact.check_scale(self, "a row's values")
         if len(ids) > 1:
             row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
             return search.unit(row) if norm else row
@@ -466,5 +469,58 @@ class Vectors:
     def concat(self, other: Vectors, *, replace: bool = False) -> Vectors:
         """A new ``Vectors``: these rows, then ``other``'s tokens that are not here (same dim required)."""
         return transfer.concat(self, other, replace=replace)
+
+    # -- the rest of gensim's KeyedVectors (``search.one_to_many``, ``search.wmd``, ``transfer.edit``) ---------
+    def has_vector(self, word: object) -> bool:
+        """Whether ``v[word]`` gives a vector (a token, its lower-case form, a tokenizer's pieces, fastText
+        n-grams: with ``subwords``, any word); ``word in v`` asks only whether it is a token."""
+        return has_vector(self, word)
+
+    def wmdistance(self, first: Sequence[str], second: Sequence[str], norm: bool = True) -> float:
+        """Word Mover's Distance between two lists of words (gensim's ``wmdistance``, solved exactly)."""
+        return wmd.wmdistance(self, first, second, norm)
+
+    @staticmethod
+    def cosine_similarities(vector: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+        """Cosine of a ``(dim,)`` vector with each row of ``(n, dim)`` vectors: shape (n,); a zero scores 0."""
+        return one_to_many.cosine_similarities(vector, vectors)
+
+    def distances(self, word_or_vector: str | int | np.ndarray, others: Sequence[str] = ()) -> np.ndarray:
+        """``1 - cosine`` to each of ``others``, or to every row (itself included) when none are given."""
+        return one_to_many.distances(self, word_or_vector, others)
+
+    def closer_than(self, a: str, b: str) -> list[str]:
+        """Every token closer to ``a`` than ``b`` is, in row order (``a`` left out)."""
+        return one_to_many.closer_than(self, a, b)
+
+    def words_closer_than(self, a: str, b: str) -> list[str]:
+        """gensim's older name of ``closer_than``."""
+        return one_to_many.closer_than(self, a, b)
+
+    def most_similar_to_given(self, word: str, candidates: Sequence[str]) -> str:
+        """The one of ``candidates`` most similar to ``word``."""
+        return one_to_many.most_similar_to_given(self, word, candidates)
+
+    def relative_cosine_similarity(self, a: str, b: str, topn: int = 10) -> float:
+        """``similarity(a, b)`` over the sum of ``a``'s ``topn`` neighbour scores (Leeuwenberg et al.)."""
+        return one_to_many.relative_cosine_similarity(self, a, b, topn)
+
+    def rank_by_centrality(self, words: Sequence[str], use_norm: bool = True) -> list[Neighbour]:
+        """``words`` ranked by cosine with their unit mean, most central first, as (word, score) pairs."""
+        return one_to_many.rank_by_centrality(self, words, use_norm)
+
+    def normed_matrix(self) -> np.ndarray:
+        """Every row at unit length, float32 ``(n, dim)`` (gensim's ``get_normed_vectors``; zero rows stay zero)."""
+        return transfer.edit.normed_matrix(self)
+
+    def normalised(self) -> Vectors:
+        """A copy whose rows have unit length (gensim's ``unit_normalize_all``, without changing this one)."""
+        return transfer.edit.normalised(self)
+
+    def vectors_for_all(self, words: Sequence[str], *, allow_inference: bool = True,
+                        copy_counts: bool = False) -> Vectors:
+        """A new set of the ``words`` that have a vector here (with ``allow_inference``: from n-grams too)."""
+        return transfer.edit.vectors_for_all(self, words, allow_inference=allow_inference, copy_counts=copy_counts)
+
 
 __all__ = ["Neighbour", "Query", "Vectors", "UnknownTokenError"]

@@ -65,7 +65,8 @@ SUMMARIES: dict[str, str] = {
     "lookup": "Rows of the embedding matrix, by token or by id.",
     "tokens": "Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows.",
     "shell": "Load once, then answer each line: a word, king + woman - man, man : king :: woman, sim cat dog.",
-    "convert": "Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe, model2vec folders).",
+    "convert": "Convert between formats (tokvec, fastText .bin/.vec, word2vec, GloVe, model2vec folders; gensim models "
+               "in).",
     "import-model": "Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector "
                     "file.",
     "export-projector": "Files for the TensorFlow Embedding Projector (projector.tensorflow.org or TensorBoard), no "

@@ -13,6 +13,7 @@ only the group it needs) and any output (``tokvec.cli.render``).
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_type_hints
 
@@ -87,10 +88,14 @@ class Group(TyperGroup):
         return found
 
 
+EXIT_CODES = ("Exit codes: 0 done; 1 an error, one line on stderr saying what failed and what to do (bad input, "
+              "a bad option value, a busy port); 2 a usage error (unknown command or option, missing argument); "
+              "130 interrupted (Ctrl-C; training saves a checkpoint first).")
 app = typer.Typer(
     name="tokvec",
     help="Token embeddings made concrete: load, query, convert, import transformer token matrices. "
     "Vectors default to the builtin GloVe 6B 50d.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -113,6 +118,17 @@ def choice(option: str, choices: Sequence[str]) -> Callable[[str | None], str | 
         return value
 
     return check
+
+
+def refuse_with_resume(ctx: typer.Context, names: Sequence[str]) -> None:
+    """``--resume`` continues with the checkpoint's own settings: any of ``names`` given on the command
+    line (rather than left at its default) is a one-line error naming the options to drop."""
+    # by name: typer's context may carry its own copy of click's ParameterSource enum
+    given = [name for name in names if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"]
+    if given:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise TokvecError(f"--resume continues with the checkpoint's own settings; drop {options} (to train "
+                          "differently, start a new run)")
 
 
 def one_of(values: Sequence[str]) -> str:
@@ -176,4 +192,5 @@ def invoke(argv: list[str] | None) -> int:
         except SystemExit as exc:
             exit_code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
 
-    return _failures.guarded(run) or exit_code
+    command = next((arg for arg in (sys.argv[1:] if argv is None else argv) if not arg.startswith("-")), None)
+    return _failures.guarded(run, command) or exit_code

@@ -14,6 +14,7 @@ Deliberately left out: programming errors (a ``TypeError`` in tokvec is a bug an
 from __future__ import annotations
 
 import errno
+import re
 import zipfile
 from collections.abc import Callable
 
@@ -53,16 +54,52 @@ def describe(exc: BaseException) -> str:
     return f"{name}: {reason}; {advice}"
 
 
-def guarded(call: Callable[[], object]) -> int:
+# a reader's advice names keyword arguments; on the command line it names flags (the convert command's,
+# the one command that reads a file with these settings; any other command is told to convert first)
+_KEYWORDS = re.compile(r"\b(?:[Pp]ass |load it with |with )?(limit|format|errors|nonfinite|encoding)="
+                       r"(?:'([\w.-]+)'|(\d+)| one of ((?:'?[\w-]+'?(?:, )?)+)|)(?: \(--[^)]*\))?")
+_FLAGS = {"convert": {"limit", "format", "errors", "nonfinite", "encoding"}, "train": {"errors"}}  # reading flags
+_CLI_NOTE = re.compile(r" ?\((?:CLI|command line): [^)]*\)")
+_PAIRED = re.compile(r"\b(?:pass |load it with )?\w+=\S+? \((?:CLI|command line): ([^)]*)\)")  # kw=v (CLI: --flag)
+
+
+def for_command_line(message: str, command: str | None) -> str:
+    """``message`` with Python keyword advice (``pass limit=23933``, ``format='glove'``) in flags: the
+    flag itself for ``tokvec convert``, else the ``tokvec convert`` call that applies it.
+
+    >>> for_command_line("truncated; pass limit=23933 to load the rest", "convert")
+    'truncated; use --limit 23933 to load the rest'
+    >>> for_command_line("To leave them out, pass skip_missing=True (CLI: --skip-missing).", "plot")
+    'To leave them out, use --skip-missing.'
+    >>> for_command_line("not GloVe? pass format='glove'", "similar")
+    'not GloVe? use tokvec convert with --format glove'
+    """
+    if "=" not in message:
+        return message
+    message = _CLI_NOTE.sub("", _PAIRED.sub(r"use \1", message))
+
+    def flag(match: re.Match) -> str:
+        name, value, choices = match.group(1), match.group(2) or match.group(3), match.group(4)
+        option = f"--{name} {value or name.upper()}" if value or choices else f"--{name}"
+        one_of = f" (one of {choices.replace(chr(39), '')})" if choices else ""
+        own = name in _FLAGS.get(command or "", ())
+        said = f"use {option}{one_of}" if own else f"use tokvec convert with {option}{one_of}"
+        return said[0].upper() + said[1:] if match.group(0)[0].isupper() else said
+
+    return _KEYWORDS.sub(flag, message)
+
+
+def guarded(call: Callable[[], object], command: str | None = None) -> int:
     """Run ``call`` under the command line's error policy: a ``TokvecError`` or a failing system is one
-    ``error:`` line and exit code 1, Ctrl-C 130; otherwise 0."""
+    ``error:`` line and exit code 1, Ctrl-C 130; otherwise 0. ``command`` (the command being run) lets
+    the line give its advice in flags (``for_command_line``)."""
     try:
         try:
             call()
         except HANDLED as exc:
             raise TokvecError(describe(exc)) from None
     except TokvecError as exc:
-        render.error(str(exc))
+        render.error(for_command_line(str(exc), command))
         return 1
     except KeyboardInterrupt:
         render.error_line("interrupted")

@@ -105,4 +105,5 @@ def answer(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     name, kwargs = parsed
-    return _failures.guarded(lambda: getattr(importlib.import_module("tokvec.cli.answers"), name)(**kwargs))
+    return _failures.guarded(lambda: getattr(importlib.import_module("tokvec.cli.answers"), name)(**kwargs),
+                             argv[0])

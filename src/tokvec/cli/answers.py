@@ -16,7 +16,7 @@ import time
 
 from ..errors import TokvecError
 from ..formats import load
-from ..search import ann
+from ..search import ann, compact
 from ..search.exact import Neighbour
 from ..vectors import Vectors
 from . import render
@@ -28,8 +28,11 @@ def load_vectors(name: str, lower: bool = False) -> Vectors:
 
 
 def notes_for(v: Vectors, words: list[str]) -> list[str]:
-    """Lines saying how words that are not tokens were queried (lower-case form, mean of pieces)."""
-    return [note for note in dict.fromkeys(v.explain(w) for w in words) if note]
+    """Lines saying how words that are not tokens were queried (lower-case form, mean of pieces), and
+    that the answers are approximate when the file holds int8 codes only."""
+    notes = [note for note in dict.fromkeys(v.explain(w) for w in words) if note]
+    approximate = compact.approximation_note(v)
+    return notes + [approximate] if approximate else notes
 
 
 def clamped(v: Vectors, topn: int, notes: list[str]) -> int:

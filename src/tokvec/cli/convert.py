@@ -1,7 +1,7 @@
 """Commands that write vector files: convert, import-model, export-projector.
 
-``convert`` reads any readable format (sniffed) and writes any writable one, ``import-model`` pulls
-a Hugging Face model's token-embedding matrix (and tokenizer) into a vector file, and
+``convert`` reads any readable format (sniffed; gensim's saved models too) and writes any writable one,
+``import-model`` pulls a Hugging Face model's token-embedding matrix (and tokenizer) into a vector file, and
 ``export-projector`` writes the TSV files of the TensorFlow Embedding Projector.
 
 Deliberately left out: the formats themselves (``tokvec.formats``); choices of format, dtype and
@@ -16,16 +16,18 @@ from typing import Annotated
 
 import typer
 
-from ..formats import FORMATS, hf, load, save
+from ..formats import WRITABLE, hf, load, save
 from ..formats.projector import export_projector as export
 from ..formats.static import FOLDER_FORMATS
 from . import render
-from ._app import DTYPES, JsonOpt, VectorsOpt, command, literal_values, load_vectors, one_of
+from ._app import DTYPES, JsonOpt, VectorsOpt, choices, command, literal_values, load_vectors
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"Output format: {', '.join(FORMATS + FOLDER_FORMATS)} "
-                                               "(default: from the extension; the last two are folders).")]
-DtypeOpt = Annotated[str | None, typer.Option(metavar=one_of(DTYPES), help=(
+                                               help=f"Output format: {', '.join(WRITABLE + FOLDER_FORMATS)} "
+                                               "(default: from the extension; .bin is fastText's .bin when the "
+                                               "vectors have subwords, else word2vec binary; model2vec and "
+                                               "sentence-transformers write folders).")]
+DtypeOpt = Annotated[str | None, choices("--dtype", DTYPES, (
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "
     "rescoring exactly from the float32 rows; float16 rounds the rows (half the size)."))]
 KeepOpt = Annotated[bool | None, typer.Option(
@@ -37,21 +39,23 @@ KeepOpt = Annotated[bool | None, typer.Option(
 
 @command()
 def convert(
-    source: Annotated[str, typer.Argument(metavar="IN", help="Input file or builtin name (format is sniffed).")],
+    source: Annotated[str, typer.Argument(metavar="IN", help=(
+        "Input file or builtin name (format is sniffed; gensim's .save() files are read without running "
+        "their pickle)."))],
     output: Annotated[Path, typer.Argument(metavar="OUT", help="Output file; format from --format or the extension.")],
     to: FormatOpt = None,
     dtype: DtypeOpt = None,
     keep_float32: KeepOpt = None,
     limit: Annotated[int | None, typer.Option(min=0, help="Keep only the first N tokens.")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "errors")),
-                                        help="UTF-8 policy for tokens.")] = "strict",
-    nonfinite: Annotated[str, typer.Option(metavar=one_of(literal_values(load, "nonfinite")),
-                                           help="Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
+    errors: Annotated[str, choices("--errors", literal_values(load, "errors"), "UTF-8 policy for tokens.")]
+    = "strict",
+    nonfinite: Annotated[str, choices("--nonfinite", literal_values(load, "nonfinite"),
+                                      "Rows with NaN/inf: refuse, drop them or keep them.")] = "error",
     encoding: Annotated[str | None, typer.Option(
         help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe, model2vec folders)."""
+    """Convert between formats (tokvec, fastText .bin/.vec, word2vec, GloVe, model2vec folders; gensim models in)."""
     start = time.perf_counter()
     v = load(source, limit=limit, errors=errors, nonfinite=nonfinite, encoding=encoding)  # type: ignore[arg-type]
     written = save(v, output, format=to, dtype=dtype, keep_float32=keep_float32)  # type: ignore[arg-type]
@@ -94,8 +98,8 @@ def export_projector(
     out_dir: Annotated[Path, typer.Argument(metavar="OUT_DIR",
                                             help="Directory to write vectors.tsv, metadata.tsv and configs into.")],
     limit: Annotated[int, typer.Option(min=0, help="Export the first N (most frequent) tokens; 0 = all.")] = 10_000,
-    tokens: Annotated[str, typer.Option(metavar=one_of(literal_values(export, "tokens")),
-                                        help="Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
+    tokens: Annotated[str, choices("--tokens", literal_values(export, "tokens"),
+                                   "Tokens holding tabs/newlines: escape (as \\t, \\n) or error.")]
     = "escape",
     vectors: VectorsOpt = "glove",
     as_json: JsonOpt = False,

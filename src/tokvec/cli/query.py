@@ -20,6 +20,7 @@ import typer
 
 from ..errors import TokvecError
 from ..printable import clip
+from ..search import compact
 from ..search.exact import METHODS
 from ..vectors import Vectors
 from . import answers, render
@@ -42,7 +43,8 @@ def info(
     start = time.perf_counter()
     v = load_vectors(name)
     opened = time.perf_counter() - start
-    norms = v.norms
+    codes_only = compact.codes_only(v)
+    norms = None if codes_only else v.norms  # an int8-only file's codes have no scale to report
     data = {
         "name": name,
         "source": v.source,
@@ -50,11 +52,13 @@ def info(
         "tokens": len(v),
         "dim": v.dim,
         "dtype": str(v.dtype),
+        "scan_copy": None if v.compact is None or codes_only else v.compact.kind,
+        "codes_only": codes_only,
         "memory_mapped": isinstance(v.matrix, np.memmap),
         "matrix_bytes": int(v.matrix.nbytes),
         "has_counts": v.counts is not None,
         "norms": {"min": float(norms.min()), "mean": float(norms.mean()), "max": float(norms.max())}
-        if len(v) else None,
+        if len(v) and norms is not None else None,
         "sample_tokens": [v.token(i) for i in range(min(sample, len(v)))],
         "open_seconds": round(opened, 4),
         "subwords": None if v.subwords is None else {"minn": v.subwords.minn, "maxn": v.subwords.maxn,
@@ -66,6 +70,7 @@ def info(
     rows = [(key, f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value))
             for key, value in ((k, data[k]) for k in ("source", "format", "tokens", "dim", "dtype", "memory_mapped",
                                                       "matrix_bytes", "has_counts"))]
+    rows[4] = ("dtype", _storage(v, data))
     if data["norms"]:
         n = data["norms"]
         rows.append(("norms", f"min {n['min']:.3f}  mean {n['mean']:.3f}  max {n['max']:.3f}"))
@@ -175,6 +180,15 @@ def lookup(
                   (f"vector[:{shown}]" if shown < v.dim else "vector", render.NUMBERS)],
                  (["-" if r is None else str(r), t, " ".join(f"{x:+.3f}" for x in vec[:shown])]
                   for r, t, vec, _ in entries))
+
+
+def _storage(v: Vectors, data: dict) -> str:
+    """How the rows are stored, as ``info`` says it: the dtype, a scan copy beside it, or codes only."""
+    if data["codes_only"]:
+        return f"int8 codes only: {compact.approximation_note(v).split(': ', 1)[1]}; values not kept"
+    if data["scan_copy"]:
+        return f"{data['dtype']} + {data['scan_copy']} scan copy (searches scan it, then rescore exactly)"
+    return data["dtype"]
 
 
 Entry = tuple[int | None, str, np.ndarray, list[str]]

@@ -1,9 +1,9 @@
-"""The README's command-line reference, generated from the CLI's own ``--help``.
+"""The manual's command-line reference (docs/reference/cli.md), generated from the CLI's own ``--help``.
 
-``python -m tokvec.cli.reference --write README.md`` replaces everything between the markers
+``python -m tokvec.cli.reference --write docs/reference/cli.md`` replaces everything between the markers
 ``<!-- cli-reference:start -->`` and ``<!-- cli-reference:end -->`` with the help of ``tokvec`` and
 of every command, rendered at a fixed width (:data:`WIDTH`) with colours off and the environment
-ignored, so the text is the same on every machine; ``--check README.md`` exits 1 when it drifted.
+ignored, so the text is the same on every machine; ``--check docs/reference/cli.md`` exits 1 when it drifted.
 
 Deliberately left out: prose about the commands (it stays hand-written around the markers) and
 any other output format (man pages, HTML).
@@ -26,7 +26,7 @@ from . import COMMANDS, app
 START = "<!-- cli-reference:start -->"
 END = "<!-- cli-reference:end -->"
 WIDTH = 100
-REGENERATE = "python -m tokvec.cli.reference --write README.md"
+REGENERATE = "python -m tokvec.cli.reference --write docs/reference/cli.md"
 _ENV = {"COLUMNS": str(WIDTH), "LINES": "50", "TERM": "dumb", "NO_COLOR": "1", "FORCE_COLOR": None,
         "TERMINAL_WIDTH": None, "GITHUB_ACTIONS": None, "PY_COLORS": None}
 
@@ -67,15 +67,15 @@ def updated(readme: str) -> str:
     """``readme`` with its reference section regenerated."""
     start, end = readme.find(START), readme.find(END)
     if start < 0 or end < start:
-        raise ValueError(f"the README has no {START} ... {END} section")
+        raise ValueError(f"the page has no {START} ... {END} section")
     return readme[:start] + reference() + readme[end + len(END):]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tokvec.cli.reference", description=__doc__.splitlines()[0])
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", type=Path, metavar="README", help="Regenerate the section in this file.")
-    mode.add_argument("--check", type=Path, metavar="README", help="Exit 1 if the section is out of date.")
+    mode.add_argument("--write", type=Path, metavar="PAGE", help="Regenerate the section in this file.")
+    mode.add_argument("--check", type=Path, metavar="PAGE", help="Exit 1 if the section is out of date.")
     args = parser.parse_args(argv)
     path = args.write or args.check
     text = path.read_text(encoding="utf-8")

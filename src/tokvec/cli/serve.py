@@ -10,8 +10,10 @@ extras) are imported only when the server starts, so ``tokvec --help`` stays fas
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +21,7 @@ import typer
 
 from .. import serve as explorer  # the application (and fastapi) load when the server starts
 from .._plumbing.optional import require
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, TokvecError
 from . import render
 from ._app import command, load_vectors
 
@@ -72,7 +74,26 @@ def serve(
         if host not in ("0.0.0.0", "::"):
             allowed.append(host)  # the address it was asked to listen on
     app = explorer.create_app(sets, allowed_hosts=allowed, job_seconds=job_seconds)
+    sock = _bound(host, port)  # before the banner: a busy port is an error, not a success message
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     listing = ", ".join(f"{name} ({len(v):,} x {v.dim})" for name, v in sets.items())
     render.line(f"tokvec explorer for {listing} on http://{host}:{port}/  (Ctrl-C stops)")
-    server.run()
+    server.run(sockets=[sock])
+
+
+def _bound(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``; a port in use or an address that is not ours is one line."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise TokvecError(f"port {port} on {host} is in use; choose another with --port "
+                              "(--port 0 picks a free one)") from None
+        raise TokvecError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); check --host and --port") from None
+    sock.listen(2048)
+    return sock

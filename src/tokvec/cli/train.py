@@ -14,19 +14,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import TokvecError
-from ..formats import FORMATS, format_name, save
+from ..formats import WRITABLE, format_name, save
 from ..train.fasttext import FastTextConfig, trained_with_subwords
 from ..train.fasttext import train as train_fasttext
 from ..train.options import TrainOptions
 from ..train.word2vec import Word2VecConfig
 from ..train.word2vec import train as train_word2vec
 from . import render
-from ._app import JsonOpt, command, literal_values, one_of
+from ._app import JsonOpt, choices, command, literal_values, refuse_with_resume
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Word2VecConfig))
 SUFFIXES = (".tokvec", ".bin", ".vec", ".txt")
@@ -40,8 +40,7 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
                                          help="Output vectors (.tokvec with counts, .bin, .txt, ...; "
                                               "with --subwords, .bin is a fastText .bin).")],
-    model: Annotated[str, typer.Option(metavar=one_of(literal_values(Word2VecConfig, "model")),
-                                       help="Architecture.")] = "cbow",
+    model: Annotated[str, choices("--model", literal_values(Word2VecConfig, "model"), "Architecture.")] = "cbow",
     dim: Annotated[int, typer.Option(help="Vector size.")] = 100,
     window: Annotated[int, typer.Option(help="Context words on each side (randomly shrunk per word).")] = 5,
     negative: Annotated[int, typer.Option(help="Noise words per update.")] = 5,
@@ -62,10 +61,10 @@ def train(
     resume: Annotated[Path | None, typer.Option(metavar="CKPT",
                                                 help="Continue from a checkpoint (its settings are used).")] = None,
     to: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                           help=f"Output format: {', '.join(FORMATS)} "
+                                           help=f"Output format: {', '.join(WRITABLE)} "
                                                 "(default: from the extension).")] = None,
-    errors: Annotated[str, typer.Option(metavar=one_of(literal_values(TrainOptions, "errors")),
-                                        help="Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
+    errors: Annotated[str, choices("--errors", literal_values(TrainOptions, "errors"),
+                                   "Non-UTF-8 bytes: replace (and count) or strict (error).")] = "replace",
     corpus_ram: Annotated[float, typer.Option(metavar="MIB", help="Keep the encoded corpus in RAM up to MIB MiB; "
                                               "beyond, it is memory-mapped from a file in --corpus-dir.")] = 256,
     corpus_dir: Annotated[Path | None, typer.Option(
@@ -79,12 +78,16 @@ def train(
         format_name(to)
     elif not any(s in SUFFIXES for s in output.suffixes):
         raise TokvecError(f"cannot tell which format to write from the name {output.name!r}; use .tokvec, .bin, "
-                          f".vec or .txt, or pass --format one of {', '.join(FORMATS)}")
+                          f".vec or .txt, or pass --format one of {', '.join(WRITABLE)}")
     settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
+    if resume is not None:
+        refuse_with_resume(ctx, [*settings, "alpha", "subwords", "buckets"])
     with_subwords = subwords is not None or (resume is not None and trained_with_subwords(resume))
     if buckets is not None and not with_subwords:
         raise TokvecError("--buckets is for fastText training; add --subwords MIN-MAX (e.g. --subwords 3-6)")
     config = None if resume is not None else _config(settings, alpha, subwords, buckets)
+    if config is not None and not as_json:
+        render.notes(_size_notes(config))
     ckpt = checkpoint if checkpoint is not None else output.with_name(output.name + ".ckpt.npz")
     trainer = train_fasttext if with_subwords else train_word2vec
     result = trainer([str(p) for p in corpus], config, checkpoint=ckpt, checkpoint_every=checkpoint_every,  # type: ignore[arg-type]
@@ -93,8 +96,10 @@ def train(
     if to is None and with_subwords and output.suffix == ".bin":
         to = "fasttext-bin"
     written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
+    advice = _corpus_notes(result)
     if as_json:
         render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
+                          "notes": advice,
                           "model": result.config.model, "epoch_loss": result.epoch_loss,
                           "words_per_second": round(result.words_per_second), "effective_words": result.effective_words,
                           "seconds": round(result.seconds, 3), "replaced_bytes": result.replaced_bytes})
@@ -106,6 +111,33 @@ def train(
                      "(--errors strict rejects them)", "yellow"))
     render.line(f"wrote {written} ({len(result.vectors):,} x {result.vectors.dim}); "
                 f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
+    render.notes(advice, "yellow")
+
+
+SMALL_CORPUS = 1_000_000  # words: below this, 5 CBOW epochs left the shipped glosses' neighbours mostly noise
+LARGE_TABLE = 256 * 2**20  # bytes of n-gram buckets worth a word before training starts
+
+
+def _corpus_notes(result: Any) -> list[str]:
+    """What a newcomer should know after training: a small corpus with settings that learn little from it."""
+    counts = result.vectors.counts
+    words = int(counts.sum()) if counts is not None else 0
+    config = result.config
+    if words and words < SMALL_CORPUS and config.model == "cbow" and config.epochs <= 5:
+        return [f"{words:,} words is a small corpus for CBOW with {config.epochs} epochs (its neighbours are "
+                "mostly noise at this size); skip-gram with more epochs learns far more from it: --model skipgram "
+                "--epochs 20"]
+    return []
+
+
+def _size_notes(config: Any) -> list[str]:
+    """Before training: how large the fastText n-gram table will make the output, when that is large."""
+    bucket = getattr(config, "bucket", 0)
+    size = bucket * config.dim * 4
+    if size < LARGE_TABLE:
+        return []
+    return [f"the output holds the n-gram table: {bucket:,} buckets x {config.dim} dims = {size / 2**20:,.0f} MiB; "
+            "a corpus of a few million words needs far fewer (--buckets 200000)"]
 
 
 def _config(settings: dict, alpha: float, subwords: str | None, buckets: int | None) -> Word2VecConfig:

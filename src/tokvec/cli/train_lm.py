@@ -17,12 +17,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import TokvecError
 from ..train import lm
 from ..train.lm import LMConfig
 from ..train.lm.data import end_token_id
 from . import render
-from ._app import JsonOpt, command, literal_values, one_of
+from ._app import JsonOpt, choices, command, literal_values, refuse_with_resume
 
 CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(LMConfig))
 
@@ -44,8 +43,8 @@ def train_lm(
     layers: Annotated[int, typer.Option(help="Transformer blocks.")] = 4,
     heads: Annotated[int, typer.Option(help="Attention heads (must divide --dim).")] = 4,
     vocab_size: Annotated[int, typer.Option(help="BPE vocabulary to train on the corpus.")] = 4096,
-    positions: Annotated[str, typer.Option(metavar=one_of(literal_values(LMConfig, "positions")),
-                                           help="Position embeddings.")] = "learned",
+    positions: Annotated[str, choices("--positions", literal_values(LMConfig, "positions"), "Position embeddings.")]
+    = "learned",
     tie: Annotated[bool, typer.Option("--tie/--no-tie", help="Share the token matrix with the output head.")] = True,
     dropout: Annotated[float, typer.Option(help="Dropout probability.")] = 0.0,
     lr: Annotated[float, typer.Option(help="Peak learning rate (AdamW; warm-up, then cosine decay to lr/10).")]
@@ -73,13 +72,8 @@ def train_lm(
     Runs unchanged under `torchrun --nproc_per_node=N -m tokvec train-lm ...` (DDP; rank 0 writes).
     """
     settings = {name: value for name, value in ctx.params.items() if name in CONFIG_FIELDS}
-    # by name: typer's context may carry its own copy of click's ParameterSource enum
-    changed = [name for name in [*settings, "tokenizer"]
-               if getattr(ctx.get_parameter_source(name), "name", "") != "DEFAULT"]
-    if resume is not None and changed:
-        options = ", ".join("--" + name.replace("_", "-") for name in changed)
-        raise TokvecError(f"--resume continues with the checkpoint's own settings; drop {options} (to train "
-                          "differently, start a new run)")
+    if resume is not None:
+        refuse_with_resume(ctx, [*settings, "tokenizer"])
     config = None if resume is not None else LMConfig(**{**settings, "min_lr": lr / 10, "warmup": min(warmup, steps)})
     result = lm.train_lm([str(p) for p in corpus], config, out_dir=output, snapshots=snapshots, tokenizer=tokenizer,
                           resume=resume, threads=threads, progress=not quiet and not as_json)

@@ -1,7 +1,9 @@
 """Word-similarity benchmarks: Spearman and Pearson correlation of cosines with human scores.
 
 Scored like gensim's ``KeyedVectors.evaluate_word_pairs(..., dummy4unknown=False)``: pairs with a
-word outside the restricted vocabulary are skipped and listed, cosines are taken in float64. With
+word outside the restricted vocabulary are skipped and listed, and cosines and correlations are computed
+as gensim computes them (float32 unit vectors and dot products, scipy's correlation formulas), so the
+numbers are gensim's to the last digit. With
 ``oov="subwords"`` (fastText vectors, ``Vectors.subwords``) such a word is instead built from its
 character n-grams as written (also a token beyond ``restrict``); those pairs are counted and scored
 separately as well (``subword_pairs``).
@@ -123,18 +125,23 @@ def evaluate_similarity(
 
 
 def _rows(vectors: Vectors, ids: list[int | str]) -> np.ndarray:
-    """float64 ``(pairs, dim)``: the row of each id, or the n-gram vector of each word (``oov="subwords"``)."""
+    """float32 ``(pairs, dim)``: the row of each id, or the n-gram vector of each word (``oov="subwords"``)."""
     if all(isinstance(i, int) for i in ids):
-        return np.asarray(vectors.matrix[np.array(ids, dtype=np.int64)], dtype=np.float64)
-    out = np.empty((len(ids), vectors.dim), np.float64)
+        return np.asarray(vectors.matrix[np.array(ids, dtype=np.int64)], dtype=np.float32)
+    out = np.empty((len(ids), vectors.dim), np.float32)
     for k, i in enumerate(ids):
         out[k] = vectors.subwords.vector(i) if isinstance(i, str) else vectors.matrix[i]
     return out
 
 
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine of rows ``a[i]`` and ``b[i]`` (float64 ``(pairs, dim)``; 0 for a zero row). Shape (pairs,)."""
-    denom = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
-    dots = np.einsum("ij,ij->i", a, b)
-    return np.divide(dots, denom, out=np.zeros_like(dots), where=denom > 0)
+    """gensim's ``similarity`` of rows ``a[i]`` and ``b[i]`` (float32 ``(pairs, dim)``), to the bit: each row
+    scaled to unit length in float64 and rounded to float32 (``matutils.unitvec``), then a float32 dot product
+    (0 for a zero row). Shape (pairs,) float64."""
+    return np.array([np.dot(_unit(x), _unit(y)) for x, y in zip(a, b)], dtype=np.float64)
 
+
+def _unit(row: np.ndarray) -> np.ndarray:
+    wide = row.astype(np.float64)
+    length = np.sqrt(np.dot(wide, wide))
+    return (wide * (1.0 / length)).astype(np.float32) if length > 0 else row

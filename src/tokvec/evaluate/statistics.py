@@ -1,7 +1,9 @@
 """Correlation statistics in NumPy: average ranks, Pearson, Spearman and their two-sided p-values.
 
 The results match ``scipy.stats`` (``rankdata``, ``pearsonr``, ``spearmanr``), which tokvec does not
-depend on: the p-value is the regularised incomplete beta of Student's t, by a continued fraction.
+depend on: the coefficients are computed in scipy's order of operations (scaled centred norms for Pearson,
+numpy's ``corrcoef`` of the ranks for Spearman), so they equal gensim's to the last digit; the p-value is
+the regularised incomplete beta of Student's t, by a continued fraction.
 
 Deliberately left out: confidence intervals, other rank correlations (Kendall's tau), and
 one-sided tests.
@@ -50,11 +52,17 @@ def pearson(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) ->
     if len(x) < 2:
         return math.nan, math.nan
     xm, ym = x - x.mean(), y - y.mean()
-    nx, ny = np.linalg.norm(xm), np.linalg.norm(ym)
-    if nx == 0 or ny == 0:
+    xmax, ymax = np.abs(xm).max(), np.abs(ym).max()
+    if xmax == 0 or ymax == 0:
         return math.nan, math.nan
-    r = float(np.clip(np.dot(xm / nx, ym / ny), -1.0, 1.0))
+    nx = xmax * np.linalg.norm(xm / xmax, axis=-1)  # scaled as scipy scales it (no overflow), summed as it sums
+    ny = ymax * np.linalg.norm(ym / ymax, axis=-1)
+    r = float(np.clip(_vecdot(xm / nx, ym / ny), -1.0, 1.0))
     return r, correlation_p_value(r, len(x))
+
+
+def _vecdot(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.vecdot(a, b) if hasattr(np, "vecdot") else np.dot(a, b))  # numpy >= 2 has scipy's vecdot
 
 
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> tuple[float, float]:
@@ -64,7 +72,11 @@ def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -
     >>> round(rho, 4)
     0.8208
     """
-    return pearson(rankdata(x), rankdata(y))
+    ranks = np.column_stack((rankdata(x), rankdata(y)))  # (n, 2)
+    if len(ranks) < 2 or (ranks[:, 0] == ranks[0, 0]).all() or (ranks[:, 1] == ranks[0, 1]).all():
+        return math.nan, math.nan
+    rho = float(np.corrcoef(ranks, rowvar=False)[1, 0])  # scipy's spearmanr: numpy's corrcoef of the ranks
+    return rho, correlation_p_value(rho, len(ranks))
 
 
 def correlation_p_value(r: float, n: int) -> float:

@@ -11,6 +11,7 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | word2vec-binary   | yes  | yes   | .bin                |
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
+| gensim            | yes  | no    | .model .kv (pickle) |
 | model2vec         | yes  | yes   | (a folder)          |
 | sentence-transformers | yes | yes | (a StaticEmbedding folder) |
 
@@ -35,12 +36,13 @@ from typing import Literal
 import numpy as np
 
 from .._plumbing.files import atomic_write, reading, temp_prefix
-from ..errors import FormatError, InvalidArgumentError, NonFiniteError
+from ..errors import FormatError, InvalidArgumentError, NonFiniteError, UnsafeFileError
+from ..search.compact import check_scale
 from ..vectors import Vectors
 from . import detect, hf, native, registry, static
 from .base import Format
 from .counts import read_counts, write_counts
-from .table import FORMATS, TABLE, for_path, format_name, lookup
+from .table import FORMATS, TABLE, WRITABLE, for_path, format_name, lookup
 
 
 def _locate(source: str | os.PathLike[str]) -> tuple[Path, Format | None]:
@@ -111,7 +113,7 @@ def load(
         try:
             vectors = fmt.read(path, header, limit=limit, errors=errors, mmap=mmap, **options)
         except FormatError as exc:  # say how the format was decided, and how to decide otherwise
-            if header is not None and not fmt.mapped and exc.args:
+            if header is not None and not fmt.mapped and exc.args and not isinstance(exc, UnsafeFileError):
                 exc.args = (str(exc.args[0]) + detect.describe(fmt), *exc.args[1:])
             raise
     vectors.metadata.setdefault("format", fmt.name)
@@ -120,7 +122,7 @@ def load(
     if dtype is not None:
         vectors = vectors.astype(dtype)
     vectors.lower = bool(lower)
-    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens))
+    return vectors if counts is None else vectors.with_counts(read_counts(counts, vectors.tokens, errors))
 
 
 def _check_finite(vectors: Vectors, policy: str, path: Path, fmt: Format) -> Vectors:
@@ -153,7 +155,8 @@ def save(
     keep_float32: bool | None = None,
     counts: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension.
+    """Write ``vectors`` to ``path`` atomically; the format comes from ``format`` or the extension (``.bin``:
+    fastText's ``.bin`` when the vectors have ``subwords``, so their n-grams are kept, else word2vec binary).
 
     ``dtype`` is float32, float16 or (``.tokvec`` only) int8; ``keep_float32`` (``.tokvec`` only,
     see ``Vectors.astype``) keeps float32 rows beside an int8/float16 scan copy: int8 keeps them
@@ -169,10 +172,14 @@ def save(
         if dtype not in (None, "float32", "float16"):
             raise InvalidArgumentError(f"a {format} folder stores float32 or float16 rows, not {dtype}")
         return static.write(vectors.astype(dtype) if dtype else vectors, path, format)
-    fmt = lookup(format) if format else for_path(path)
+    fmt = lookup(format) if format else for_path(path, vectors.subwords is not None)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
-                                   f"use one of {', '.join(f.name for f in TABLE if f.write)}")
+                                   f"use one of {', '.join(WRITABLE)}")
+    if dtype is not None and str(dtype) not in ("float32", "float16", "int8"):
+        raise InvalidArgumentError(f"dtype must be float32, float16 or int8, got {dtype!r}")
+    if vectors.dtype == np.int8 and fmt is not native.FORMAT:
+        check_scale(vectors, f"{fmt.name} rows")
     if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:
         if fmt is not native.FORMAT:
             raise InvalidArgumentError(f"int8 rows and float32-plus-scan-copy files are .tokvec features; {fmt.name} "
@@ -195,4 +202,5 @@ def save(
     return path
 
 
-__all__ = ["FORMATS", "Format", "TABLE", "format_name", "load", "lookup", "registry", "resolve_path", "save"]
+__all__ = ["FORMATS", "Format", "TABLE", "WRITABLE", "format_name", "load", "lookup", "registry", "resolve_path",
+           "save"]

@@ -23,12 +23,16 @@ from ..errors import FormatError, InvalidArgumentError, TokvecWarning
 from ..printable import brief
 
 
-def read_counts(path: str | os.PathLike, tokens: Sequence[str]) -> np.ndarray:
-    """int64 counts for ``tokens`` (in that order) from a ``token count`` file; ``FormatError`` names the line."""
+def read_counts(path: str | os.PathLike, tokens: Sequence[str], errors: str = "strict") -> np.ndarray:
+    """int64 counts for ``tokens`` (in that order) from a ``token count`` file; ``FormatError`` names the line.
+
+    ``errors`` is the UTF-8 policy the vectors were read with (gensim's ``unicode_errors``), so a token whose
+    bad bytes were replaced or dropped there matches its line here.
+    """
     found: dict[str, int] = {}
     with reading(path), open_stream(path) as stream:
         for number, raw in enumerate(stream, start=1):
-            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            line = _decoded(raw, errors, path, number).rstrip("\r\n")
             if not line.strip():
                 continue
             token, _, count = line.rpartition(" ")
@@ -44,6 +48,17 @@ def read_counts(path: str | os.PathLike, tokens: Sequence[str]) -> np.ndarray:
                       "they count 0", TokvecWarning, stacklevel=3)
         counts[counts < 0] = 0
     return counts
+
+
+def _decoded(raw: bytes, errors: str, path: str | os.PathLike, number: int) -> str:
+    try:
+        return raw.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{path}, line {number}: invalid UTF-8 {raw[exc.start:exc.end]!r}; pass errors='replace' "
+                          "or errors='ignore' (as for the vectors; CLI: --errors) to match the tokens read that way"
+                          ) from None
+    except LookupError:
+        raise InvalidArgumentError(f"unknown errors policy {errors!r}; use 'strict', 'replace' or 'ignore'") from None
 
 
 def write_counts(tokens: Sequence[str], counts: np.ndarray | None, path: str | os.PathLike) -> None:

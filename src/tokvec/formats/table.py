@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InvalidArgumentError
-from . import fasttext, glove, native, word2vec
+from . import fasttext, gensim, glove, native, word2vec
 from .base import Format
 
-TABLE: tuple[Format, ...] = (native.FORMAT, fasttext.FORMAT, word2vec.BINARY, word2vec.TEXT, glove.FORMAT)
+TABLE: tuple[Format, ...] = (native.FORMAT, gensim.FORMAT, fasttext.FORMAT, word2vec.BINARY, word2vec.TEXT,
+                             glove.FORMAT)
 FORMATS: tuple[str, ...] = tuple(f.name for f in TABLE)
+WRITABLE: tuple[str, ...] = tuple(f.name for f in TABLE if f.write is not None)
 _BY_NAME = {name: f for f in TABLE for name in (f.name, *f.aliases)}
 _BY_EXTENSION = {ext: f for f in TABLE for ext in f.extensions}
 
@@ -34,9 +36,12 @@ def format_name(name: str) -> str:
     return lookup(name).name
 
 
-def for_path(path: Path) -> Format:
-    """The format ``save`` writes to ``path``: by the extension before an optional ``.gz``."""
+def for_path(path: Path, subwords: bool = False) -> Format:
+    """The format ``save`` writes to ``path``: by the extension before an optional ``.gz``; ``.bin`` is
+    fastText's ``.bin`` for vectors with ``subwords`` (their n-grams are kept), else word2vec's binary."""
     suffixes = [s for s in path.suffixes if s != ".gz"]
+    if suffixes and suffixes[-1] == ".bin" and subwords:
+        return fasttext.FORMAT
     if suffixes and suffixes[-1] in _BY_EXTENSION:
         return _BY_EXTENSION[suffixes[-1]]
     raise InvalidArgumentError(

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
-from ._labels import place_labels
+from .labels import arrange_texts, place_labels
 from .scene import DARK, GREY, PALETTE, Scene
 
 FIGSIZE = (9.0, 6.5)  # inches; at DPI this is 900 x 650 pixels
@@ -154,18 +154,8 @@ def _mpl_scatter(fig: Any, scene: Scene) -> None:
 
 def _set_limits(ax: Any, coords: np.ndarray, scene: Scene) -> None:
     """Limits that fit points, arrows and room for labels; equal units on both axes if asked."""
-    low, high = coords.min(axis=0), coords.max(axis=0)
-    for arrow in scene.arrows:
-        low = np.minimum(low, np.minimum(arrow.start, arrow.end))
-        high = np.maximum(high, np.maximum(arrow.start, arrow.end))
-    span = np.where(high - low > 0, high - low, 1.0)
-    low, high = low - span * [0.14, 0.08], high + span * [0.14, 0.08]  # labels sit beside points
-    if scene.equal_aspect:  # widen the shorter side so one unit is as long on both axes
-        box = ax.get_window_extent()
-        pixels = np.array([box.width, box.height])
-        per_pixel = ((high - low) / pixels).max()
-        centre = (low + high) / 2
-        low, high = centre - per_pixel * pixels / 2, centre + per_pixel * pixels / 2
+    box = ax.get_window_extent()
+    low, high = _limits(coords, scene, np.array([box.width, box.height], dtype=np.float64))
     ax.set_xlim(low[0], high[0])
     ax.set_ylim(low[1], high[1])
 
@@ -174,10 +164,7 @@ def _mpl_labels(fig: Any, ax: Any, coords: np.ndarray, scene: Scene) -> None:
     """Add the labels, placed where they do not overlap each other, markers or arrows."""
     fig.canvas.draw()  # fixes limits (equal aspect) and the data -> pixel transform
     renderer = fig.canvas.get_renderer()
-    chosen = np.flatnonzero(labelled(scene, candidates=6))
-    required = np.array([scene.roles[i] in REQUIRED_ROLES for i in chosen], dtype=bool)
-    order = np.concatenate([chosen[required], chosen[~required]])  # required labels are placed first
-    required = np.concatenate([np.ones(required.sum(), bool), np.zeros((~required).sum(), bool)])
+    order, required = _label_order(scene)  # required labels are placed first
     texts = []
     for i in order:
         role = scene.roles[i]
@@ -190,29 +177,12 @@ def _mpl_labels(fig: Any, ax: Any, coords: np.ndarray, scene: Scene) -> None:
         texts.append(text)
     if not texts:
         return
-    sizes = np.array([[b.width + 4, b.height + 2] for b in (t.get_window_extent(renderer) for t in texts)])
-    to_pixels = ax.transData.transform
-    anchors = to_pixels(coords[order])
-    obstacle_points = coords if len(coords) <= 300 else coords[order]
-    obstacles = [to_pixels(obstacle_points)]
+    obstacles = [coords if len(coords) <= 300 else coords[order]]
     for arrow in scene.arrows:  # sample each arrow so labels keep off it
         t = np.linspace(0.0, 1.0, 24)[:, None]
-        obstacles.append(to_pixels(np.asarray(arrow.start) * (1 - t) + np.asarray(arrow.end) * t))
-    box = ax.get_window_extent(renderer)
-    centres, placed = place_labels(anchors, sizes, np.concatenate(obstacles), (box.x0, box.y0, box.x1, box.y1),
-                                   required, marker_radius=4.0, gap=2.0, max_optional=scene.max_labels,
-                                   optional_rings=5 if len(coords) <= 300 else 1)
-    from_pixels = ax.transData.inverted().transform
-    for k, text in enumerate(texts):
-        if not placed[k]:
-            text.remove()
-            continue
-        text.set_position(from_pixels(centres[k]))
-        half = sizes[k] / 2
-        nearest = np.clip(anchors[k], centres[k] - half, centres[k] + half)  # closest point of the box
-        if np.hypot(*(nearest - anchors[k])) > 14:  # moved away: draw a leader line
-            ends = from_pixels(np.stack([anchors[k], nearest]))
-            ax.plot(ends[:, 0], ends[:, 1], color="#999999", lw=0.6, zorder=2)
+        obstacles.append(np.asarray(arrow.start) * (1 - t) + np.asarray(arrow.end) * t)
+    arrange_texts(ax, renderer, texts, coords[order], np.concatenate(obstacles), required,
+                  max_optional=scene.max_labels, optional_rings=5 if len(coords) <= 300 else 1)
 
 
 def _mpl_heatmap(fig: Any, scene: Scene) -> None:
@@ -242,7 +212,7 @@ def plotly_figure(scene: Scene) -> Any:
     go = require("plotly.graph_objects", "plot", "interactive HTML plots")
     title = html.escape(scene.title) + (f"<br><sup>{html.escape(scene.note)}</sup>" if scene.note else "")
     fig = go.Figure()
-    fig.update_layout(template="plotly_white", title=dict(text=title, x=0.01), height=720,
+    fig.update_layout(template="plotly_white", title=dict(text=title, x=0.01), height=HTML_SIZE[1],
                       legend=dict(itemsizing="constant"))
     if scene.matrix is not None:
         labels = [html.escape(label) for label in scene.labels]
@@ -260,9 +230,9 @@ def plotly_figure(scene: Scene) -> Any:
     for group in dict.fromkeys(scene.groups):
         idx = [i for i, g in enumerate(scene.groups) if g == group]
         style = [STYLE[scene.roles[i]] for i in idx]
-        common = dict(
-            name=html.escape(group), mode="markers+text",
-            text=[_plotly_label(scene, i) if shown[i] else "" for i in idx],
+        common = dict(  # 2-D labels are placed afterwards, as annotations that do not overlap
+            name=html.escape(group), mode="markers+text" if three_d else "markers",
+            text=[_plotly_label(scene, i) if shown[i] and three_d else "" for i in idx],
             hovertext=[hover[i] for i in idx], hovertemplate="%{hovertext}<extra></extra>",
         )
         sizes = [s[3] if not (len(coords) > 2000 and scene.roles[i] == "token") else 3 for s, i in zip(style, idx)]
@@ -290,9 +260,79 @@ def plotly_figure(scene: Scene) -> Any:
     else:
         fig.update_xaxes(title=scene.axes[0] if scene.axes else "", zeroline=scene.zero_lines)
         fig.update_yaxes(title=scene.axes[1] if len(scene.axes) > 1 else "", zeroline=scene.zero_lines)
-        if scene.equal_aspect:
-            fig.update_yaxes(scaleanchor="x", scaleratio=1)
+        _plotly_labels(fig, scene, coords)
     return fig
+
+
+HTML_SIZE = (1100, 720)  # a 2-D HTML plot's fixed size in pixels, so its labels can be placed like the PNG's
+_HTML_MARGIN = dict(l=70, r=30, t=90, b=120)  # the legend sits below the plot, inside the bottom margin
+
+
+def _plotly_labels(fig: Any, scene: Scene, coords: np.ndarray) -> None:
+    """Fix the figure's size and axis ranges, then place its labels with the PNG's algorithm (estimated
+    text boxes in pixels) as annotations; a label that fits nowhere is left to the hover text."""
+    width = HTML_SIZE[0] - _HTML_MARGIN["l"] - _HTML_MARGIN["r"]
+    height = HTML_SIZE[1] - _HTML_MARGIN["t"] - _HTML_MARGIN["b"]
+    low, high = _limits(coords, scene, np.array([width, height], dtype=np.float64))
+    fig.update_layout(width=HTML_SIZE[0], autosize=False, margin=dict(**_HTML_MARGIN, autoexpand=False),
+                      legend=dict(orientation="h", yanchor="top", y=-0.1, x=0))
+    fig.update_xaxes(range=[low[0], high[0]], autorange=False)
+    fig.update_yaxes(range=[low[1], high[1]], autorange=False)
+    order, required = _label_order(scene)
+    if not len(order):
+        return
+    scale = np.array([width, height]) / (high - low)
+    to_pixels = lambda xy: (np.asarray(xy, dtype=np.float64) - low) * scale  # noqa: E731
+    sizes = np.array([_text_box(scene.labels[i], scene.roles[i] in REQUIRED_ROLES) for i in order])
+    anchors = to_pixels(coords[order])
+    obstacles = [to_pixels(coords if len(coords) <= 300 else coords[order])]
+    for arrow in scene.arrows:
+        t = np.linspace(0.0, 1.0, 24)[:, None]
+        obstacles.append(to_pixels(np.asarray(arrow.start) * (1 - t) + np.asarray(arrow.end) * t))
+    centres, placed = place_labels(anchors, sizes, np.concatenate(obstacles), (0.0, 0.0, width, height), required,
+                                   marker_radius=5.0, gap=2.0, max_optional=scene.max_labels,
+                                   optional_rings=5 if len(coords) <= 300 else 1)
+    for k, i in enumerate(order):
+        if not placed[k]:
+            continue
+        bold = scene.roles[i] in REQUIRED_ROLES
+        at = centres[k] / scale + low
+        moved = np.hypot(*(centres[k] - anchors[k])) > sizes[k].max() / 2 + 10
+        fig.add_annotation(x=at[0], y=at[1], text=_plotly_label(scene, i), showarrow=False,
+                           font=dict(size=12 if bold else 10, color="#555555" if scene.roles[i] == "context"
+                                     else "#111111"), bgcolor="rgba(255,255,255,0.75)", borderpad=1)
+        if moved:  # a leader line back to its point
+            fig.add_shape(type="line", x0=coords[i, 0], y0=coords[i, 1], x1=at[0], y1=at[1],
+                          line=dict(color="#999999", width=0.6), layer="below")
+
+
+def _label_order(scene: Scene) -> tuple[np.ndarray, np.ndarray]:
+    """The points that may get a label, required ones first, and which of them are required."""
+    chosen = np.flatnonzero(labelled(scene, candidates=6))
+    required = np.array([scene.roles[i] in REQUIRED_ROLES for i in chosen], dtype=bool)
+    order = np.concatenate([chosen[required], chosen[~required]]).astype(np.int64)
+    return order, np.concatenate([np.ones(required.sum(), bool), np.zeros((~required).sum(), bool)])
+
+
+def _text_box(label: str, bold: bool) -> tuple[float, float]:
+    """A label's box in pixels as plotly draws it (Open Sans-like metrics, a little generous)."""
+    size = 12 if bold else 10
+    return len(label) * size * (0.66 if bold else 0.62) + 8, size * 1.35 + 4
+
+
+def _limits(coords: np.ndarray, scene: Scene, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Axis limits that fit points, arrows and room for labels; equal units on both axes if asked."""
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    for arrow in scene.arrows:
+        low = np.minimum(low, np.minimum(arrow.start, arrow.end))
+        high = np.maximum(high, np.maximum(arrow.start, arrow.end))
+    span = np.where(high - low > 0, high - low, 1.0)
+    low, high = low - span * [0.14, 0.08], high + span * [0.14, 0.08]  # labels sit beside points
+    if scene.equal_aspect:  # widen the shorter side so one unit is as long on both axes
+        per_pixel = ((high - low) / pixels).max()
+        centre = (low + high) / 2
+        low, high = centre - per_pixel * pixels / 2, centre + per_pixel * pixels / 2
+    return low, high
 
 
 def _plotly_label(scene: Scene, i: int) -> str:

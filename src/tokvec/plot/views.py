@@ -91,7 +91,7 @@ def known_words(v: Vectors, words: Sequence[str], skip_missing: bool) -> list[st
     missing: list[UnknownTokenError] = []
     for word in dict.fromkeys(words):
         try:
-            v.vector(word)
+            v.vector(word, norm=True)  # only whether it has a row (an int8-only set has no scale)
         except UnknownTokenError as exc:
             if not skip_missing:
                 hint = " To leave unknown words out, pass skip_missing=True (CLI: --skip-missing)."

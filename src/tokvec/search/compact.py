@@ -140,6 +140,8 @@ def astype(v: Any, dtype: str | np.dtype, keep_float32: bool | None = None) -> A
     if name not in DTYPES:
         raise InvalidArgumentError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype}")
     keep = (name == "int8") if keep_float32 is None else bool(keep_float32)
+    if codes_only(v) and (name != "int8" or keep):
+        check_scale(v, f"{name} rows")
     if name == "float32" or keep:
         base = v if v.dtype == np.float32 else v._derive(v.vocab, _converted(v, np.dtype(np.float32)), None)
         if name == "float32":
@@ -149,6 +151,35 @@ def astype(v: Any, dtype: str | np.dtype, keep_float32: bool | None = None) -> A
         return v if v.dtype == np.float16 and v.compact is None else \
             v._derive(v.vocab, _converted(v, np.dtype(np.float16)), None)
     return _int8_only(v)
+
+
+def codes_only(v: Any) -> bool:
+    """True for an int8-only ``Vectors``: its matrix holds int8 codes and its float rows were not kept."""
+    return v.matrix.dtype == np.int8
+
+
+def check_scale(v: Any, asked: str = "its rows") -> None:
+    """Refuse, in one line, to show or convert values of an int8-only ``Vectors`` (they would be codes).
+
+    Its codes keep each row's direction (``scales``) but not its length, so cosines are answered
+    (approximately) and values in the vectors' own scale are not: ``asked`` says what was asked for.
+    """
+    if codes_only(v):
+        raise InvalidArgumentError(
+            f"these vectors hold int8 codes only (their float rows were not kept), so {asked} cannot be given in "
+            "their own scale; cosines still work (similarity, neighbours); to keep values, make the int8 file "
+            "from the original vectors with their float32 rows (tokvec convert --dtype int8 keeps them unless "
+            "--no-keep-float32; in Python, astype('int8'))")
+
+
+def approximation_note(v: Any) -> str | None:
+    """What to tell a user about answers from ``v``: a note when they are approximate (int8 codes only)."""
+    if not codes_only(v):
+        return None
+    recall = v.metadata.get("int8.recall@10")
+    measured = f" (recall@10 {float(recall):.3f} against the float32 rows, measured when it was written)" \
+        if recall else ""
+    return f"int8 codes only: cosines and neighbours are approximate{measured}"
 
 
 def _converted(v: Any, dtype: np.dtype) -> np.ndarray:

@@ -27,8 +27,9 @@ from .neighbour import Neighbour as Neighbour  # re-exported: what every search 
 
 DEFAULT_CHUNK_BYTES = 32 * 2**20
 
-Query = Union[str, np.ndarray, tuple[Union[str, np.ndarray], float]]
-"""A token, or a raw vector of length ``dim``; in ``most_similar``, also a ``(token or vector, weight)`` pair."""
+Query = Union[str, int, np.ndarray, tuple[Union[str, int, np.ndarray], float]]
+"""A token, a row id (an int, as gensim reads it), or a raw vector of length ``dim``; in ``most_similar``, also a
+``(token, row or vector; weight)`` pair."""
 
 
 def check_topn(topn: int) -> int:
@@ -64,11 +65,11 @@ def rows_to_rank(count: int | None, restrict: int | None, n: int) -> int:
 
 
 def as_list(items: Query | Sequence[Query] | None) -> list[Query]:
-    """One query or many as a list: a str or a 1-D array is one query, a 2-D array one query per row
-    (gensim's convention), anything else a sequence of queries."""
+    """One query or many as a list: a str, an int (a row id) or a 1-D array is one query, a 2-D array one query
+    per row (gensim's convention), anything else a sequence of queries."""
     if items is None:
         return []
-    if isinstance(items, str) or (isinstance(items, np.ndarray) and items.ndim == 1):
+    if isinstance(items, (str, int, np.integer)) or (isinstance(items, np.ndarray) and items.ndim == 1):
         return [items]
     if isinstance(items, np.ndarray) and items.ndim == 2:
         return list(items)

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from . import exact as search
+from .one_to_many import known, rank_by_centrality
 
 Word = str | int
 """A word (resolved as ``Vectors.vector`` does) or a row id."""
@@ -51,16 +52,12 @@ def distance(v: Any, a: Word, b: Word) -> float:
 
 
 def odd_one_out(v: Any, words: Sequence[str]) -> str:
-    """The word least similar to the mean of the unit vectors of all of them (gensim's ``doesnt_match``)."""
-    words = search.as_list(words)
-    if len(words) < 2:
+    """The word least similar to the unit mean of all of their unit vectors (gensim's ``doesnt_match``, the last
+    of ``rank_by_centrality``). A word the vectors do not know is left out with a ``TokvecWarning``, as gensim
+    does; at least two known words are needed."""
+    if len(search.as_list(words)) < 2:
         raise InvalidArgumentError("odd_one_out needs at least two words")
-    unit = np.stack([v.vector(w, norm=True) for w in words])  # (w, dim)
-    mean = unit.mean(axis=0)
-    norm = np.linalg.norm(mean)
-    mean = mean / norm if norm > 0 else mean
-    sims = unit @ mean  # (w,)
-    return min(zip(sims.tolist(), words))[1]
+    return rank_by_centrality(v, known(v, words, "odd_one_out", at_least=2))[-1].token
 
 
 def rank(v: Any, a: Word, b: Word) -> int:

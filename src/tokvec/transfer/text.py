@@ -3,7 +3,9 @@
 ``mean_vector`` is gensim's ``KeyedVectors.get_mean_vector``: the weighted mean of the words' rows
 (unit rows with ``pre_normalise``), divided by the sum of the absolute weights of the words found;
 unknown words are skipped (and appended to ``missing`` when a list is given), and a text with no known
-word is the zero vector. ``n_similarity`` is gensim's: the cosine of the two plain means.
+word is the zero vector. With fastText ``subwords`` no word is unknown: it is built from its n-grams, as
+gensim's ``FastTextKeyedVectors`` does. A term may also be a row id or a vector (used as given).
+``n_similarity`` is gensim's: the cosine of the two plain means.
 
 SIF (Arora, Liang & Ma 2017, "A simple but tough-to-beat baseline for sentence embeddings"): each
 sentence is the mean of its known words' rows weighted by ``a / (a + p(w))``, ``p(w)`` the word's
@@ -27,14 +29,21 @@ from .matrix import rows_or_none
 Words = Sequence[str] | str
 
 
-def _words(text: Words) -> list[str]:
+def _words(text: Words) -> list:
     return text.split() if isinstance(text, str) else list(text)
 
 
-def _vector(v: Any, word: str, norm: bool) -> np.ndarray | None:
-    """The word's row as ``v.vector`` reads it, or None when the vectors do not know it."""
+def _vector(v: Any, word: str | int | np.ndarray, norm: bool) -> np.ndarray | None:
+    """The word's row as ``v.vector`` reads it (a row id, a vector as given; an unknown word from its fastText
+    n-grams when ``v`` has ``subwords``), or None when the vectors cannot embed it."""
+    if isinstance(word, np.ndarray):
+        return np.asarray(word, dtype=np.float32).reshape(-1)
+    if not isinstance(word, str):
+        return v.vector(word, norm=norm)
     rows = rows_or_none(v, word)
-    return None if rows is None else v.vector(rows[0] if len(rows) == 1 else word, norm=norm)
+    if rows is None:
+        return v.vector(word, norm=norm) if v.from_ngrams(word) else None
+    return v.vector(rows[0] if len(rows) == 1 else word, norm=norm)
 
 
 def mean_vector(
@@ -48,13 +57,14 @@ def mean_vector(
 ) -> np.ndarray:
     """gensim's ``get_mean_vector(words, weights, pre_normalize, post_normalize)`` as float32 ``(dim,)``.
 
-    ``words`` is a list of words (or a string, split on whitespace); unknown words are skipped and,
-    when ``missing`` is a list, appended to it.
+    ``words`` is a list of words, row ids or vectors (or a string, split on whitespace); words the vectors
+    cannot embed (``Vectors.has_vector``) are skipped and, when ``missing`` is a list, appended to it.
 
     >>> from tokvec import Vectors
     >>> v = Vectors(["a", "b"], np.array([[3, 4], [0, 2]], dtype=np.float32))
     >>> gone = []
-    >>> [round(x, 4) for x in mean_vector(v, ["a", "b", "zzz"], missing=gone).tolist()], gone
+    >>> mean = mean_vector(v, ["a", "b", "zzz"], missing=gone)
+    >>> [round(x, 4) for x in mean.tolist()], gone
     ([0.3, 0.9], ['zzz'])
     """
     words = _words(words)

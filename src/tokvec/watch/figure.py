@@ -19,6 +19,7 @@ import numpy as np
 from .._plumbing.files import atomic_write
 from .._plumbing.optional import require
 from ..errors import InvalidArgumentError
+from ..plot.labels import arrange_texts
 from ..plot.projection import fit_pca
 from ..plot.scene import PALETTE
 from .metrics import Snapshot, WatchReport, watch
@@ -49,14 +50,18 @@ def plot_watch(
     FigureCanvasAgg(fig)
     top, bottom = fig.subfigures(2, 1, height_ratios=(1.2, 1.0))
     milestones = report.milestones()
-    for ax, snapshot in zip(np.atleast_1d(top.subplots(1, len(milestones))), milestones):
-        _draw_projection(ax, report, snapshot)
+    panels = [(ax, _draw_projection(ax, report, snapshot))
+              for ax, snapshot in zip(np.atleast_1d(top.subplots(1, len(milestones))), milestones)]
     loss_ax, structure_ax = bottom.subplots(1, 2)
     _draw_losses(loss_ax, report)
     _draw_structure(structure_ax, report)
     steps = report.snapshots
     fig.suptitle(title or f"watching {report.directory.name or report.directory} learn: {len(steps)} snapshots, "
                  f"steps {steps[0].step:,} to {steps[-1].step:,}", x=0.01, ha="left", fontweight="bold")
+    fig.canvas.draw()  # fixes the layout, so each panel's labels can be placed in pixels
+    renderer = fig.canvas.get_renderer()
+    for ax, (texts, anchors) in panels:  # every token labelled where it overlaps nothing, or left out
+        arrange_texts(ax, renderer, texts, anchors, anchors, np.zeros(len(texts), bool), optional_rings=5)
     if out is not None:
         buffer = io.BytesIO()
         fig.savefig(buffer, format=fmt)
@@ -77,7 +82,7 @@ def _group_colours(report: WatchReport) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(report.groups)}
 
 
-def _draw_projection(ax: Any, report: WatchReport, snapshot: Snapshot) -> None:
+def _draw_projection(ax: Any, report: WatchReport, snapshot: Snapshot) -> tuple[list[Any], np.ndarray]:
     """Group tokens of one snapshot in the PCA plane of those tokens' unit vectors."""
     ax.set_title(f"step {snapshot.step:,}", loc="left", fontsize=10)
     ax.set_xticks([])
@@ -86,20 +91,25 @@ def _draw_projection(ax: Any, report: WatchReport, snapshot: Snapshot) -> None:
     if not points:
         ax.text(0.5, 0.5, "no probe group has 2 tokens\nin this vocabulary", ha="center", va="center",
                 transform=ax.transAxes, color="#555555")
-        return
+        return [], np.zeros((0, 2))
     pca = fit_pca(np.concatenate(points), 2)
     colours = _group_colours(report)
+    texts, anchors = [], []
     for name, vectors in zip(report.groups, points):
         xy = pca.transform(vectors)  # (n_g, 2)
         ax.scatter(xy[:, 0], xy[:, 1], s=22, color=colours[name], label=name)
         for token, (x, y) in zip(report.groups[name], xy):
-            ax.annotate(token, (x, y), xytext=(3, 2), textcoords="offset points", fontsize=7, color=colours[name],
-                        parse_math=False)  # a token such as $x$ is a label, not TeX
+            text = ax.text(x, y, token, ha="center", va="center", fontsize=7, color=colours[name],
+                           parse_math=False)  # a token such as $x$ is a label, not TeX
+            text.set_in_layout(False)
+            texts.append(text)
+            anchors.append((x, y))
     ratio = pca.explained_variance_ratio
     ax.set_xlabel(f"PC1 ({ratio[0]:.0%})", fontsize=8)
     ax.set_ylabel(f"PC2 ({ratio[1]:.0%})", fontsize=8)
     if snapshot is report.snapshots[0]:
         ax.legend(fontsize=7, loc="best")
+    return texts, np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
 
 
 def _draw_losses(ax: Any, report: WatchReport) -> None:

@@ -58,9 +58,12 @@ function showStatus(id, error, onSuggestion) {
   box.classList.toggle("error", Boolean(error));
   if (!error) return;
   const text = document.createElement("span");
-  text.textContent = String(error.message || error);
+  const offered = Boolean(onSuggestion && error.suggestions && error.suggestions.length);
+  const message = String(error.message || error);
+  // the suggestions become buttons below: the message's own "Did you mean: ...?" would say them twice
+  text.textContent = offered ? message.replace(/ Did you mean: .*\?$/, "") : message;
   box.append(text);
-  if (onSuggestion && error.suggestions && error.suggestions.length) {
+  if (offered) {
     const list = document.createElement("span");
     list.className = "suggestions";
     list.append(" Try: ");

@@ -6,8 +6,10 @@
 
 window.TokvecMap = (() => {
   const NS = "http://www.w3.org/2000/svg";
+  // ten colours told apart at a glance; any further groups share one neutral grey (and one legend entry)
   const COLORS = ["#2f6fdf", "#d9480f", "#2b8a3e", "#862e9c", "#c2255c", "#1098ad", "#e67700", "#5c940d",
     "#364fc7", "#a61e4d"];
+  const OTHER = "#9e9e9e";
   const WIDTH = 900, HEIGHT = 520, PAD = 28, MAX_LABELS = 300;
   // label candidates around a dot of radius r (its ring included): right, left, above, below, then the
   // diagonals, as (dx, dy, text-anchor); y is the text's baseline
@@ -28,7 +30,7 @@ window.TokvecMap = (() => {
 
   function groupColours(points) {
     const groups = [...new Set(points.map((p) => p.group))];
-    return new Map(groups.map((g, i) => [g, COLORS[i % COLORS.length]]));
+    return new Map(groups.map((g, i) => [g, i < COLORS.length ? COLORS[i] : OTHER]));
   }
 
   // a 3-D point turned by yaw (about the vertical axis), then pitch (about the horizontal one)
@@ -126,10 +128,14 @@ window.TokvecMap = (() => {
       return div;
     }));
     tip.hidden = false;
+    // beside the point, flipped to its other side where it would leave the map (never over the legend)
     const frame = svg.getBoundingClientRect();
     const left = (it.sx / WIDTH) * frame.width, top = (it.sy / HEIGHT) * frame.height;
-    tip.style.left = `${Math.min(left + 12, frame.width - 300)}px`;
-    tip.style.top = `${top + 12}px`;
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    const x = left + 12 + w <= frame.width ? left + 12 : left - 12 - w;
+    const y = top + 12 + h <= frame.height ? top + 12 : top - 12 - h;
+    tip.style.left = `${Math.max(0, Math.min(x, frame.width - w))}px`;
+    tip.style.top = `${Math.max(0, Math.min(y, frame.height - h))}px`;
   }
 
   function render() {
@@ -196,10 +202,16 @@ window.TokvecMap = (() => {
     if (options.colourByDistortion) {
       for (const d of [0, 0.5, 1]) add("dot", distortionColour(d), `distortion ${d}`);
     } else {
+      const others = [];
       for (const [group, colour] of groupColours(data.points)) {
+        if (colour === OTHER) {
+          others.push(group);
+          continue;
+        }
         const point = data.points.find((p) => p.group === group);
         add("dot", colour, point && point.query ? `${point.display} and its neighbours` : group);
       }
+      if (others.length) add("dot", OTHER, `${others.length} more group(s): ${others.join(", ")}`);
     }
     add("big", "", "bold: a query word");
     add("ring", "", `red ring: distortion, the share of a point's ${data.k} nearest neighbours in the ` +

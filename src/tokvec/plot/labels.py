@@ -14,6 +14,8 @@ greedy pass is enough for the tens of labels a readable plot has.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 # unit directions tried around a point, nearest-looking first: right, left, up, down, diagonals
@@ -108,3 +110,31 @@ def _overlap(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     w = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
     h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 1], others[None, :, 1])
     return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)  # (C, M) -> (C,)
+
+
+def arrange_texts(ax: Any, renderer: Any, texts: list[Any], anchors: np.ndarray, obstacles: np.ndarray,
+                  required: np.ndarray, *, max_optional: int | None = None, optional_rings: int = 5) -> None:
+    """Move matplotlib ``texts`` (one per anchor, in data units) to places found by ``place_labels``, so
+    none overlaps another or a marker; remove those that fit nowhere; draw a leader line to a label
+    that moved away from its point. Needs a drawn canvas (``renderer``) for the text sizes."""
+    if not texts:
+        return
+    sizes = np.array([[b.width + 4, b.height + 2] for b in (t.get_window_extent(renderer) for t in texts)])
+    to_pixels, from_pixels = ax.transData.transform, ax.transData.inverted().transform
+    pixels = to_pixels(np.asarray(anchors, dtype=np.float64))
+    box = ax.get_window_extent(renderer)
+    centres, placed = place_labels(pixels, sizes, to_pixels(np.asarray(obstacles, dtype=np.float64)),
+                                   (box.x0, box.y0, box.x1, box.y1), required, marker_radius=4.0, gap=2.0,
+                                   max_optional=max_optional, optional_rings=optional_rings)
+    for k, text in enumerate(texts):
+        if not placed[k]:
+            text.remove()
+            continue
+        text.set_position(from_pixels(centres[k]))
+        text.set_horizontalalignment("center")
+        text.set_verticalalignment("center")
+        half = sizes[k] / 2
+        nearest = np.clip(pixels[k], centres[k] - half, centres[k] + half)  # closest point of the box
+        if np.hypot(*(nearest - pixels[k])) > 14:  # moved away: draw a leader line
+            ends = from_pixels(np.stack([pixels[k], nearest]))
+            ax.plot(ends[:, 0], ends[:, 1], color="#999999", lw=0.6, zorder=2)
