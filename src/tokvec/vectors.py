@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from . import encode as encoding
 from . import transfer
 from .display import vectors as views
 from .display.neighbours import Neighbours
@@ -449,6 +450,13 @@ class Vectors:
                     components: int = 1) -> np.ndarray:
         """SIF sentence vectors (Arora et al. 2017): ``a/(a + p(w))`` weights, first component removed."""
         return transfer.sif_vectors(self, sentences, counts, a=a, components=components)
+
+    def encode(self, texts: Sequence[str], *, normalize: bool | None = None,
+               batch_size: int = encoding.DEFAULT_BATCH, threads: int | None = None) -> np.ndarray:
+        """Sentence vectors, float32 ``(len(texts), dim)``: each text tokenised (the model's tokenizer, or words for
+        word vectors), the mean of its rows, normalised as the model says or ``normalize`` (``tokvec.encode``)."""
+        options = encoding.EncodeOptions(normalize=normalize, batch_size=batch_size, threads=threads)
+        return encoding.encode(self, texts, options)
 
     def with_vectors(self, tokens: Sequence[str], rows: np.ndarray, *, replace: bool = True) -> Vectors:
         """A new ``Vectors`` with these rows added (new tokens) or replaced (known ones, unless ``replace=False``)."""

@@ -5,7 +5,8 @@ prints results, ``--json``. Any ``TokvecError`` becomes one line on stderr and e
 tracebacks for bad input.
 
 Commands live in one module per group (``tokvec.cli.query``, ``.shell``, ``.convert``, ``.evaluate``, ``.plot``,
-``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.compare``, ``.serve``, ``.demo``); :data:`COMMANDS`
+``.train``, ``.train_lm``, ``.transfer``, ``.watch``, ``.compare``, ``.static``, ``.serve``,
+``.demo``); :data:`COMMANDS`
 maps each command to its module and :func:`main` imports only the module of the command it runs (all of
 them for an unknown command; none for ``--version``, ``--help`` or no command: the listing comes from
 :data:`SUMMARIES`, each command's first help paragraph, which a test keeps equal to the commands'
@@ -46,6 +47,8 @@ COMMANDS: dict[str, str] = {
     "init-embeddings": "tokvec.cli.transfer",
     "watch": "tokvec.cli.watch",
     "compare": "tokvec.cli.compare",
+    "distill": "tokvec.cli.static",
+    "encode": "tokvec.cli.static",
     "serve": "tokvec.cli.serve",
     "demo": "tokvec.cli.demo",
 }
@@ -62,7 +65,8 @@ SUMMARIES: dict[str, str] = {
     "lookup": "Rows of the embedding matrix, by token or by id.",
     "tokens": "Tokenise TEXT with a transformer's tokenizer: tokens, ids, and their embedding rows.",
     "shell": "Load once, then answer each line: a word, king + woman - man, man : king :: woman, sim cat dog.",
-    "convert": "Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe; gensim models in).",
+    "convert": "Convert between formats (tokvec, fastText .bin/.vec, word2vec, GloVe, model2vec folders; gensim models "
+               "in).",
     "import-model": "Extract a transformer's token-embedding matrix (BERT, GPT-2, LLaMA-style names) into a vector "
                     "file.",
     "export-projector": "Files for the TensorFlow Embedding Projector (projector.tensorflow.org or TensorBoard), no "
@@ -78,6 +82,9 @@ SUMMARIES: dict[str, str] = {
              "snapshot.",
     "compare": "Compare two vector sets on their shared tokens: Procrustes alignment, overlap@k and the words that "
                "drifted most.",
+    "distill": "Distil a transformer into a static sentence encoder: every token through it, PCA, frequency "
+               "weights.",
+    "encode": "Encode texts into sentence vectors with a static model (model2vec folder) or word vectors.",
     "serve": "A local web explorer: neighbours, analogies, compare sets, PCA/t-SNE/UMAP maps, with a JSON API at /api.",
     "demo": "A guided tour of token embeddings on real data (offline, under 30 s).",
 }

@@ -18,13 +18,15 @@ import typer
 
 from ..formats import WRITABLE, hf, load, save
 from ..formats.projector import export_projector as export
+from ..formats.static import FOLDER_FORMATS
 from . import render
 from ._app import DTYPES, JsonOpt, VectorsOpt, choices, command, literal_values, load_vectors
 
 FormatOpt = Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT",
-                                               help=f"Output format: {', '.join(WRITABLE)} (default: from the "
-                                               "extension; .bin is fastText's .bin when the vectors have "
-                                               "subwords, else word2vec binary).")]
+                                               help=f"Output format: {', '.join(WRITABLE + FOLDER_FORMATS)} "
+                                               "(default: from the extension; .bin is fastText's .bin when the "
+                                               "vectors have subwords, else word2vec binary; model2vec and "
+                                               "sentence-transformers write folders).")]
 DtypeOpt = Annotated[str | None, choices("--dtype", DTYPES, (
     "Store the values as this type. int8 (.tokvec only) adds int8 rows that searches scan before "
     "rescoring exactly from the float32 rows; float16 rounds the rows (half the size)."))]
@@ -53,7 +55,7 @@ def convert(
         help="fastText .bin only: the byte encoding of its words (e.g. cp852; default UTF-8).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Convert between formats (tokvec, fastText .bin/.vec, word2vec binary/text, GloVe; gensim models in)."""
+    """Convert between formats (tokvec, fastText .bin/.vec, word2vec, GloVe, model2vec folders; gensim models in)."""
     start = time.perf_counter()
     v = load(source, limit=limit, errors=errors, nonfinite=nonfinite, encoding=encoding)  # type: ignore[arg-type]
     written = save(v, output, format=to, dtype=dtype, keep_float32=keep_float32)  # type: ignore[arg-type]

@@ -12,7 +12,10 @@ matrix, see ``formats.hf``), and returns ``Vectors``. ``save`` picks the format 
 | word2vec-text     | yes  | yes   | .txt .vec (fastText)|
 | glove             | yes  | yes   | (no header)         |
 | gensim            | yes  | no    | .model .kv (pickle) |
+| model2vec         | yes  | yes   | (a folder)          |
+| sentence-transformers | yes | yes | (a StaticEmbedding folder) |
 
+Folders (``formats.static``) are read when ``load`` is given a directory and written with ``format=``.
 Compressed inputs (gzip, bz2, xz) are read transparently. Each format is one module with one
 ``Format`` record (``formats.base``); ``formats.table`` lists them, and ``load``/``save`` only loop
 over that table.
@@ -36,7 +39,7 @@ from .._plumbing.files import atomic_write, reading, temp_prefix
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError, UnsafeFileError
 from ..search.compact import check_scale
 from ..vectors import Vectors
-from . import detect, hf, native, registry
+from . import detect, hf, native, registry, static
 from .base import Format
 from .counts import read_counts, write_counts
 from .table import FORMATS, TABLE, WRITABLE, for_path, format_name, lookup
@@ -90,8 +93,9 @@ def load(
     if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
         raise InvalidArgumentError(f"limit must be a non-negative integer, got {limit!r}")
     path, fmt = _locate(source)
-    if path.is_dir():  # a Hugging Face model directory: its token-embedding matrix
-        vectors = hf.load_model_dir(path)
+    if path.is_dir():  # a model2vec/StaticEmbedding folder, or a Hugging Face model's token-embedding matrix
+        layout = static.sniff(path)
+        vectors = hf.load_model_dir(path) if layout is None else static.read(path, layout)
         vectors = vectors.limit(limit) if limit is not None else vectors
         vectors = vectors.astype(dtype) if dtype is not None else vectors
         vectors.lower = bool(lower)
@@ -164,6 +168,10 @@ def save(
     path = Path(path)
     if counts is not None:
         write_counts(vectors.tokens, vectors.counts, counts)
+    if format in static.FOLDER_FORMATS:  # folders: a static sentence encoder (model2vec, sentence-transformers)
+        if dtype not in (None, "float32", "float16"):
+            raise InvalidArgumentError(f"a {format} folder stores float32 or float16 rows, not {dtype}")
+        return static.write(vectors.astype(dtype) if dtype else vectors, path, format)
     fmt = lookup(format) if format else for_path(path, vectors.subwords is not None)
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "

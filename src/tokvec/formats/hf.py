@@ -200,6 +200,11 @@ class Tokenizer:
         backend.no_truncation()
         return backend
 
+    @property
+    def backend(self):
+        """The model's ``tokenizers.Tokenizer`` (no padding, no truncation); ``tokvec.encode`` copies it."""
+        return self._backend
+
     def encode(self, text: str) -> tuple[list[int], list[str]]:
         """Token ids and raw token strings of ``text`` (no special tokens added)."""
         encoding = self._backend.encode(text, add_special_tokens=False)

@@ -1,0 +1,102 @@
+"""Commands for static sentence encoders: distill (a transformer -> a model2vec folder) and encode (texts -> vectors).
+
+``distill`` runs ``tokvec.distill`` and writes a model2vec folder (which sentence-transformers loads too);
+``encode`` streams a text file or a Parquet column through ``v.encode`` into ``.npy`` or Parquet, with a
+progress line on stderr.
+
+Deliberately left out: the work itself (``tokvec.distillation``, ``tokvec.encode.stream``); every bad input is
+a ``TokvecError`` there, one line here.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..distillation import DistillConfig, read_vocabulary
+from ..distillation import distill as run_distill
+from ..distillation.steps import WEIGHTINGS
+from ..encode import DEFAULT_BATCH, EncodeOptions
+from ..encode.stream import encode_file
+from ..formats import save
+from ..formats.static import FOLDER_FORMATS
+from . import render
+from ._app import JsonOpt, VectorsOpt, choices, command, load_vectors, one_of
+
+
+class _Progress:
+    """A progress line on stderr at most every two seconds."""
+
+    def __init__(self, what: str, quiet: bool):
+        self.what, self.quiet = what, quiet
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        now = time.perf_counter()
+        if self.quiet or now - self.last < 2.0:
+            return
+        self.last = now
+        rate = done / max(now - self.start, 1e-9)
+        of = f" of {total:,}" if total else ""
+        render.status(f"{self.what}: {done:,}{of} ({rate:,.0f}/s)")
+
+
+@command()
+def distill(
+    teacher: Annotated[str, typer.Argument(metavar="TEACHER", help=(
+        "A sentence-transformers or Hugging Face encoder directory (weights + tokenizer.json), or minilm."))],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="The model2vec folder to write.")],
+    dim: Annotated[int, typer.Option(min=1, help="PCA dimensions (at most the teacher's).")] = 256,
+    vocab: Annotated[Path | None, typer.Option("--vocab", metavar="FILE", help=(
+        "Words to add, one a line (a count after a word allows --weighting sif).")) ] = None,
+    weighting: Annotated[str, choices("--weighting", WEIGHTINGS,
+                                      "Frequency weights: Zipf by rank, SIF from --vocab counts, or none.")] = "zipf",
+    to: Annotated[str, typer.Option("--format", "-f", metavar=one_of(FOLDER_FORMATS),
+                                    help="Folder layout to write.")] = "model2vec",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Distil a transformer into a static sentence encoder: every token through it, PCA, frequency weights."""
+    start = time.perf_counter()
+    words, counts = read_vocabulary(vocab) if vocab is not None else (None, None)
+    config = DistillConfig(dim=dim, weighting=weighting)  # type: ignore[arg-type]
+    v = run_distill(teacher, dim, words, counts=counts, config=config, progress=_Progress("tokens", quiet))
+    written = save(v, output, format=to)
+    info = {"output": str(written), "teacher": v.metadata["teacher"], "tokens": len(v), "dim": v.dim,
+            "pooling": v.metadata["pooling"], "weighting": weighting, "seconds": round(time.perf_counter() - start, 2)}
+    if as_json:
+        render.emit_json(info)
+    else:
+        render.line(f"wrote {written} ({len(v):,} tokens x {v.dim}, {info['pooling']} pooling, {weighting} "
+                    f"weights) in {info['seconds']:.1f} s")
+
+
+@command()
+def encode(
+    source: Annotated[Path, typer.Argument(metavar="INPUT", help=(
+        "A text file (one text a line; .gz/.bz2/.xz read too) or a .parquet file with a text column."))],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="OUT",
+                                         help="OUT.npy (float32 rows) or OUT.parquet (input columns + embedding).")],
+    column: Annotated[str, typer.Option(help="Parquet input: the column holding the texts.")] = "text",
+    normalize: Annotated[bool | None, typer.Option("--normalize/--no-normalize", show_default=False, help=(
+        "Unit-length vectors (default: as the model says; word vectors: no)."))] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Texts per batch (memory holds one batch).")] = DEFAULT_BATCH,
+    threads: Annotated[int | None, typer.Option(min=1, help="Threads for the mean kernel (default: all).")] = None,
+    vectors: VectorsOpt = "glove",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Encode texts into sentence vectors with a static model (model2vec folder) or word vectors."""
+    v = load_vectors(vectors)
+    options = EncodeOptions(normalize=normalize, batch_size=batch_size, threads=threads)
+    done = encode_file(v, source, output, column=column, options=options, progress=_Progress("texts", quiet))
+    info = {"output": str(done.output), "texts": done.texts, "dim": done.dim, "seconds": round(done.seconds, 3),
+            "texts_per_second": round(done.texts / max(done.seconds, 1e-9))}
+    if as_json:
+        render.emit_json(info)
+    else:
+        render.line(f"wrote {done.output} ({done.texts:,} x {done.dim}) in {done.seconds:.2f} s "
+                    f"({info['texts_per_second']:,} texts/s)")
