@@ -79,9 +79,12 @@ def test_search_finds_analogies_in_a_real_browser_without_the_network(served):
             page.on("request", lambda r: None if r.url.startswith(local) else outside.append(r.url))
             page.goto(f"{served}/index.html")
             page.locator("label.md-search__icon, .md-search__input").first.click()
-            page.locator("input.md-search__input").fill("analogy")
+            # the search worker builds its index first (slow on a busy machine); type once it is ready
+            page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta'); "
+                                   "return m && !/initializ/i.test(m.textContent); }", timeout=90_000)
+            page.locator("input.md-search__input").press_sequentially("analogy", delay=20)
             first = page.locator(".md-search-result__item a").first
-            first.wait_for(timeout=20_000)
+            first.wait_for(timeout=60_000)
             first.click()
             page.wait_for_load_state("load")
             assert page.url.startswith(served) and not page.url.rstrip("/").endswith("index.html")
