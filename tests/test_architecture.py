@@ -59,6 +59,7 @@ LAYERS: dict[str, set[str]] = {
     "analysis": _MODEL,  # comparing sets, neighbourhoods
     "plot": _MODEL,  # projections, figures, the notebook explorer
     "distillation": _MODEL | {"formats"},  # a transformer's token matrix made a static sentence encoder
+    "engines": _MODEL | {"formats"},  # encoding DataFrame partitions on Dask (or Ray Data), models loaded by name
     "train": _MODEL | {"formats", "layers"},  # word2vec, fastText, the tiny GPT
     "watch": _MODEL | {"formats", "evaluate", "analysis", "plot"},  # embeddings forming during training
     "serve": _MODEL | {"formats", "analysis", "plot"},  # the web explorer

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"(<!-- not run: (?P<reason>[^>]*)-->\n)?```python\n(?P<code>.*?)```", re.S)
 NEEDS = {"guides/embedding-layer.md": "torch", "guides/transfer.md": "torch", "guides/fasttext.md": "gensim",
-         "guides/approximate.md": "faiss", "guides/plots.md": "umap", "guides/transformers.md": "tokenizers"}
+         "guides/approximate.md": "faiss", "guides/plots.md": "umap", "guides/transformers.md": "tokenizers",
+         "guides/static.md": "dask"}
 
 
 def _name(page: Path) -> str:

@@ -2,7 +2,7 @@
 
 Each ``docs/notebooks/NN-*.ipynb`` is executed with nbclient in a fresh kernel (``tests/notebooks.py``);
 its text outputs (streams and ``text/plain``, timings masked) must equal the committed ones, so the
-notebooks on GitHub show what the code does today. All seven together must stay within ``BUDGET``: a
+notebooks on GitHub show what the code does today. All eight together must stay within ``BUDGET``: a
 wall-clock limit, so that test is marked slow (``pytest -m slow``) and the default run leaves it out.
 """
 
@@ -19,7 +19,7 @@ import nbformat  # noqa: E402
 
 import notebooks  # noqa: E402
 
-BUDGET = 180.0  # seconds for all notebooks together (measured: about 80 s on two shared cores)
+BUDGET = 210.0  # seconds for all notebooks together (measured: about 80 s for 01-07, 20-35 s more for 08)
 NAMES = [p.name for p in notebooks.notebooks()]
 
 
@@ -33,8 +33,8 @@ def executed() -> dict[str, tuple[nbformat.NotebookNode, float]]:
     return runs
 
 
-def test_the_lecture_has_seven_notebooks():
-    assert [n[:3] for n in NAMES] == [f"0{i}-" for i in range(1, 8)]
+def test_the_lecture_has_eight_notebooks():
+    assert [n[:3] for n in NAMES] == [f"0{i}-" for i in range(1, 9)]
 
 
 @pytest.mark.parametrize("name", NAMES)
