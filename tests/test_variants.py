@@ -153,6 +153,9 @@ def test_dtype_in_python_is_checked_before_anything_is_written(glove, tmp_path):
     with pytest.raises(InvalidArgumentError, match="dtype must be float32, float16 or int8, got 'int4'"):
         tokvec.save(glove.limit(10), tmp_path / "x.tokvec", dtype="int4")
     assert not (tmp_path / "x.tokvec").exists()
+    for bad in ("int4", "float64", "Int8"):  # the same one line from astype, whatever NumPy makes of the name
+        with pytest.raises(InvalidArgumentError, match=f"dtype must be float32, float16 or int8, got '{bad}'"):
+            glove.limit(10).astype(bad)
 
 
 def test_serve_on_a_busy_port_says_so_before_any_banner(capsys):

@@ -417,7 +417,6 @@ class Vectors:
         ``compact.astype``."""
         return compact.astype(self, dtype, keep_float32)
 
-
     # -- your own model, text and edited copies (``tokvec.transfer``) ----------------------------
     def matrix_for(self, tokens: Sequence[str], *, oov: transfer.matrix.Oov = "random", lower: bool = True,
                    seed: int = 0, specials: Mapping[str, transfer.matrix.SpecialInit] | Sequence[str] | None = None,
@@ -438,7 +437,8 @@ class Vectors:
     def mean_vector(self, words: transfer.text.Words, weights: Sequence[float] | np.ndarray | None = None, *,
                     pre_normalise: bool = True, post_normalise: bool = False,
                     missing: list[str] | None = None) -> np.ndarray:
-        """gensim's ``get_mean_vector``: unknown words skipped (appended to ``missing`` if given)."""
+        """gensim's ``get_mean_vector``: words that cannot be embedded (``has_vector``) skipped, and appended
+        to ``missing`` if given; with fastText subwords an unknown word is built from its n-grams."""
         return transfer.mean_vector(self, words, weights, pre_normalise=pre_normalise,
                                     post_normalise=post_normalise, missing=missing)
 

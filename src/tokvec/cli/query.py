@@ -185,7 +185,7 @@ def lookup(
 def _storage(v: Vectors, data: dict) -> str:
     """How the rows are stored, as ``info`` says it: the dtype, a scan copy beside it, or codes only."""
     if data["codes_only"]:
-        return f"int8 codes only: {compact.approximation_note(v).split(': ', 1)[1]}; values not kept"
+        return f"int8 codes only: {compact.approximation(v)}; values not kept"
     if data["scan_copy"]:
         return f"{data['dtype']} + {data['scan_copy']} scan copy (searches scan it, then rescore exactly)"
     return data["dtype"]

@@ -37,7 +37,7 @@ import numpy as np
 
 from .._plumbing.files import atomic_write, reading, temp_prefix
 from ..errors import FormatError, InvalidArgumentError, NonFiniteError, UnsafeFileError
-from ..search.compact import check_scale
+from ..search.compact import check_scale, dtype_name
 from ..vectors import Vectors
 from . import detect, hf, native, registry, static
 from .base import Format
@@ -176,8 +176,8 @@ def save(
     if fmt.write is None:
         raise InvalidArgumentError(f"tokvec reads {fmt.name} files but cannot write them; "
                                    f"use one of {', '.join(WRITABLE)}")
-    if dtype is not None and str(dtype) not in ("float32", "float16", "int8"):
-        raise InvalidArgumentError(f"dtype must be float32, float16 or int8, got {dtype!r}")
+    if dtype is not None:
+        dtype = dtype_name(dtype)
     if vectors.dtype == np.int8 and fmt is not native.FORMAT:
         check_scale(vectors, f"{fmt.name} rows")
     if str(dtype) == "int8" or keep_float32 is not None or vectors.dtype == np.int8:

@@ -136,9 +136,7 @@ def astype(v: Any, dtype: str | np.dtype, keep_float32: bool | None = None) -> A
     """``Vectors.astype``: float32, float16 (rows rounded; with ``keep_float32``: float32 rows plus a
     float16 scan copy) or int8 (float32 rows plus an int8 scan copy; ``keep_float32=False``: the
     int8 codes alone, approximate, with ``int8.recall@10`` measured into the metadata)."""
-    name = str(np.dtype(dtype)) if str(dtype) not in DTYPES else str(dtype)
-    if name not in DTYPES:
-        raise InvalidArgumentError(f"dtype must be one of {', '.join(DTYPES)}, got {dtype}")
+    name = dtype_name(dtype)
     keep = (name == "int8") if keep_float32 is None else bool(keep_float32)
     if codes_only(v) and (name != "int8" or keep):
         check_scale(v, f"{name} rows")
@@ -172,14 +170,33 @@ def check_scale(v: Any, asked: str = "its rows") -> None:
             "--no-keep-float32; in Python, astype('int8'))")
 
 
-def approximation_note(v: Any) -> str | None:
-    """What to tell a user about answers from ``v``: a note when they are approximate (int8 codes only)."""
+def dtype_name(dtype: str | np.dtype) -> str:
+    """``dtype`` as one of ``DTYPES`` (a name or a NumPy dtype), else a one-line ``InvalidArgumentError``."""
+    name = str(dtype)
+    if name not in DTYPES:
+        try:
+            name = str(np.dtype(dtype))
+        except TypeError:  # a name NumPy does not know either ("int4")
+            pass
+    if name not in DTYPES:
+        raise InvalidArgumentError(f"dtype must be float32, float16 or int8, got {str(dtype)!r}")
+    return name
+
+
+def approximation(v: Any) -> str | None:
+    """How approximate the answers from ``v`` are, when it holds int8 codes only; None when they are exact."""
     if not codes_only(v):
         return None
     recall = v.metadata.get("int8.recall@10")
     measured = f" (recall@10 {float(recall):.3f} against the float32 rows, measured when it was written)" \
         if recall else ""
-    return f"int8 codes only: cosines and neighbours are approximate{measured}"
+    return f"cosines and neighbours are approximate{measured}"
+
+
+def approximation_note(v: Any) -> str | None:
+    """What to tell a user about answers from ``v``: a note when they are approximate (int8 codes only)."""
+    approximate = approximation(v)
+    return None if approximate is None else f"int8 codes only: {approximate}"
 
 
 def _converted(v: Any, dtype: np.dtype) -> np.ndarray:
