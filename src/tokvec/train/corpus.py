@@ -2,12 +2,14 @@
 
 A corpus is one or more text files (one sentence per line, whitespace-separated tokens, like
 gensim's ``LineSentence``; lines longer than ``MAX_SENTENCE`` tokens are cut into chunks of that
-size) or a re-iterable of token lists. Two passes: the first counts tokens, the second encodes
-each sentence's in-vocabulary tokens into ``ids`` (int32) with sentence boundaries in
-``sentence_starts`` (int64, ``n_sentences + 1``). Out-of-vocabulary tokens are dropped before
-windowing, as word2vec and gensim do. Files are streamed line by line and never held as Python
-objects; the id and sentence-start arrays live in memory, or in ``np.memmap`` files in a temporary
-directory once they pass ``memory_mb`` (so resident memory stays bounded for corpora larger than RAM).
+size) or an iterable of token lists. One pass over the text: every token gets an id in first-seen
+order (a dict lookup run from C), the ids and sentence lengths are kept as arrays; then the vocabulary is
+made from the counts (``np.bincount``) and the ids are renumbered to vocabulary rows with NumPy, leaving
+out the tokens below ``min_count`` (dropped before windowing, as word2vec and gensim do), into ``ids``
+(int32) with sentence boundaries in ``sentence_starts`` (int64, ``n_sentences + 1``). Files are read in
+4 MiB blocks of lines and never held as Python objects; the id and length arrays live in memory, or in
+``np.memmap`` files in a temporary directory once they pass ``memory_mb`` (so resident memory stays
+bounded for corpora larger than RAM).
 
 Deliberately left out: phrase detection, lowercasing or any tokenisation beyond ``str.split``
 (prepare the text first), and compressed inputs.
@@ -36,7 +38,9 @@ MAX_SENTENCE = 10_000
 """Longest sentence in tokens; longer lines are cut into pieces of this size (gensim's MAX_WORDS_IN_BATCH)."""
 
 CorpusSource = Union[str, os.PathLike, Sequence[Union[str, os.PathLike]], Iterable[Sequence[str]]]
-"""A path, a list of paths, or a re-iterable of token lists."""
+"""A path, a list of paths, or an iterable of token lists."""
+
+_Block = tuple[list[int], list[str]]  # tokens per sentence, then all their tokens in order
 
 
 @dataclass
@@ -83,24 +87,45 @@ def _paths(source: CorpusSource) -> list[Path] | None:
     return None
 
 
-def iter_file_sentences(
+def _file_lines(
     paths: Sequence[Path], errors: Literal["replace", "strict"], counter: _Replacements | None
-) -> Iterator[list[str]]:
-    """Yield token lists from text files, one per line (cut at ``MAX_SENTENCE`` tokens)."""
+) -> Iterator[_Block]:
+    """Yield (tokens per line, the tokens) of text files in blocks of about 4 MiB of text."""
     handler = counter.name if counter is not None else "strict"
     for path in paths:
+        lineno = 0
         with open_stream(path) as f:  # gzip/bz2/xz are read transparently
-            for lineno, raw in enumerate(f, 1):
-                try:
-                    line = raw.decode("utf-8", errors=handler)
-                except UnicodeDecodeError as exc:
-                    raise CorpusError(
-                        f"{path}: line {lineno}, byte {exc.start}: not UTF-8 ({exc.reason}). Convert the file "
-                        "to UTF-8, or pass errors='replace' (--errors replace) to replace bad bytes"
-                    ) from None
-                words = line.split()
-                for start in range(0, len(words), MAX_SENTENCE):
-                    yield words[start:start + MAX_SENTENCE]
+            while lines := f.readlines(1 << 22):
+                lengths: list[int] = []
+                words: list[str] = []
+                for raw in lines:  # one short-lived list per line: many held at once would wake the GC
+                    lineno += 1
+                    try:
+                        line = raw.decode("utf-8", errors=handler).split()
+                    except UnicodeDecodeError as exc:
+                        raise CorpusError(
+                            f"{path}: line {lineno}, byte {exc.start}: not UTF-8 ({exc.reason}). Convert the file "
+                            "to UTF-8, or pass errors='replace' (--errors replace) to replace bad bytes"
+                        ) from None
+                    lengths.append(len(line))
+                    words += line
+                yield lengths, words
+
+
+def _list_lines(source: Iterable[Sequence[str]]) -> Iterator[_Block]:
+    """Yield (tokens per sentence, the tokens) of an iterable of token lists, in blocks of about a million tokens."""
+    lengths: list[int] = []
+    words: list[str] = []
+    for sentence in source:
+        if isinstance(sentence, str):
+            raise CorpusError("each sentence must be a list of tokens, got a str; split it first")
+        lengths.append(len(sentence))
+        words += sentence
+        if len(words) >= 1 << 20:
+            yield lengths, words
+            lengths, words = [], []
+    if lengths:
+        yield lengths, words
 
 
 def _check_paths(paths: list[Path]) -> None:
@@ -126,10 +151,10 @@ class _SpillWriter:
         self.file = None
         self.spill = tmpdir
 
-    def extend(self, values: list[int]) -> None:
-        self.buffer.extend(values)
-        if len(self.buffer) >= 1 << 20:
-            self._flush()
+    def extend_array(self, values: np.ndarray) -> None:
+        self._flush()
+        self.buffer = values  # type: ignore[assignment]
+        self._flush()
 
     def append(self, value: int) -> None:
         self.buffer.append(value)
@@ -137,7 +162,7 @@ class _SpillWriter:
             self._flush()
 
     def _flush(self) -> None:
-        if not self.buffer:
+        if len(self.buffer) == 0:
             return
         part = np.array(self.buffer, dtype=self.dtype)
         self.buffer = []
@@ -203,7 +228,7 @@ def encode_corpus(
 ) -> EncodedCorpus:
     """Count the corpus's vocabulary (or use ``vocab``) and encode it to flat int32 ids.
 
-    ``source`` is a path, a list of paths, or a re-iterable of token lists. ``errors`` is the UTF-8
+    ``source`` is a path, a list of paths, or an iterable of token lists (read once). ``errors`` is the UTF-8
     policy for files: ``"replace"`` (bad bytes become U+FFFD and are counted in
     ``replaced_bytes``) or ``"strict"`` (a ``CorpusError`` naming the file and line). The encoded ids
     and sentence starts stay in memory up to ``memory_mb`` MiB each; past that they are written to a
@@ -222,63 +247,93 @@ def encode_corpus(
     counter = _Replacements() if errors == "replace" else None
     if paths is not None:
         _check_paths(paths)
-
-        def sentences() -> Iterator[list[str]]:
-            return iter_file_sentences(paths, errors, counter)
+        blocks: Iterator[_Block] = _file_lines(paths, errors, counter)
     else:
         if isinstance(source, (str, bytes)) or not isinstance(source, Iterable):
             raise CorpusError(f"a corpus is a path, a list of paths or an iterable of token lists, got {source!r}")
-        if iter(source) is source:  # a one-shot iterator: keep it for the second pass
-            source = list(source)
+        blocks = _list_lines(source)  # type: ignore[arg-type]
 
-        def sentences() -> Iterator[list[str]]:
-            for sentence in source:  # type: ignore[union-attr]
-                if isinstance(sentence, str):
-                    raise CorpusError("each sentence must be a list of tokens, got a str; split it first")
-                for start in range(0, len(sentence), MAX_SENTENCE):
-                    yield list(sentence[start:start + MAX_SENTENCE])
-
-    raw_counts: Counter = Counter()
-    raw_words = 0
+    spill = _Spill(directory)
+    budget = int(memory_mb * 2**20)
+    seen = _FirstSeen(vocab or ())
+    first_ids, lengths = _read(blocks, seen, budget, spill)  # one pass over the text
+    raw_words = int(first_ids.shape[0])
+    everyone = _bincount(first_ids, seen.next)  # occurrences of every distinct token, by first-seen id
+    remap = np.full(seen.next, -1, np.int32)  # first-seen id -> vocabulary row (-1: left out)
     if vocab is None:
-        for sentence in sentences():
-            raw_counts.update(sentence)
-            raw_words += len(sentence)
         if raw_words == 0:
             where = ", ".join(map(str, paths)) if paths else "the iterable"
             raise CorpusError(f"the corpus ({where}) is empty: it has no tokens. Pass a text file with one "
                               "sentence of whitespace-separated tokens per line")
-        tokens, counts = build_vocab(raw_counts, min_count, max_vocab)
-        if not tokens:
-            best = raw_counts.most_common(1)[0][1]
+        kept = np.argsort(-everyone, kind="stable")  # most frequent first; ties: first seen first
+        kept = kept[everyone[kept] >= min_count][:max_vocab]
+        if not kept.shape[0]:
             raise CorpusError(f"no token occurs at least min_count={min_count} times (the most frequent occurs "
-                              f"{best} times in {raw_words:,} tokens); lower min_count (--min-count) or use a "
-                              "larger corpus")
-        if counter is not None:
-            counter.count = 0  # counted again in the encoding pass
+                              f"{int(everyone.max())} times in {raw_words:,} tokens); lower min_count (--min-count) "
+                              "or use a larger corpus")
+        everything = list(seen)
+        tokens, counts = [everything[i] for i in kept.tolist()], everyone[kept]
+        remap[kept] = np.arange(kept.shape[0], dtype=np.int32)
     else:
-        tokens, counts = list(vocab), np.zeros(len(vocab), np.int64)
+        tokens = list(vocab)  # a token's id is its row (a repeated token: its last row, the others stay empty)
+        remap[:len(tokens)] = np.arange(len(tokens), dtype=np.int32)
+        counts = everyone[:len(tokens)]
+    ids, starts = _encode(first_ids, lengths, remap, budget, spill)
+    for scratch in (first_ids, lengths):  # spilled to disk: not needed any more
+        if isinstance(scratch, np.memmap):
+            Path(scratch.filename).unlink()
+    return EncodedCorpus(tokens, counts, ids, starts, raw_words, counter.count if counter is not None else 0,
+                         spill.tmpdir)
 
-    index = {t: i for i, t in enumerate(tokens)}
-    get = index.get
-    spill = _Spill(directory)
-    budget = int(memory_mb * 2**20)
-    writer, starts = _SpillWriter(np.int32, budget, spill), _SpillWriter(np.int64, budget, spill)
-    starts.append(0)
-    total = 0
-    raw_words = 0
-    for sentence in sentences():
-        raw_words += len(sentence)
-        ids = [i for i in map(get, sentence) if i is not None]
-        if ids:
-            writer.extend(ids)
-            total += len(ids)
-            starts.append(total)
-    ids_array = writer.finish()
-    if vocab is not None:
-        counts = _bincount(ids_array, len(tokens))
-    return EncodedCorpus(tokens, counts, ids_array, starts.finish(), raw_words,
-                         counter.count if counter is not None else 0, spill.tmpdir)
+
+class _FirstSeen(dict):
+    """Token -> id in first-seen order, starting after ``known`` (which keep their positions; a repeated
+    one its last). ``map(seen.__getitem__, words)`` runs in C and calls ``__missing__`` only for new tokens."""
+
+    def __init__(self, known: Sequence[str]) -> None:
+        super().__init__((t, i) for i, t in enumerate(known))
+        self.next = len(known)
+
+    def __missing__(self, token: str) -> int:
+        new = self[token] = self.next
+        self.next += 1
+        return new
+
+
+def _read(blocks: Iterator[_Block], seen: _FirstSeen, budget: int, spill: _Spill) -> tuple[np.ndarray, np.ndarray]:
+    """Every token as its first-seen id (int32, in order) and every sentence's length (int64; a line longer than
+    ``MAX_SENTENCE`` tokens counts as several sentences)."""
+    ids_out, lengths_out = _SpillWriter(np.int32, budget, spill), _SpillWriter(np.int64, budget, spill)
+    lookup = seen.__getitem__
+    for lengths, words in blocks:
+        if max(lengths, default=0) > MAX_SENTENCE:
+            lengths = [min(MAX_SENTENCE, n - start) for n in lengths for start in range(0, max(n, 1), MAX_SENTENCE)]
+        ids_out.extend_array(np.fromiter(map(lookup, words), np.int32, len(words)))
+        lengths_out.extend_array(np.array(lengths, np.int64))
+    return ids_out.finish(), lengths_out.finish()
+
+
+def _encode(first_ids: np.ndarray, lengths: np.ndarray, remap: np.ndarray, budget: int,
+            spill: _Spill) -> tuple[np.ndarray, np.ndarray]:
+    """The kept tokens' rows (int32) and the starts of the sentences that keep any (int64, ``S + 1``), computed
+    with NumPy over slices of whole sentences (a memory-mapped corpus is never loaded whole)."""
+    ids_out, starts_out = _SpillWriter(np.int32, budget, spill), _SpillWriter(np.int64, budget, spill)
+    starts_out.append(0)
+    total, token, sentence = 0, 0, 0
+    while sentence < lengths.shape[0]:
+        ends = np.cumsum(lengths[sentence:sentence + (1 << 20)])  # (s,) token ends, relative to ``token``
+        take = max(1, int(np.searchsorted(ends, 1 << 24, side="right")))  # whole sentences, ~16M tokens
+        ends = ends[:take]
+        rows = remap[first_ids[token:token + int(ends[-1])]]
+        inside = rows >= 0
+        ids_out.extend_array(rows[inside])
+        running = np.concatenate([[0], np.cumsum(inside)])  # kept tokens before each position
+        kept = running[ends] - running[np.concatenate([[0], ends[:-1]])]  # (s,) per sentence
+        starts_out.extend_array(total + np.cumsum(kept[kept > 0]))
+        total += int(kept.sum())
+        token += int(ends[-1])
+        sentence += take
+    return ids_out.finish(), starts_out.finish()
 
 
 def _bincount(ids: np.ndarray, n: int) -> np.ndarray:
