@@ -19,7 +19,7 @@ from tokvec.train import Word2VecConfig
 from tokvec.train import train as train_word2vec
 from tokvec.train._reference import _lcg
 from tokvec.train.fasttext import FastTextConfig, subword_rows, train
-from tokvec.train.tables import chunk_seeds, initial_weights, noise_table
+from tokvec.train.tables import chunk_seeds, initial_weights, noise_table, subword_weights
 from tokvec.vocab.subwords import Subwords
 
 gensim_ft = pytest.importorskip("gensim.models.fasttext")
@@ -50,7 +50,7 @@ def test_kernel_matches_numpy_twin(model, window):
     assert fast.vectors.tokens == slow.vectors.tokens
     np.testing.assert_allclose(fast.vectors.matrix, slow.vectors.matrix, atol=1e-5, rtol=0)
     np.testing.assert_allclose(fast.vectors.subwords.buckets, slow.vectors.subwords.buckets, atol=1e-5, rtol=0)
-    start = initial_weights(len(fast.vectors) + 50, 8, 3)[0][len(fast.vectors):]
+    start = subword_weights(len(fast.vectors), 50, 8, 3)[len(fast.vectors):]
     assert np.abs(fast.vectors.subwords.buckets - start).max() > 0.01  # the n-gram rows did train
     np.testing.assert_allclose(fast.epoch_loss, slow.epoch_loss, rtol=1e-5)
     assert fast.effective_words == slow.effective_words
@@ -134,7 +134,7 @@ def test_skipgram_by_hand_on_three_words():
                          seed=7, minn=1, maxn=2, bucket=5)
     result = train([["a", "b", "a"]], cfg, progress=False)
     starts, rows = subword_rows(["a", "b"], 1, 2, 5)
-    syn0 = initial_weights(2 + 5, 3, 7)[0].astype(np.float64)
+    syn0 = subword_weights(2, 5, 3, 7).astype(np.float64)
     syn1 = np.zeros((2, 3))
     cum, r = noise_table(np.array([2, 1])).tolist(), int(chunk_seeds(7, 0, 1)[0])
     sentence, alpha, losses = [0, 1, 0], 0.025, []
@@ -289,3 +289,11 @@ def test_damaged_checkpoint_with_too_few_bucket_rows_is_refused(tmp_path):
     np.savez(bad, **parts)
     with pytest.raises(InvalidArgumentError, match="bucket"):
         train(TOY, None, progress=False, resume=bad)
+
+
+def test_bucket_rows_are_drawn_the_same_on_any_threads():
+    one, two = subword_weights(3, 1000, 8, 5, threads=1), subword_weights(3, 1000, 8, 5, threads=2)
+    assert np.array_equal(one, two) and one.dtype == np.float32 and one.shape == (1003, 8)
+    np.testing.assert_array_equal(one[:3], initial_weights(3, 8, 5)[0])  # the word rows as word2vec draws them
+    assert -1 / 8 <= one.min() and one.max() < 1 / 8 and abs(one[3:].mean()) < 0.005
+    assert len(np.unique(one[3:])) > 7000 and not np.array_equal(subword_weights(3, 1000, 8, 6)[3:], one[3:])

@@ -264,13 +264,13 @@ def write(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
             out.write(word + b"\0" + struct.pack("<qb", int(count), 0))
         out.write(struct.pack("<?2q", False, n + bucket, dim))
         for block in (own, sub.buckets if sub is not None else np.zeros((0, dim), np.float32)):
-            for s in range(0, len(block), 1 << 16):
-                out.write(np.asarray(block[s : s + (1 << 16)], dtype=rounding).astype("<f4").tobytes())
+            for s in range(0, len(block), 1 << 16):  # written from the rows' own memory when already float32
+                out.write(np.ascontiguousarray(np.asarray(block[s : s + (1 << 16)], dtype=rounding), dtype="<f4"))
         out.write(struct.pack("<?2q", False, n, dim))
         output = sub.output_rows if sub is not None and getattr(sub.output_rows, "shape", None) == (n, dim) else None
         for s in range(0, n, 1 << 16):  # the output layer: a trainer's rows, else zeros (vectors only)
             e = min(n, s + (1 << 16))
-            out.write(np.asarray(output[s:e], dtype="<f4").tobytes() if output is not None
+            out.write(np.ascontiguousarray(output[s:e], dtype="<f4") if output is not None
                       else bytes(4 * dim * (e - s)))
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +167,7 @@ class _SpillWriter:
         self.buffer = []
         self.size += part.shape[0]
         if self.file is None and self.size * self.dtype.itemsize > self.spill_bytes:
-            self.file = open(self.spill.file(f"{self.dtype.name}-{id(self)}"), "wb")  # closed in finish()
+            self.file = open(self.spill.file(self.dtype.name), "wb")  # closed in finish()
             for p in self.parts:
                 p.tofile(self.file)
             self.parts = []
@@ -193,27 +192,17 @@ class _Spill:
     def __init__(self, directory: str | os.PathLike | None) -> None:
         self.directory = directory
         self.tmpdir: tempfile.TemporaryDirectory | None = None
+        self.made = 0
 
     def file(self, name: str) -> Path:
+        """A new file's path, unique in the directory (``name`` is a prefix)."""
+        self.made += 1
         if self.tmpdir is None:
             if self.directory is not None and not Path(self.directory).is_dir():
                 raise CorpusError(f"the corpus directory {self.directory} does not exist; create it or pass "
                                   "another (--corpus-dir)")
             self.tmpdir = tempfile.TemporaryDirectory(prefix="tokvec-corpus-", dir=self.directory)
-        return Path(self.tmpdir.name) / name
-
-
-def build_vocab(counts: Counter, min_count: int, max_vocab: int | None) -> tuple[list[str], np.ndarray]:
-    """Tokens with ``count >= min_count``, most frequent first (ties: first seen first), at most ``max_vocab``.
-
-    >>> build_vocab(Counter({"a": 1, "b": 3, "c": 3}), 2, None)
-    (['b', 'c'], array([3, 3]))
-    """
-    kept = [(token, c) for token, c in counts.items() if c >= min_count]
-    kept.sort(key=lambda tc: -tc[1])  # stable: ties keep first-seen order
-    if max_vocab is not None:
-        kept = kept[:max_vocab]
-    return [t for t, _ in kept], np.array([c for _, c in kept], dtype=np.int64)
+        return Path(self.tmpdir.name) / f"{name}-{self.made}"
 
 
 def encode_corpus(

@@ -41,7 +41,7 @@ from ._fasttext_reference import SubwordJob
 from .checkpoints import State
 from .corpus import CorpusSource, EncodedCorpus, encode_corpus
 from .options import TrainOptions, accepts_options
-from .tables import initial_weights
+from .tables import subword_weights
 from .word2vec import TrainResult, Word2VecConfig, _Driver, _run
 
 __all__ = ["FastTextConfig", "subword_rows", "train", "trained_with_subwords"]
@@ -132,7 +132,7 @@ class _SubwordDriver(_Driver):
         data = encode_corpus(corpus, min_count=config.min_count, max_vocab=config.max_vocab,
                              **options.corpus_keywords)
         v = len(data.tokens)
-        syn0, _ = initial_weights(config.input_rows(v), config.dim, config.seed)  # (V + bucket, dim)
+        syn0 = subword_weights(v, config.bucket, config.dim, config.seed, config.threads)  # (V + bucket, dim)
         return config, data, State(syn0, np.zeros((v, config.dim), np.float32))
 
     def vectors(self) -> Vectors:

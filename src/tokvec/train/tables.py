@@ -10,6 +10,7 @@ Deliberately left out: the training itself (``_kernels``/``_reference``) and any
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -86,3 +87,37 @@ def initial_weights(n: int, dim: int, seed: int) -> tuple[np.ndarray, np.ndarray
     syn0 -= 1.0
     syn0 /= dim
     return syn0, np.zeros((n, dim), np.float32)
+
+
+BUCKET_PARTS = 16
+"""The n-gram bucket rows are drawn as this many slices, each by its own generator: the same values on any threads."""
+
+
+def subword_weights(words: int, bucket: int, dim: int, seed: int, threads: int = 1) -> np.ndarray:
+    """fastText's input matrix ``(words + bucket, dim)`` float32: the word rows as ``initial_weights`` draws them,
+    then the n-gram bucket rows, also uniform in [-1, 1) / dim.
+
+    The bucket rows (2,000,000 x dim by default: most of the matrix) are drawn in ``BUCKET_PARTS`` slices, slice
+    ``i`` by ``np.random.default_rng`` of the ``i``-th child of ``SeedSequence(seed)``, in 1 MiB pieces (drawn and
+    scaled while in cache), on ``threads`` threads (NumPy's generators release the GIL): the values do not
+    depend on ``threads``.
+    """
+    out = np.empty((words + bucket, dim), np.float32)
+    out[:words] = initial_weights(words, dim, seed)[0]
+    buckets = out[words:]
+    bounds = np.linspace(0, bucket, BUCKET_PARTS + 1).astype(np.int64)
+    children = np.random.SeedSequence(seed).spawn(BUCKET_PARTS)
+    step = max(1, (1 << 20) // (4 * max(dim, 1)))
+
+    def fill(part: int) -> None:
+        rng = np.random.default_rng(children[part])
+        for start in range(int(bounds[part]), int(bounds[part + 1]), step):
+            piece = buckets[start:min(start + step, int(bounds[part + 1]))]
+            rng.random(out=piece, dtype=np.float32)
+            piece *= 2.0
+            piece -= 1.0
+            piece /= dim
+
+    with ThreadPoolExecutor(max(1, min(threads, BUCKET_PARTS))) as pool:
+        list(pool.map(fill, range(BUCKET_PARTS)))
+    return out

@@ -294,16 +294,20 @@ class _Driver:
                     time.monotonic() - self.last_checkpoint >= 60 * self.checkpoint_every:
                 save_checkpoint(self.checkpoint, config, self.data, state)
                 self.last_checkpoint = time.monotonic()
-        self.check_finite(epoch, weights=True)
+        self.check_finite(epoch, weights=True, every_row=epoch + 1 >= config.epochs)
         state.epoch += 1
         state.next_chunk = 0
 
-    def check_finite(self, epoch: int, *, weights: bool) -> None:
+    def check_finite(self, epoch: int, *, weights: bool, every_row: bool = True) -> None:
         """Stop (before anything is written) when the loss or, at the end of an epoch, a weight is NaN or infinite,
-        or when a whole epoch made no update (nothing to learn: the model would be its random start)."""
+        or when a whole epoch made no update (nothing to learn: the model would be its random start).
+
+        Between epochs only the word rows and the output rows are checked (a bad n-gram row shows in the next
+        epoch's loss); after the last, ``every_row``: all of them, n-gram buckets included."""
         state = self.state
         loss_bad = not math.isfinite(state.loss_sums[epoch])
-        if loss_bad or (weights and not (np.isfinite(state.syn0).all() and np.isfinite(state.syn1).all())):
+        rows = state.syn0 if every_row else state.syn0[:len(self.data.tokens)]
+        if loss_bad or (weights and not (_finite(rows) and _finite(state.syn1))):
             what = f"the loss became {state.loss_sums[epoch]}" if loss_bad else "the weights hold NaN or infinity"
             raise TrainingDivergedError(
                 f"training diverged in epoch {epoch + 1}: {what}, so no model is written. Lower alpha "
@@ -340,6 +344,12 @@ class _Driver:
         updates = state.update_counts[epoch]
         bar.update(done, wps=self.effective / self.train_seconds if self.train_seconds else 0.0,
                    loss=state.loss_sums[epoch] / updates if updates else float("nan"), lr=lr, epoch=epoch + 1)
+
+
+def _finite(matrix: np.ndarray) -> bool:
+    """No NaN or infinity in ``matrix``: its sum in float64 (which cannot overflow from float32 values) is finite.
+    One pass, no boolean copy (the n-gram buckets are 800 MB)."""
+    return bool(np.isfinite(np.add.reduce(matrix, axis=None, dtype=np.float64)))
 
 
 def _save_on_interrupt(checkpoint, config, data, state, bar) -> None:
