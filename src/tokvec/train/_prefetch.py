@@ -1,0 +1,51 @@
+"""``prefetch(matrix, row)``: ask the CPU to start loading a row of a 2-D array into cache, from numba code.
+
+The training kernels know which rows they will need next (the next position's noise words, the next word's
+n-gram rows) while they are still computing with the current ones; a prefetch issued then overlaps the
+memory latency with that work. It is a hint (LLVM's ``llvm.prefetch``): it never faults, changes no value
+and its NumPy twin is doing nothing, so the kernels' results and their twin tests are unaffected.
+"""
+
+from __future__ import annotations
+
+import numba
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+LINE_FLOATS = 16  # float32 values per 64-byte cache line
+
+
+@intrinsic
+def _prefetch_at(typingctx, matrix, row, col):
+    """Prefetch the cache line holding ``matrix[row, col]`` (read, keep in all levels)."""
+    if not isinstance(matrix, types.Array) or matrix.ndim != 2:
+        return None
+    sig = types.void(matrix, row, col)
+
+    def codegen(context, builder, signature, args):
+        kind = signature.args[0]
+        array = context.make_array(kind)(context, builder, args[0])
+        r = context.cast(builder, args[1], signature.args[1], types.intp)
+        c = context.cast(builder, args[2], signature.args[2], types.intp)
+        pointer = cgutils.get_item_pointer(context, builder, kind, array, [r, c], wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        hint = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                              "llvm.prefetch.p0i8")
+        builder.call(hint, [builder.bitcast(pointer, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3),
+                            ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def prefetch_row(matrix, row):
+    """Prefetch every cache line of ``matrix[row]`` (a float32 row, aligned or not)."""
+    dim = matrix.shape[1]
+    for c in range(0, dim, LINE_FLOATS):
+        _prefetch_at(matrix, row, c)
+    if dim:
+        _prefetch_at(matrix, row, dim - 1)
