@@ -6,8 +6,9 @@ a text is first encoded (``import tokvec`` never pulls numba). Its NumPy twin is
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from .._plumbing.jit import numba
 
 # reassociation lets the inner loop over the dimensions vectorise; the sum over a text's rows keeps its
 # order (row by row, as NumPy's ``mean(axis=0)`` adds them), so the means equal the twin's bit for bit

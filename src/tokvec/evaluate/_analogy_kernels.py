@@ -12,8 +12,9 @@ cost more than the GEMM saves (the table is only ``words x rows x dim`` multiply
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from .._plumbing.jit import numba
 
 BLOCK = 64  # rows scored together: a vectorised pass, then a scalar insert pass only if one beats the k-th best
 EPS = np.float32(1e-6)  # Levy & Goldberg's epsilon (= tokvec.evaluate._analogy.COSMUL_EPSILON, checked by tests)

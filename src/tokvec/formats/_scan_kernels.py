@@ -5,8 +5,7 @@ Deliberately left out: allocation and the Python twin (``_scan``); this module i
 
 from __future__ import annotations
 
-import numba
-
+from .._plumbing.jit import numba
 from ._scan_codes import LONG_TOKEN, OK, TRUNCATED  # shared with the Python twin
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numba
+from .._plumbing.jit import numba
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)

@@ -7,8 +7,9 @@ in ``tokvec.search.bounded`` (``*_reference``) and a test that they agree.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from .._plumbing.jit import numba
 
 BLOCK = 2048  # rows per parallel work item
 

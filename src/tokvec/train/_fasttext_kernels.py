@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from .._plumbing.jit import numba
 from ._fasttext_reference import SubwordJob
 from ._kernels import draw_noise, lcg, score
 from ._reference import MAX_EXP, Outputs

@@ -45,9 +45,9 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from .._plumbing.jit import numba
 from ._prefetch import prefetch_row
 from ._reference import LCG_ADD, LCG_MUL, MASK48, MAX_EXP, NOISE_BUCKET_SHIFT, Job, Outputs
 

@@ -8,11 +8,12 @@ and its NumPy twin is doing nothing, so the kernels' results and their twin test
 
 from __future__ import annotations
 
-import numba
 from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from .._plumbing.jit import numba
 
 LINE_FLOATS = 16  # float32 values per 64-byte cache line
 

@@ -6,8 +6,9 @@ Each has a plain NumPy/Python twin in ``tokvec.vocab.subwords`` (``*_reference``
 
 from __future__ import annotations
 
-import numba
 import numpy as np
+
+from .._plumbing.jit import numba
 
 
 @numba.njit(cache=True, nogil=True)
