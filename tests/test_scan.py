@@ -41,3 +41,13 @@ def test_truncation_reported_identically(cut):
 def test_long_token_detected():
     buf = np.frombuffer(b"x" * (_scan.MAX_TOKEN_BYTES + 10), np.uint8)
     assert _scan.scan(buf, 0, 1, 4)[-1] == _scan.scan_reference(buf, 0, 1, 4)[-1] == _scan.LONG_TOKEN
+
+
+def test_token_buffer_grows_for_long_tokens():
+    tokens = [bytes([97 + i % 26]) * (100 + 37 * i) for i in range(60)]  # far past the first guess of 16 per token
+    body, vectors = _records(tokens, 3, True, seed=2)
+    buf = np.frombuffer(body, np.uint8)
+    fast, slow = _scan.scan(buf, 0, len(tokens), 3), _scan.scan_reference(buf, 0, len(tokens), 3)
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)
+    assert bytes(fast[1]) == b"".join(t + b"\n" for t in tokens) and fast[-1] == _scan.OK

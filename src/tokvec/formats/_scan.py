@@ -3,8 +3,8 @@
 A word2vec binary record is ``token`` + ``b" "`` + ``dim`` little-endian float32 values,
 optionally preceded by ``b"\\n"`` (the C tool writes one after each vector). Token
 lengths vary, so records cannot be located with array arithmetic; the kernel walks the
-buffer once, recording where each token and vector starts, then copies the vectors and
-packs the tokens (``\\n``-separated) in two more tight loops.
+buffer once, packing the tokens (``\\n``-separated) as it finds them and recording where
+each vector starts, then the vectors are copied in one parallel loop (at memory-copy speed).
 
 ``scan_reference`` does exactly the same in Python; tests compare the two.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._scan_codes import LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED
+from ._scan_codes import FULL, LONG_TOKEN, MAX_TOKEN_BYTES, OK, TRUNCATED
 
 __all__ = ["LONG_TOKEN", "MAX_TOKEN_BYTES", "OK", "TRUNCATED", "scan", "scan_reference"]
 
@@ -23,7 +23,7 @@ __all__ = ["LONG_TOKEN", "MAX_TOKEN_BYTES", "OK", "TRUNCATED", "scan", "scan_ref
 def _compile():
     from . import _scan_kernels as k  # numba is imported only when a binary file is first read
 
-    return k.scan, k.gather, k.pack
+    return k.scan, k.gather
 
 
 def scan(buf: np.ndarray, start: int, n: int, dim: int):
@@ -33,20 +33,25 @@ def scan(buf: np.ndarray, start: int, n: int, dim: int):
     token_starts (found,) int64, end_position, status)``; ``status`` is OK, TRUNCATED or
     LONG_TOKEN and ``end_position`` is where scanning stopped (the failing record's start).
     """
-    scan_kernel, gather, pack = _compile()
+    scan_kernel, gather = _compile()
     record_bytes = 4 * dim
     tok_start = np.empty(n, np.int64)
-    tok_end = np.empty(n, np.int64)
     vec_start = np.empty(n, np.int64)
-    found, end, status = scan_kernel(buf, start, n, record_bytes, tok_start, tok_end, vec_start,
-                                    MAX_TOKEN_BYTES)
-    tok_start, tok_end, vec_start = tok_start[:found], tok_end[:found], vec_start[:found]
+    offsets = np.zeros(n + 1, np.int64)
+    packed = np.empty(n * 16 + 64, np.uint8)  # grown when the tokens are longer
+    found, end = 0, start
+    while True:
+        found, end, status = scan_kernel(buf, end, found, n, record_bytes, tok_start, vec_start, packed, offsets,
+                                        MAX_TOKEN_BYTES)
+        if status != FULL:
+            break
+        grown = np.empty(2 * packed.shape[0] + MAX_TOKEN_BYTES + 2, np.uint8)
+        grown[:offsets[found]] = packed[:offsets[found]]
+        packed = grown
+    tok_start, vec_start, offsets = tok_start[:found], vec_start[:found], offsets[:found + 1]
     vectors = np.empty((found, dim), np.float32)
     gather(buf, vec_start, record_bytes, vectors.reshape(-1).view(np.uint8))
-    offsets = _offsets(tok_start, tok_end)
-    packed = np.empty(offsets[-1], np.uint8)
-    pack(buf, tok_start, tok_end, offsets, packed)
-    return vectors, packed, offsets, tok_start, int(end), int(status)
+    return vectors, packed[:offsets[-1]].copy(), offsets, tok_start, int(end), int(status)
 
 
 def scan_reference(buf: np.ndarray, start: int, n: int, dim: int):
@@ -73,9 +78,3 @@ def scan_reference(buf: np.ndarray, start: int, n: int, dim: int):
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     packed = np.frombuffer(b"".join(t + b"\n" for t in tokens), np.uint8)
     return vectors, packed, offsets, np.array(starts, np.int64), pos, status
-
-
-def _offsets(tok_start: np.ndarray, tok_end: np.ndarray) -> np.ndarray:
-    offsets = np.zeros(len(tok_start) + 1, np.int64)
-    np.cumsum(tok_end - tok_start + 1, out=offsets[1:])
-    return offsets

@@ -7,4 +7,5 @@ Deliberately left out: everything else of the scanner.
 """
 
 OK, TRUNCATED, LONG_TOKEN = 0, 1, 2
+FULL = 3  # the kernel's token buffer is full: the caller grows it and calls again from where it stopped
 MAX_TOKEN_BYTES = 1 << 20  # a longer "token" means the file is not what its header says (writers refuse one)

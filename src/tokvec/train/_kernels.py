@@ -15,8 +15,8 @@ from a bucket index over the table's values, which gives the same word in ~2 ste
 As in gensim, a score ``|u.v| >= 6`` (a saturated sigmoid) makes no update; its loss still counts.
 A sentence's windows and noise words are all drawn first (in the order above, so the random numbers are the
 same), then its positions are trained: while one position works, the next one's noise words' output rows
-and the row entering its context are prefetched into cache (``_prefetch``, a hint that changes no value),
-which hides most of the memory latency of those scattered rows (CBOW -25 % CPU time, skip-gram -8 %).
+and the row entering its context are prefetched into cache (``tokvec._plumbing.prefetch``, a hint that changes
+no value), which hides most of the memory latency of those scattered rows (CBOW -25 % CPU time, skip-gram -8 %).
 
 * skip-gram, HogBatch (Ji et al. 2016): the ``negative`` noise words are drawn once per centre
   word and shared by all its context words. The ``m`` context input rows ``C`` (m, dim) are scored
@@ -48,7 +48,7 @@ import math
 import numpy as np
 
 from .._plumbing.jit import numba
-from ._prefetch import prefetch_row
+from .._plumbing.prefetch import prefetch_row
 from ._reference import LCG_ADD, LCG_MUL, MASK48, MAX_EXP, NOISE_BUCKET_SHIFT, Job, Outputs
 
 _jit = numba.njit(cache=True, nogil=True, fastmath=True)

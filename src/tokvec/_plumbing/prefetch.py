@@ -1,9 +1,10 @@
-"""``prefetch(matrix, row)``: ask the CPU to start loading a row of a 2-D array into cache, from numba code.
+"""Prefetch hints for numba kernels: ask the CPU to start loading memory into cache before it is read.
 
-The training kernels know which rows they will need next (the next position's noise words, the next word's
-n-gram rows) while they are still computing with the current ones; a prefetch issued then overlaps the
-memory latency with that work. It is a hint (LLVM's ``llvm.prefetch``): it never faults, changes no value
-and its NumPy twin is doing nothing, so the kernels' results and their twin tests are unaffected.
+A kernel that knows which memory it will need next (the training kernels: the next position's output
+rows; the word2vec binary scan: the records ahead) issues a prefetch while it still computes with what
+it has, which overlaps the memory latency with that work. It is only a hint (LLVM's ``llvm.prefetch``):
+it never faults, even past the end of an array, and changes no value, so a kernel's NumPy twin does
+nothing in its place and the twin tests are unaffected.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from .._plumbing.jit import numba
+from .jit import numba
 
 LINE_FLOATS = 16  # float32 values per 64-byte cache line
 
@@ -50,3 +51,9 @@ def prefetch_row(matrix, row):
         _prefetch_at(matrix, row, c)
     if dim:
         _prefetch_at(matrix, row, dim - 1)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def prefetch_byte(buffer, at):
+    """Prefetch the cache line holding byte ``at`` of the 1-D array ``buffer``."""
+    _prefetch_at(buffer.reshape(1, buffer.shape[0]), 0, at)
