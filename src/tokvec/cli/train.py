@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -95,14 +96,17 @@ def train(
                      corpus_memory_mb=corpus_ram, corpus_dir=corpus_dir)
     if to is None and with_subwords and output.suffix == ".bin":
         to = "fasttext-bin"
+    began = time.perf_counter()
     written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
+    writing = time.perf_counter() - began
     advice = _corpus_notes(result)
     if as_json:
         render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
                           "notes": advice,
                           "model": result.config.model, "epoch_loss": result.epoch_loss,
                           "words_per_second": round(result.words_per_second), "effective_words": result.effective_words,
-                          "seconds": round(result.seconds, 3), "replaced_bytes": result.replaced_bytes})
+                          "seconds": round(result.seconds, 3), "setup_seconds": round(result.setup_seconds, 3),
+                          "write_seconds": round(writing, 3), "replaced_bytes": result.replaced_bytes})
         return
     render.table(f"{result.config.model} loss", [("epoch", render.RIGHT), ("mean loss", render.RIGHT)],
                  ([str(e), f"{loss:.4f}"] for e, loss in enumerate(result.epoch_loss, 1)))
@@ -110,7 +114,8 @@ def train(
         render.line((f"note: {result.replaced_bytes:,} non-UTF-8 bytes were replaced by U+FFFD "
                      "(--errors strict rejects them)", "yellow"))
     render.line(f"wrote {written} ({len(result.vectors):,} x {result.vectors.dim}); "
-                f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s")
+                f"{result.words_per_second:,.0f} words/s over {result.seconds:.1f} s of training "
+                f"(+ {result.setup_seconds:.1f} s reading the corpus and setting up, {writing:.1f} s writing)")
     render.notes(advice, "yellow")
 
 

@@ -133,6 +133,8 @@ class TrainResult(TrainDisplay):
     seconds: float
     config: Word2VecConfig
     replaced_bytes: int = 0
+    setup_seconds: float = 0.0
+    """Before training: reading and encoding the corpus, the starting weights, loading the kernels."""
     _repr_pretty_ = TrainDisplay._repr_pretty_  # not a field: IPython's text view (tokvec.display)
 
 
@@ -164,19 +166,21 @@ def _run(driver_type: type[_Driver], corpus: CorpusSource, config: Word2VecConfi
     if config is not None and type(config) is not config_type:
         raise InvalidArgumentError(f"config must be a {config_type.__name__}, got a {type(config).__name__}; "
                                    f"{driver_type.other_trainer}")
+    began = time.perf_counter()
     kernels = driver_type.load_kernels(options.backend)
     if options.resume is not None:
         config, data, state = _resume(corpus, config, options.resume, options.corpus_keywords, config_type)
     else:
         config, data, state = driver_type.start(corpus, config or config_type(), options)
     driver = driver_type(kernels, config, data, state, options)
+    setup = time.perf_counter() - began
     with Interrupt() as interrupt, driver.progress_bar(options.progress) as bar:
         while state.epoch < config.epochs:
             driver.epoch(interrupt, bar)
     epoch_loss = [s / u if u else float("nan") for s, u in zip(state.loss_sums, state.update_counts)]
     seconds = driver.train_seconds
     return TrainResult(driver.vectors(), epoch_loss, driver.effective / seconds if seconds else 0.0, driver.effective,
-                       seconds, config, data.replaced_bytes)
+                       seconds, config, data.replaced_bytes, setup)
 
 
 def _saved_config(path, text: str, config_type: type[Word2VecConfig]) -> Word2VecConfig:
