@@ -53,6 +53,54 @@ def make_word2vec_binary(path: Path, rows: int, dim: int, seed: int = 0) -> None
             f.write(b"".join(parts))
 
 
+PHASES = r"""
+import json, sys, time
+t = [time.perf_counter()]
+import numpy as np
+from tokvec.formats import _common, _scan, _scan_kernels, word2vec
+t.append(time.perf_counter())
+path = sys.argv[1]
+buf = _common.read_buffer(path)
+header = word2vec.sniff_binary(path, bytes(buf[:4096]))
+n, dim = header.count, header.dim
+_scan.scan(buf[:header.length + 2 * (4 * dim + 64)], header.length, 1, dim)  # numba's start: import, cache
+t.append(time.perf_counter())
+tok, vec = np.empty(n, np.int64), np.empty(n, np.int64)
+offsets, packed = np.zeros(n + 1, np.int64), np.empty(n * 16 + 64, np.uint8)
+found, end, status = _scan_kernels.scan(buf, header.length, 0, n, 4 * dim, tok, vec, packed, offsets, 1 << 20)
+t.append(time.perf_counter())
+out = np.empty((n, dim), np.float32)
+_scan_kernels.gather(buf, vec, 4 * dim, out.reshape(-1).view(np.uint8))
+t.append(time.perf_counter())
+v = word2vec.Vectors(_common.packed_vocab(packed[:offsets[-1]], offsets, "strict", None), out)
+t.append(time.perf_counter())
+names = ["python + numpy + tokvec imports", "numba start (import, cached kernels)", "scan: find records, pack tokens",
+         "copy the vectors (parallel)", "vocabulary index + norms"]
+print(json.dumps(dict(zip(names, np.diff(t).tolist()))))
+"""
+
+
+def floor_report(binary: Path, load_seconds: float) -> None:
+    """Where a load's time goes against the memory-bandwidth floor (the file's bytes / a parallel read's rate)."""
+    import json
+    import subprocess
+
+    from compact import role_bandwidth
+
+    gbps = role_bandwidth()["gbps"]
+    size = binary.stat().st_size
+    floor = size / gbps / 1e9
+    done = subprocess.run([sys.executable, "-c", PHASES, str(binary)], capture_output=True, text=True, check=True)
+    phases = json.loads(done.stdout)
+    print(f"\nmemory bandwidth (parallel read) {gbps:.1f} GB/s: the floor of reading {size / 1e9:.2f} GB is "
+          f"{floor * 1000:.0f} ms; tokvec.load took {load_seconds * 1000:.0f} ms in a warm process "
+          f"({load_seconds / floor:.1f}x the floor). A fresh process, phase by phase:")
+    for name, seconds in phases.items():
+        print(f"  {name}: {seconds * 1000:.0f} ms")
+    work = sum(list(phases.values())[2:])
+    print(f"  the reading itself (scan + copy + index): {work * 1000:.0f} ms = {work / floor:.1f}x the floor")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=300_000, help="tokens (GoogleNews: 3000000)")
@@ -92,6 +140,7 @@ def main() -> None:
         assert ours.tokens[:5] == kv.index_to_key[:5] and np.array_equal(ours.matrix[-1], kv.vectors[-1])
         rows.append((f"load word2vec binary {args.rows:,} x {args.dim}", "gensim load_word2vec_format",
                      t_ours, t_gensim))
+        floor_report(binary, t_ours)
 
         native = workdir / "vectors.tokvec"
         tokvec.save(ours, native)
