@@ -22,9 +22,9 @@ import numpy as np
 
 from .._plumbing.files import atomic_write, cache_dir
 from .._plumbing.optional import require
+from ..encode import token_rows
 from ..errors import CorpusTooSmallError, FormatError, InvalidArgumentError
 from ..formats.hf import Tokenizer, read_json, read_vocab, tokenizer_kind
-from ..encode import token_rows
 from ..vectors import Vectors
 from .fitting import Corpus, FitConfig, FitReport, fit_rows, read_corpus, sif_weights
 from .steps import DistillConfig, Progress, forward, pca, principal_components, project, weights
