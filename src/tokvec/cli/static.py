@@ -81,8 +81,7 @@ def distill(
 ) -> None:
     """Distil a transformer into a static sentence encoder: every token through it, PCA, frequency weights.
 
-    With --corpus, the rows are then fitted so that each text's mean of rows points where the teacher's vector
-    of that text does (PCA taken on those vectors; 10 % of the texts held out to pick the best epoch).
+    With --corpus, the rows are then fitted to the teacher's vectors of its texts (slower, closer to the teacher).
     """
     start = time.perf_counter()
     words, counts = read_vocabulary(vocab) if vocab is not None else (None, None)
