@@ -391,6 +391,13 @@ def test_fit_settings_are_validated(settings, message):
         FitConfig(**settings)
 
 
+def test_fit_settings_without_a_corpus_are_refused(tiny_teacher):
+    from tokvec.distillation import FitConfig
+
+    with pytest.raises(InvalidArgumentError, match="pass corpus= too"):
+        tokvec.distill(tiny_teacher, dim=8, fit=FitConfig(epochs=3))
+
+
 def test_cli_distill_fits_on_a_corpus_file(tiny_teacher, tmp_path, capsys):
     source = tmp_path / "corpus.txt"
     source.write_text("\n".join(CORPUS) + "\n", encoding="utf-8")
@@ -404,3 +411,5 @@ def test_cli_distill_fits_on_a_corpus_file(tiny_teacher, tmp_path, capsys):
     assert main(["distill", str(tiny_teacher), "-o", str(tmp_path / "bad"), "--corpus", str(source), "-q"]) == 1
     err = capsys.readouterr().err
     assert "line 1 is not UTF-8" in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()
+    assert main(["distill", str(tiny_teacher), "-o", str(tmp_path / "bad"), "--epochs", "3", "-q"]) == 1
+    assert "give --corpus FILE too" in capsys.readouterr().err and not (tmp_path / "bad").exists()

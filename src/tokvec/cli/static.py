@@ -21,6 +21,7 @@ from ..distillation import DistillConfig, FitConfig, read_vocabulary
 from ..distillation import distill as run_distill
 from ..distillation.steps import WEIGHTINGS
 from ..encode import DEFAULT_BATCH, EncodeOptions
+from ..errors import TokvecError
 from ..encode.stream import encode_file
 from ..formats import save
 from ..formats.static import FOLDER_FORMATS
@@ -72,8 +73,10 @@ def distill(
                                       "Frequency weights: Zipf by rank, SIF from --vocab counts, or none.")] = "zipf",
     corpus: Annotated[Path | None, typer.Option("--corpus", metavar="FILE", help=(
         "Texts, one a line (.gz/.bz2/.xz too): fit the rows to the teacher's vectors of them.")) ] = None,
-    epochs: Annotated[int, typer.Option(min=1, help="Fitting passes over --corpus.")] = FitConfig.epochs,
-    seed: Annotated[int, typer.Option(help="Fitting: seed of the validation split and the order.")] = FitConfig.seed,
+    epochs: Annotated[int | None, typer.Option(min=1, show_default=False, help=(
+        f"Fitting passes over --corpus (default {FitConfig.epochs}).")) ] = None,
+    seed: Annotated[int | None, typer.Option(show_default=False, help=(
+        f"Fitting: seed of the validation split and the order (default {FitConfig.seed}).")) ] = None,
     to: Annotated[str, typer.Option("--format", "-f", metavar=one_of(FOLDER_FORMATS),
                                     help="Folder layout to write.")] = "model2vec",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
@@ -86,8 +89,13 @@ def distill(
     start = time.perf_counter()
     words, counts = read_vocabulary(vocab) if vocab is not None else (None, None)
     config = DistillConfig(dim=dim, weighting=weighting)  # type: ignore[arg-type]
-    v = run_distill(teacher, dim, words, counts=counts, corpus=corpus, fit=FitConfig(epochs=epochs, seed=seed),
-                    config=config, progress=_Stages(quiet))
+    fit = None
+    if corpus is not None:
+        fit = FitConfig(epochs=epochs or FitConfig.epochs, seed=FitConfig.seed if seed is None else seed)
+    elif epochs is not None or seed is not None:
+        raise TokvecError("--epochs and --seed set the fitting step; give --corpus FILE too")
+    v = run_distill(teacher, dim, words, counts=counts, corpus=corpus, fit=fit, config=config,
+                    progress=_Stages(quiet))
     written = save(v, output, format=to)
     meta = v.metadata
     info = {"output": str(written), "teacher": meta["teacher"], "tokens": len(v), "dim": v.dim,

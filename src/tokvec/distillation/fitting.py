@@ -209,8 +209,8 @@ def fit_rows(rows: np.ndarray, token_rows: np.ndarray, offsets: np.ndarray, targ
 def sif_weights(token_rows: np.ndarray, size: int, coefficient: float) -> np.ndarray:
     """float32 ``(size,)``: ``a / (a + p)`` with ``p`` each row's share of ``token_rows`` (add-one smoothed).
 
-    >>> sif_weights(np.array([0, 0, 0, 1]), 3, 0.5).round(3).tolist()
-    [0.583, 0.778, 0.875]
+    >>> [round(float(w), 3) for w in sif_weights(np.array([0, 0, 0, 1]), 3, 0.5)]  # counts + 1: 4, 2, 1 of 7
+    [0.467, 0.636, 0.778]
     """
     counts = np.bincount(token_rows, minlength=size).astype(np.float64) + 1
     return (coefficient / (coefficient + counts / counts.sum())).astype(np.float32)

@@ -117,6 +117,9 @@ def distill(teacher: str | os.PathLike[str] = "minilm", dim: int = 256, vocabula
     """
     found = find_teacher(teacher)
     config = DistillConfig(**{**(config or DistillConfig()).__dict__, "dim": dim})
+    if fit is not None and corpus is None:
+        raise InvalidArgumentError("fit= holds the settings of fitting to a corpus; pass corpus= too (a text file, "
+                                   "one text a line, or a list of texts)")
     texts = read_corpus(corpus) if corpus is not None else None
     fit = fit or FitConfig()
     hidden = _hidden_size(found)
