@@ -21,8 +21,8 @@ from ..distillation import DistillConfig, FitConfig, read_vocabulary
 from ..distillation import distill as run_distill
 from ..distillation.steps import WEIGHTINGS
 from ..encode import DEFAULT_BATCH, EncodeOptions
-from ..errors import TokvecError
 from ..encode.stream import encode_file
+from ..errors import TokvecError
 from ..formats import save
 from ..formats.static import FOLDER_FORMATS
 from . import render
