@@ -18,9 +18,11 @@ MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokeniz
            "tokvec.transfer.build", "tokvec.search.exact", "tokvec.search.neighbour", "tokvec.vocab.subwords",
            "tokvec.display.vectors", "tokvec.display.neighbours", "tokvec.vocab.hf_tokenizer", "tokvec.search.wmd",
            "tokvec.search.one_to_many", "tokvec.search.queries", "tokvec.formats._pickled", "tokvec.formats.gensim",
-           "tokvec.evaluate.statistics", "tokvec.cli._failures", "tokvec.engines"]
+           "tokvec.evaluate.statistics", "tokvec.cli._failures", "tokvec.engines", "tokvec.distillation.steps",
+           "tokvec.distillation.fitting", "tokvec.encode.encoder"]
 NEEDS = {"tokvec.train.lm.config": "torch", "tokvec.train.lm.model": "torch", "tokvec.train.lm.trainer": "torch",
-         "tokvec.train.lm.data": "torch", "tokvec.search.ann": "faiss", "tokvec.transfer.build": "tokenizers"}
+         "tokvec.train.lm.data": "torch", "tokvec.search.ann": "faiss", "tokvec.transfer.build": "tokenizers",
+         "tokvec.distillation.fitting": "torch"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -301,3 +301,115 @@ def test_parquet_columns_are_checked(tiny_folder, tmp_path):
         encode_file(v, tmp_path / "in.parquet", tmp_path / "o.npy")
     with pytest.raises(FormatError, match="holds int64, not strings"):
         encode_file(v, tmp_path / "in.parquet", tmp_path / "o.npy", column="n")
+
+
+# -- fitting the rows to the teacher's sentence vectors on a corpus (tokenlearn's step) -----------------------------
+FIT_WORDS = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "fast", "slow", "house", "big", "small", "red",
+             "blue", "run", "walk", "tree", "car", "cats", "walked", "running"]
+CORPUS = [" ".join(np.random.default_rng(i).choice(FIT_WORDS, 3 + i % 7)) for i in range(120)]
+
+
+@pytest.fixture(scope="module")
+def fitted(tiny_teacher):
+    from tokvec.distillation import FitConfig
+
+    return tokvec.distill(tiny_teacher, dim=8, corpus=CORPUS, fit=FitConfig(epochs=15))
+
+
+def _spearman_of_cosines(a: np.ndarray, b: np.ndarray) -> float:
+    def cosines(x):
+        x = x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-12)
+        return (x @ x.T)[np.triu_indices(len(x), 1)]
+
+    ranks = [np.argsort(np.argsort(cosines(x))) for x in (a, b)]
+    return float(np.corrcoef(*ranks)[0, 1])
+
+
+def test_fitting_lowers_the_loss_and_raises_agreement_with_the_teacher(tiny_teacher, fitted):
+    from tokvec.distillation.steps import DistillConfig, forward
+    from tokvec.distillation.teacher import find_teacher
+
+    meta = fitted.metadata
+    assert meta["fit_texts"] == "120" and meta["fit_validation_texts"] == "12" and meta["fit_epochs"] == "15"
+    assert float(meta["fit_loss_after"]) < 0.5 * float(meta["fit_loss_before"])
+    assert fitted.source.endswith("fitted on 120 texts") and fitted.dim == 8 and len(fitted) == 56
+    teacher = forward(find_teacher(tiny_teacher), [_tokenizer().encode(t).ids for t in CORPUS], "mean",
+                      DistillConfig())
+    plain = tokvec.distill(tiny_teacher, dim=8)
+    before, after = (_spearman_of_cosines(v.encode(CORPUS), teacher) for v in (plain, fitted))
+    assert after > before + 0.04, (before, after)
+
+
+def test_fitting_is_deterministic_with_a_seed(tiny_teacher, fitted):
+    from tokvec.distillation import FitConfig
+
+    again = tokvec.distill(tiny_teacher, dim=8, corpus=CORPUS, fit=FitConfig(epochs=15))
+    np.testing.assert_array_equal(again.matrix, fitted.matrix)
+    other = tokvec.distill(tiny_teacher, dim=8, corpus=CORPUS, fit=FitConfig(epochs=15, seed=1))
+    assert not np.array_equal(other.matrix, fitted.matrix)
+
+
+@pytest.mark.parametrize("kind", ["model2vec", "sentence-transformers"])
+def test_a_fitted_model_loads_in_model2vec_and_sentence_transformers(fitted, tmp_path, kind):
+    from model2vec import StaticModel
+    from sentence_transformers import SentenceTransformer
+
+    texts = CORPUS[:5] + TEXTS[:2] + TEXTS[4:5]  # no unknown token (StaticEmbedding averages [UNK]'s row in)
+    expected = fitted.encode(texts)
+    out = tokvec.save(fitted, tmp_path / kind, format=kind)
+    np.testing.assert_allclose(tokvec.load(out).encode(texts), expected, atol=1e-6)
+    np.testing.assert_allclose(SentenceTransformer(str(out), device="cpu").encode(texts), expected, atol=1e-6)
+    if kind == "model2vec":
+        np.testing.assert_allclose(StaticModel.from_pretrained(out).encode(texts), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("corpus, error, message", [
+    ([], "CorpusError", "holds no text"), (["  ", "\t"], "CorpusError", "holds no text"),
+    (["a cat", 3], "CorpusError", "corpus\\[1\\] is int"), (b"bytes", "CorpusError", "got bytes"),
+    ("missing.txt", "CorpusError", "does not exist"), (b"the cat\ncaf\xe9\n", "CorpusError", "line 2 is not UTF-8"),
+    (b"", "CorpusError", "holds no text"), (CORPUS[:8], "CorpusTooSmallError", "needs more than 8"),
+    (["zzz qqq", "[UNK]"] * 20, "CorpusTooSmallError", "0 texts with a token"),
+])
+def test_bad_corpora_are_one_clear_error(tiny_teacher, tmp_path, corpus, error, message):
+    if isinstance(corpus, bytes) and corpus != b"bytes":
+        (tmp_path / "corpus.txt").write_bytes(corpus)
+        corpus = tmp_path / "corpus.txt"
+    elif corpus == "missing.txt":
+        corpus = tmp_path / corpus
+    with pytest.raises(getattr(tokvec, error), match=message) as caught:
+        tokvec.distill(tiny_teacher, dim=8, corpus=corpus)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("settings, message", [({"epochs": 0}, "epochs"), ({"learning_rate": 2.0}, "learning_rate"),
+                                               ({"validation": 1.0}, "validation"), ({"seed": "1"}, "seed"),
+                                               ({"sif_coefficient": 0}, "sif_coefficient")])
+def test_fit_settings_are_validated(settings, message):
+    from tokvec.distillation import FitConfig
+
+    with pytest.raises(InvalidArgumentError, match=message):
+        FitConfig(**settings)
+
+
+def test_fit_settings_without_a_corpus_are_refused(tiny_teacher):
+    from tokvec.distillation import FitConfig
+
+    with pytest.raises(InvalidArgumentError, match="pass corpus= too"):
+        tokvec.distill(tiny_teacher, dim=8, fit=FitConfig(epochs=3))
+
+
+def test_cli_distill_fits_on_a_corpus_file(tiny_teacher, tmp_path, capsys):
+    source = tmp_path / "corpus.txt"
+    source.write_text("\n".join(CORPUS) + "\n", encoding="utf-8")
+    out = tmp_path / "fitted"
+    assert main(["distill", str(tiny_teacher), "-o", str(out), "--dim", "8", "--corpus", str(source), "--epochs",
+                 "3", "-q", "--json"]) == 0
+    fit = json.loads(capsys.readouterr().out)["fit"]
+    assert fit["texts"] == 120 and fit["epochs"] == 3 and fit["loss_after"] < fit["loss_before"]
+    assert tokvec.load(out).encode(["the cat sat"]).shape == (1, 8)
+    source.write_bytes(b"caf\xe9\n")
+    assert main(["distill", str(tiny_teacher), "-o", str(tmp_path / "bad"), "--corpus", str(source), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "line 1 is not UTF-8" in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "bad").exists()
+    assert main(["distill", str(tiny_teacher), "-o", str(tmp_path / "bad"), "--epochs", "3", "-q"]) == 1
+    assert "give --corpus FILE too" in capsys.readouterr().err and not (tmp_path / "bad").exists()

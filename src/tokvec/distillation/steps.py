@@ -19,7 +19,7 @@ The result is ``Vectors`` (row = token id) with the teacher's tokenizer attached
 model2vec and sentence-transformers.
 
 Deliberately left out: vocabulary quantisation, float16/int8 storage (``save(..., dtype=)``), and fitting
-the rows to the teacher's sentence vectors on a corpus (tokenlearn's step).
+the rows to the teacher's sentence vectors on a corpus (``fitting``, tokenlearn's step).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from .teacher import POOLINGS, Pooling, Teacher
 
 Weighting = Literal["zipf", "sif", "none"]
 WEIGHTINGS: tuple[str, ...] = ("zipf", "sif", "none")
-Progress = Callable[[int, int], None]  # (tokens done, tokens in all)
+Progress = Callable[[str, int, int], None]  # (stage, done, in all): "tokens", then with a corpus "texts", "epochs"
+TOKENS_PER_BATCH = 16_384  # at most this many tokens in one forward batch (long texts: fewer of them)
 
 
 @dataclass(frozen=True)
@@ -100,8 +101,12 @@ def _load_quietly(transformers: Any, directory: str, dtype: Any) -> Any:
 
 
 def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: DistillConfig,
-            progress: Progress | None = None) -> np.ndarray:
-    """float32 ``(len(sequences), hidden)``: each id sequence through the teacher, pooled."""
+            progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """float32 ``(len(sequences), hidden)``: each id sequence through the teacher, pooled.
+
+    Sequences of one length go through together (no padding), at most ``config.batch_size`` of them and
+    ``TOKENS_PER_BATCH`` tokens in all; ``progress(done, total)`` after each batch.
+    """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: spinning threads stall a busy machine
     torch = require("torch", "distill", "distilling a transformer")
     transformers = require("transformers", "distill", "distilling a transformer")
@@ -115,7 +120,8 @@ def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: 
     with torch.inference_mode():
         while done < len(order):
             length, end = len(sequences[order[done]]), done
-            while end < len(order) and end - done < config.batch_size and len(sequences[order[end]]) == length:
+            most = max(1, min(config.batch_size, TOKENS_PER_BATCH // max(1, length)))
+            while end < len(order) and end - done < most and len(sequences[order[end]]) == length:
                 end += 1
             rows = order[done:end]
             ids = torch.tensor([sequences[k] for k in rows], dtype=torch.long)  # (B, T)
@@ -130,29 +136,40 @@ def forward(teacher: Teacher, sequences: list[list[int]], pooling: str, config: 
     return np.nan_to_num(out)
 
 
-def pca(rows: np.ndarray, dim: int, fit: np.ndarray) -> np.ndarray:
-    """``rows`` projected on the first ``dim`` principal components of ``rows[fit]`` (model2vec's signs).
-
-    >>> x = np.array([[0, 0], [2, 0.1], [4, -0.1], [6, 0]], dtype=np.float32)
-    >>> pca(x, 1, np.ones(4, bool)).ravel().round(2).tolist()
-    [-3.0, -1.0, 1.0, 3.0]
-    """
-    sample = rows[fit].astype(np.float64)
+def principal_components(sample: np.ndarray, dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(mean (H,), components (dim, H))`` of ``sample`` (N, H), float64, each component's sign fixed so that
+    its largest-magnitude score over ``sample`` is positive (model2vec's ``apply_pca``)."""
+    sample = sample.astype(np.float64)
     mean = sample.mean(axis=0)
     centred = sample - mean
     values, vectors = np.linalg.eigh(centred.T @ centred / max(1, len(sample) - 1))  # ascending
     components = vectors[:, ::-1][:, :dim].T  # (dim, H)
-    fitted = centred @ components.T
+    fitted = centred @ components.T  # (N, dim)
     signs = np.sign(fitted[np.argmax(np.abs(fitted), axis=0), np.arange(fitted.shape[1])])
     signs[signs == 0] = 1
-    return (((rows.astype(np.float64) - mean) @ components.T) * signs).astype(np.float32)
+    return mean, components * signs[:, None]
+
+
+def project(rows: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """float32 ``(N, dim)``: ``rows`` (N, H) centred on ``mean`` and projected on ``components`` (dim, H)."""
+    return ((rows.astype(np.float64) - mean) @ components.T).astype(np.float32)
+
+
+def pca(rows: np.ndarray, dim: int, fit: np.ndarray) -> np.ndarray:
+    """``rows`` projected on the first ``dim`` principal components of ``rows[fit]`` (model2vec's signs).
+
+    >>> x = np.array([[0, 0], [2, 0.1], [4, -0.1], [7, 0]], dtype=np.float32)
+    >>> pca(x, 1, np.ones(4, bool)).ravel().round(2).tolist()  # the largest score, 3.75, comes out positive
+    [-3.25, -1.25, 0.75, 3.75]
+    """
+    return project(rows, *principal_components(rows[fit], dim))
 
 
 def weights(kept: np.ndarray, config: DistillConfig, counts: np.ndarray | None = None) -> np.ndarray:
     """Per-row weights ``a / (a + p)`` (see the module docstring); rows not kept get the smallest weight.
 
-    >>> weights(np.array([True, True, False]), DistillConfig(sif_coefficient=0.5)).round(3).tolist()
-    [0.6, 0.667, 0.6]
+    >>> [round(float(w), 3) for w in weights(np.array([True, True, False]), DistillConfig(sif_coefficient=0.5))]
+    [0.455, 0.556, 0.455]
     """
     if config.weighting == "none":
         return np.ones(len(kept), dtype=np.float32)

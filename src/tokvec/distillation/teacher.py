@@ -6,7 +6,8 @@ model keeps) and how the teacher pools its tokens into a sentence vector: senten
 ``modules.json`` -> ``1_Pooling/config.json`` (``mean``, ``cls``, ``max``, ``lasttoken``); a plain Hugging
 Face encoder pools by the mean, as model2vec assumes. ``special_ids(backend)`` finds the ids the teacher
 puts around one text (``[CLS] ... [SEP]``, ``<s> ... </s>``, nothing for GPT-2), so each vocabulary token goes
-through the teacher exactly as a one-token sentence would.
+through the teacher exactly as a one-token sentence would. ``max_length`` is how many tokens of a text the teacher
+reads (sentence-transformers' ``max_seq_length``, else the model's ``max_position_embeddings``, at most 512).
 
 Deliberately left out: downloading a teacher (name a directory, or the builtin ``minilm``).
 """
@@ -34,6 +35,7 @@ class Teacher:
     directory: Path
     pooling: Pooling
     name: str
+    max_length: int = 512  # tokens of one text the teacher reads, specials included
 
 
 def _pooling(directory: Path) -> Pooling:
@@ -57,6 +59,18 @@ def _pooling(directory: Path) -> Pooling:
     return "mean"
 
 
+def _max_length(directory: Path) -> int:
+    """sentence-transformers' ``max_seq_length``, else ``max_position_embeddings``; at most 512."""
+    for name, key in (("sentence_bert_config.json", "max_seq_length"), ("config.json", "max_position_embeddings")):
+        try:
+            value = json.loads((directory / name).read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError, AttributeError):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool) and value > 2:
+            return min(value, 512)
+    return 512
+
+
 def find_teacher(spec: str | os.PathLike[str]) -> Teacher:
     """The teacher ``spec`` names (a directory, or ``minilm``), checked; one clear ``FormatError`` if unusable."""
     text = str(spec)
@@ -75,7 +89,8 @@ def find_teacher(spec: str | os.PathLike[str]) -> Teacher:
                           "(save it with AutoTokenizer.from_pretrained(...).save_pretrained(dir))")
     if not (directory / "config.json").is_file():
         raise FormatError(f"teacher {directory} has no config.json; it is not a Hugging Face model directory")
-    return Teacher(directory, _pooling(directory), text if text in BUILTIN_TEACHERS else directory.name)
+    name = text if text in BUILTIN_TEACHERS else directory.name
+    return Teacher(directory, _pooling(directory), name, _max_length(directory))
 
 
 def special_ids(backend: Any) -> tuple[list[int], list[int]]:

@@ -10,7 +10,9 @@ tokenizer (Rust, one thread per core) and the kernel (numba ``prange``) are thre
 The ``Splitter`` of a vector set (its id -> row table, the tokenizer copy) is built on first use and kept
 for the next call, in a weak table keyed by the vectors object.
 
-Deliberately left out: reading and writing files (``encode.stream``) and the model itself (``tokvec.distill``).
+``token_rows(vectors, texts)`` gives the rows each text averages, for code that trains the rows (distillation's
+fitting step). Deliberately left out: reading and writing files (``encode.stream``) and the model itself
+(``tokvec.distill``).
 """
 
 from __future__ import annotations
@@ -93,6 +95,18 @@ def _normalize(v: Any, options: EncodeOptions) -> bool:
     if options.normalize is not None:
         return options.normalize
     return str(v.metadata.get("normalize", "false")).lower() == "true"
+
+
+def token_rows(v: Any, texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows int64, offsets int64 (len(texts) + 1,))``: the rows whose mean ``encode`` takes for each text
+    (text ``i`` is ``rows[offsets[i]:offsets[i + 1]]``; unknown tokens dropped, truncated as the model says).
+
+    >>> from tokvec import Vectors
+    >>> v = Vectors(["the", "cat"], np.eye(2, dtype=np.float32))
+    >>> [a.tolist() for a in token_rows(v, ["The cat", "dog"])]
+    [[0, 1], [0, 2, 2]]
+    """
+    return _prepare(v).splitter.split(check_texts(texts))
 
 
 def encode(v: Any, texts: Iterable[str], options: EncodeOptions = EncodeOptions(),
