@@ -98,7 +98,11 @@ def train(
         to = "fasttext-bin"
     began = time.perf_counter()
     written = save(result.vectors, output, format=to)  # type: ignore[arg-type]
-    writing = time.perf_counter() - began
+    _report(result, written, time.perf_counter() - began, as_json)
+
+
+def _report(result: Any, written: Any, writing: float, as_json: bool) -> None:
+    """What a finished run prints: JSON, or the loss table, notes and the summary line."""
     advice = _corpus_notes(result)
     if as_json:
         render.emit_json({"output": str(written), "tokens": len(result.vectors), "dim": result.vectors.dim,
