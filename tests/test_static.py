@@ -137,6 +137,21 @@ def test_word_vectors_encode_with_a_word_tokenizer(toy):
     assert not out[2].any()
 
 
+def test_fasttext_vectors_encode_unknown_words_from_their_ngrams(gensim_data):
+    v = tokvec.load(gensim_data / "lee_fasttext.bin")
+    assert "nights" not in v.vocab and v.subwords is not None
+    texts = ["the nights", "xyzzyplugh", "café xyzzyplugh nights", "Ünïcode XYZZYPLUGH!", "the"]
+    got = v.encode(texts)
+    words = [["the", "nights"], ["xyzzyplugh"], ["café", "xyzzyplugh", "nights"], ["Ünïcode", "XYZZYPLUGH", "!"],
+             ["the"]]  # ASCII texts take the fast split, the others the tokenizer's (offsets name the words)
+    for row, split in zip(got, words):
+        np.testing.assert_allclose(row, np.mean([v.vector(w) for w in split], axis=0), atol=1e-6)
+    again = v.encode(texts[::-1], batch_size=2)  # the unknown words' rows are kept between batches
+    np.testing.assert_allclose(again[::-1], got, atol=1e-6)
+    rows, offsets = tokvec.encode.token_rows(v, ["the xyzzyplugh the", "xyzzyplugh"])
+    assert offsets.tolist() == [0, 2, 2] and (rows == v.vocab.get("the")).all()  # rows to train: known words only
+
+
 # -- writing: model2vec and sentence-transformers load tokvec's folders --------------------------------------------
 @pytest.mark.parametrize("kind", ["model2vec", "sentence-transformers"])
 def test_written_folders_load_in_tokvec_model2vec_and_sentence_transformers(tiny_folder, tmp_path, kind):

@@ -454,7 +454,8 @@ class Vectors:
     def encode(self, texts: Sequence[str], *, normalize: bool | None = None,
                batch_size: int = encoding.DEFAULT_BATCH, threads: int | None = None) -> np.ndarray:
         """Sentence vectors, float32 ``(len(texts), dim)``: each text tokenised (the model's tokenizer, or words for
-        word vectors), the mean of its rows, normalised as the model says or ``normalize`` (``tokvec.encode``)."""
+        word vectors; fastText vectors build unknown words from their n-grams), the mean of its rows, normalised as
+        the model says or ``normalize`` (``tokvec.encode``)."""
         options = encoding.EncodeOptions(normalize=normalize, batch_size=batch_size, threads=threads)
         return encoding.encode(self, texts, options)
 

@@ -1,7 +1,8 @@
 """``encode(vectors, texts)``: a static sentence encoder is a tokenizer plus a weighted mean of rows.
 
 The vectors' own tokenizer splits each text (a transformer's ``tokenizers`` tokenizer, attached by
-``tokvec.load``; word vectors get ``splitter.word_tokenizer``), ``mean.mean_rows`` averages the rows
+``tokvec.load``; word vectors get ``splitter.word_tokenizer``; fastText vectors build a word outside their
+vocabulary from its character n-grams, as fastText does), ``mean.mean_rows`` averages the rows
 (the frequency weights are already folded into them), and the result is normalised when the model says
 so (``metadata["normalize"]``, model2vec's ``config.json``) or when asked. On a model2vec folder the
 vectors equal ``StaticModel.encode``'s within float32 rounding. Texts go through in batches; both the
@@ -26,7 +27,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from .mean import mean_rows
-from .splitter import Splitter, check_texts, rows_by_id, word_tokenizer
+from .splitter import CACHE_WORDS, Splitter, check_texts, rows_by_id, word_tokenizer
 
 DEFAULT_BATCH = 8192
 
@@ -53,6 +54,27 @@ class _Prepared:
     key: tuple
     splitter: Splitter
     matrix: np.ndarray  # float32 rows
+    subwords: Any = None  # fastText vectors: unknown words are built from their n-grams
+    ngram_rows: np.ndarray | None = None  # (k, dim): the vectors of the splitter's unknown words 0..k-1
+
+    def batch_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(matrix, rows)`` for ``mean_rows``: the vectors' rows, or, when ``rows`` holds unknown words
+        (``-2 - k``), a matrix of the batch's rows with their n-gram vectors after them."""
+        unknown = rows < -1
+        if not unknown.any():
+            return self.matrix, rows
+        words = list(self.splitter.unknown_words or ())
+        done = 0 if self.ngram_rows is None else len(self.ngram_rows)
+        if len(words) > done:
+            new = self.subwords.vectors(words[done:]).astype(np.float32)
+            self.ngram_rows = new if self.ngram_rows is None else np.concatenate([self.ngram_rows, new])
+        known, at = np.unique(rows[~unknown], return_inverse=True)
+        wanted, at_new = np.unique(-2 - rows[unknown], return_inverse=True)
+        local = np.concatenate([self.matrix[known], self.ngram_rows[wanted]])  # type: ignore[index]
+        remapped = np.empty_like(rows)
+        remapped[~unknown] = at
+        remapped[unknown] = len(known) + at_new
+        return local, remapped
 
 
 _PREPARED: weakref.WeakKeyDictionary[Any, _Prepared] = weakref.WeakKeyDictionary()
@@ -85,8 +107,9 @@ def _prepare(v: Any) -> _Prepared:
     else:  # word vectors: ids are rows, the last id is the unknown word
         table = np.arange(len(v) + 1, dtype=np.int64)
         table[-1] = -1
-        splitter = Splitter(word_tokenizer(v.tokens, True if v.lower else None), table, None, 1)
-    prepared = _Prepared(key, splitter, np.ascontiguousarray(v.matrix, dtype=np.float32))
+        splitter = Splitter(word_tokenizer(v.tokens, True if v.lower else None), table, None, 1,
+                            ngrams=v.subwords is not None)
+    prepared = _Prepared(key, splitter, np.ascontiguousarray(v.matrix, dtype=np.float32), v.subwords)
     _PREPARED[v] = prepared
     return prepared
 
@@ -99,14 +122,21 @@ def _normalize(v: Any, options: EncodeOptions) -> bool:
 
 def token_rows(v: Any, texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
     """``(rows int64, offsets int64 (len(texts) + 1,))``: the rows whose mean ``encode`` takes for each text
-    (text ``i`` is ``rows[offsets[i]:offsets[i + 1]]``; unknown tokens dropped, truncated as the model says).
+    (text ``i`` is ``rows[offsets[i]:offsets[i + 1]]``; unknown tokens dropped, fastText's too, truncated as the
+    model says).
 
     >>> from tokvec import Vectors
     >>> v = Vectors(["the", "cat"], np.eye(2, dtype=np.float32))
     >>> [a.tolist() for a in token_rows(v, ["The cat", "dog"])]
     [[0, 1], [0, 2, 2]]
     """
-    return _prepare(v).splitter.split(check_texts(texts))
+    rows, offsets = _prepare(v).splitter.split(check_texts(texts))
+    if rows.size and rows.min() < -1:  # fastText's unknown words: they have no row to train
+        lengths = np.diff(offsets) - np.bincount(np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))[rows < -1],
+                                                 minlength=len(offsets) - 1)
+        rows = rows[rows >= 0]
+        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return rows, offsets
 
 
 def encode(v: Any, texts: Iterable[str], options: EncodeOptions = EncodeOptions(),
@@ -126,8 +156,12 @@ def encode(v: Any, texts: Iterable[str], options: EncodeOptions = EncodeOptions(
     out = np.empty((len(texts), v.dim), dtype=np.float32)
     for start in range(0, len(texts), options.batch_size):
         batch = texts[start:start + options.batch_size]
+        if len(prepared.splitter.unknown_words or ()) > CACHE_WORDS:
+            prepared.splitter.forget()
+            prepared.ngram_rows = None
         rows, offsets = prepared.splitter.split(batch)
-        out[start:start + len(batch)] = mean_rows(prepared.matrix, rows, offsets, normalize, options.threads)
+        matrix, rows = prepared.batch_rows(rows)
+        out[start:start + len(batch)] = mean_rows(matrix, rows, offsets, normalize, options.threads)
         if progress is not None:
             progress(len(batch))
     return out

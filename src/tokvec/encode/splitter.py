@@ -10,8 +10,10 @@ Word vectors (GloVe, word2vec, fastText) have no tokenizer: ``word_tokenizer(tok
 ``WordLevel`` model over the vectors' own tokens that splits on whitespace and punctuation (BERT's
 pre-tokenizer) and lower-cases when the vocabulary is lower-case, so ``"The cat's"`` -> ``the cat ' s``.
 
-Deliberately left out: fastText's n-gram vectors for unknown words (a word tokenizer drops them) and
-any tokenizer other than a ``tokenizers`` one.
+With ``ngrams=True`` (fastText vectors, which have subwords) a word the vocabulary lacks is not dropped: it
+gets the negative row ``-2 - k``, ``k`` its index in ``Splitter.unknown_words``, and ``encode`` builds its
+vector from its character n-grams, as fastText does. Deliberately left out: any tokenizer other than a
+``tokenizers`` one.
 """
 
 from __future__ import annotations
@@ -74,8 +76,10 @@ class Splitter:
     several times faster than the tokenizer's batch call, whose cost is mostly building ``Encoding`` objects.
     """
 
-    def __init__(self, backend: Any, rows_by_id: np.ndarray, max_length: int | None, median_token_length: int):
+    def __init__(self, backend: Any, rows_by_id: np.ndarray, max_length: int | None, median_token_length: int,
+                 ngrams: bool = False):
         self.backend = backend
+        self.unknown_words: dict[str, int] | None = {} if ngrams else None  # word -> k (row -2 - k)
         self.rows_by_id = rows_by_id  # int64 (ids,): the row of each tokenizer id, -1 for none (and unknown)
         self._row_of = rows_by_id.tolist()
         self.max_length = max_length
@@ -93,8 +97,21 @@ class Splitter:
             if len(self._cache) > CACHE_WORDS:
                 self._cache.clear()
             rows = tuple(map(self._row_of.__getitem__, self.backend.encode(word, add_special_tokens=False).ids))
+            if self.unknown_words is not None and rows == (-1,):
+                rows = (self._unknown(word),)
             self._cache[word] = rows
         return rows
+
+    def _unknown(self, word: str) -> int:
+        """The negative row of a word outside the vocabulary (built from its n-grams by ``encode``)."""
+        found = self.unknown_words.setdefault(word, len(self.unknown_words))  # type: ignore[union-attr]
+        return -2 - found
+
+    def forget(self) -> None:
+        """Drop the word cache and the unknown words (``encode`` calls it between batches when they grow large)."""
+        self._cache.clear()
+        if self.unknown_words is not None:
+            self.unknown_words.clear()
 
     def _simple(self, text: str) -> bool:
         return text.isascii() and _CONTROL.search(text) is None and (
@@ -115,6 +132,10 @@ class Splitter:
             encodings = self.backend.encode_batch_fast([texts[i] for i in slow], add_special_tokens=False)
             for i, encoding in zip(slow, encodings):
                 per[i] = tuple(map(self._row_of.__getitem__, encoding.ids))
+                if self.unknown_words is not None and -1 in per[i]:  # name each unknown word from its offsets
+                    text, spans = texts[i], self.backend.encode(texts[i], add_special_tokens=False).offsets
+                    per[i] = tuple(self._unknown(text[a:b].lower() if lower else text[a:b]) if row == -1 else row
+                                   for row, (a, b) in zip(per[i], spans))  # type: ignore[union-attr]
         return per  # type: ignore[return-value]
 
     def split(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +147,7 @@ class Splitter:
             per = [rows[: self.max_length] if len(rows) > self.max_length else rows for rows in per]
         lengths = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
         rows = np.fromiter(chain.from_iterable(per), dtype=np.int64, count=int(lengths.sum()))
-        known = rows >= 0
+        known = rows != -1
         if not known.all():
             lengths = np.bincount(np.repeat(np.arange(len(per)), lengths)[known], minlength=len(per))
             rows = rows[known]
