@@ -12,7 +12,9 @@ split at its middle word; the first half is the query, the 2,000 second halves t
 share of queries whose own second half is among the 10 most cosine-similar. **Agreement with the teacher**:
 Spearman correlation between the student's and the teacher's cosine similarities over all pairs of 500 glosses.
 Word similarity: WordSim-353 and SimLex-999 (shipped), each word encoded as a one-word text, Spearman with the
-human scores. Polarity: gensim's 200 Pang & Lee sentences, logistic regression on the vectors, 5-fold accuracy.
+human scores. Analogies: the Google set's 19,544 questions, closed vocabulary (its 905 distinct words, lower-cased,
+each encoded as a one-word text; 3CosAdd among them, a, b and c left out), accuracy.
+Polarity: gensim's 200 Pang & Lee sentences, logistic regression on the vectors, 5-fold accuracy.
 
 Fitting corpus (the "tokvec distill + fit" row): the glosses from index 3,000 of the file to its end (20,856
 glosses; ``--fit-texts`` takes the first N of them). The evaluation texts all lie before it (retrieval: the
@@ -95,6 +97,27 @@ def word_similarity(encode, name: str) -> float:
     cos = np.sum(a * b, 1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1) + 1e-12)
     ranks = [np.argsort(np.argsort(v)) for v in (cos, np.array([p[2] for p in pairs]))]
     return float(np.corrcoef(*ranks)[0, 1])
+
+
+def analogies(encode) -> float:
+    """Google analogies, closed vocabulary: every distinct word of the set (lower-cased) encoded as a one-word text;
+    each question answered by 3CosAdd among those words other than a, b, c; accuracy over all questions."""
+    from tokvec.evaluate.datasets import read_analogies, resolve
+
+    questions = [tuple(w.lower() for w in q) for section in read_analogies(resolve("questions-words"))
+                 for q in section.questions]
+    words = sorted({w for q in questions for w in q})
+    row = {w: i for i, w in enumerate(words)}
+    unit = np.asarray(encode(words), dtype=np.float64)
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True) + 1e-12
+    ids = np.array([[row[w] for w in q] for q in questions])  # (Q, 4)
+    correct = 0
+    for lo in range(0, len(ids), 2048):
+        q = ids[lo:lo + 2048]
+        scores = (unit[q[:, 1]] + unit[q[:, 2]] - unit[q[:, 0]]) @ unit.T  # (B, words)
+        np.put_along_axis(scores, q[:, :3], -np.inf, axis=1)
+        correct += int((scores.argmax(axis=1) == q[:, 3]).sum())
+    return correct / len(ids)
 
 
 def polarity(encode) -> float:
@@ -182,9 +205,10 @@ def main() -> None:
         teacher_recall = teacher_recall or r
         a = agreement(encode, teacher_sims, sample) if name != "teacher" else 1.0
         ws, sl, pl = word_similarity(encode, "wordsim353"), word_similarity(encode, "simlex999"), polarity(encode)
+        an = analogies(encode)
         print(f"quality {name:>12}: gloss-halves recall@10 {r:.3f} ({r / teacher_recall:.0%} of the teacher's); "
               f"agreement with the teacher (Spearman) {a:.3f}; WordSim-353 {ws:.3f}, SimLex-999 {sl:.3f} "
-              f"(Spearman); Pang & Lee polarity accuracy {pl:.3f}")
+              f"(Spearman); Google analogies (closed vocabulary) {an:.3f}; Pang & Lee polarity accuracy {pl:.3f}")
     print(f"# load average after: {os.getloadavg()}")
 
 
