@@ -3,8 +3,11 @@ to float32 exact search (and to gensim) on real files, the .tokvec features and 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ import pytest
 import tokvec
 from oracles import assert_same_neighbours, gensim_kv
 from tokvec.errors import FormatError
-from tokvec.search import bounded, compact
+from tokvec.search import bounded, compact, int8_batch
 from tokvec.search import exact as search
 
 
@@ -265,7 +268,7 @@ def test_search_module_untouched_for_float32():
     np.testing.assert_array_equal(scores, ref_scores)
 
 
-def test_int8_sums_equal_their_twin():
+def test_torch_int8_sums_equal_their_twin():
     pytest.importorskip("torch")
     rng = np.random.default_rng(5)
     rows = rng.integers(-127, 128, (333, 301), dtype=np.int8)
@@ -273,38 +276,117 @@ def test_int8_sums_equal_their_twin():
     rows[1] = -127
     codes = rng.integers(-127, 128, (7, 301), dtype=np.int8)
     codes[0] = -127
-    np.testing.assert_array_equal(bounded.int8_sums(codes, rows), bounded.int8_sums_reference(codes, rows))
-    assert bounded.int8_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
+    np.testing.assert_array_equal(int8_batch.torch_sums(codes, rows), int8_batch.sums_reference(codes, rows))
+    assert int8_batch.torch_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
+
+
+def _flavours():
+    return [False, pytest.param(True, marks=pytest.mark.skipif(not int8_batch.vnni(), reason="no AVX-512 VNNI"))]
+
+
+def _fused(native, rows, codes, rscales, qscales, errors, qnorms, slacks, heaps):
+    """The fused kernel over one chunk: per query (candidate rows, their upper bounds); updates ``heaps``."""
+    (m, n), kernel = (len(codes), len(rows)), int8_batch.select_kernel(native)
+    rowsums, counts = np.empty(n, np.int32), np.full(m, 99, np.int64)  # counts are reset by the kernel
+    int8_batch.kernels().row_sums(rows, rowsums)
+    cand_rows, cand_upper = np.empty((m, n), np.int32), np.empty((m, n), np.float32)
+    kernel(rows, int8_batch.pack(codes), rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows,
+           cand_upper, counts)
+    return [(cand_rows[q, : counts[q]], cand_upper[q, : counts[q]]) for q in range(m)]
+
+
+@pytest.mark.parametrize("native", _flavours())
+@pytest.mark.parametrize("n,dim,m", [(333, 301, 7), (100, 300, 33), (61, 50, 16), (17, 3, 2), (9, 4, 1), (8, 1, 17)])
+def test_fused_int8_sums_equal_their_twin(native, n, dim, m):
+    rng = np.random.default_rng(n + dim + m)
+    rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
+    rows[0], rows[-1] = 127, -127
+    codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
+    codes[0] = -127
+    ones, zeros = np.ones(max(n, m), np.float32), np.zeros(max(n, m), np.float32)
+    heaps = np.full((m, n), -np.inf, np.float32)  # as many slots as rows: every row stays a candidate
+    found = _fused(native, rows, codes, ones[:n], ones[:m], zeros[:n], zeros[:m], zeros[:m], heaps)
+    for q, (cand, uppers) in enumerate(found):
+        np.testing.assert_array_equal(cand, np.arange(n))
+        np.testing.assert_array_equal(uppers, int8_batch.sums_reference(codes, rows)[q].astype(np.float32))
+    assert found[0][1][0] == -127 * 127 * dim
+
+
+@pytest.mark.parametrize("native", _flavours())
+def test_fused_int8_selection_equals_its_twin(native):
+    rng = np.random.default_rng(7)
+    n, dim, m = 1000, 37, 21
+    rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
+    codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
+    rscales = rng.uniform(1e-3, 2e-3, n).astype(np.float32)
+    qscales = rng.uniform(1e-3, 2e-3, m).astype(np.float32)
+    errors = rng.uniform(0, 0.02, n).astype(np.float32)
+    errors[40] = np.inf
+    qnorms, slacks = rng.uniform(0.9, 1.1, m).astype(np.float32), rng.uniform(0, 1e-3, m).astype(np.float32)
+    heaps = np.full((m, 6), -np.inf, np.float32)
+    heaps[3] = 0.05  # a query whose threshold came from an earlier chunk
+    twin_heaps = heaps.copy()
+    found = _fused(native, rows, codes, rscales, qscales, errors, qnorms, slacks, heaps)
+    twin = int8_batch.select_reference(int8_batch.sums_reference(codes, rows), rscales, qscales, errors, qnorms,
+                                       slacks, twin_heaps)
+    for (cand, uppers), (t_rows, t_ups), heap, t_heap in zip(found, twin, heaps, twin_heaps):
+        np.testing.assert_array_equal(cand, t_rows)
+        np.testing.assert_array_equal(uppers, t_ups)
+        np.testing.assert_array_equal(np.sort(heap), np.sort(t_heap))
+        assert all(heap[(i - 1) // 2] <= heap[i] for i in range(1, len(heap)))
+    assert 40 in found[0][0] and len(found[0][0]) < n // 2
+
+
+def test_pack_lays_queries_out_as_the_kernel_reads_them():
+    codes = np.arange(-8, 9, dtype=np.int8).reshape(17, 1).repeat(5, axis=1)  # 17 queries: two groups
+    quads = int8_batch.pack(codes)
+    assert quads.shape == (2, 2 * 16) and quads.dtype == np.int32
+    lanes = quads.view(np.uint8).reshape(2, 2, 16, 4)  # (groups, words, lanes, bytes)
+    assert lanes[0, 0, 0].tolist() == [120] * 4 and lanes[0, 1, 0].tolist() == [120, 0, 0, 0]
+    assert lanes[1, 0, 0].tolist() == [136] * 4 and (lanes[1, :, 1:] == 0).all()  # lanes past m: zero
 
 
 def test_int8_batch_bounds_hold():
     v = _random(extras=False)
     copy = compact.quantize(v.matrix, v.inv_norms, "int8")
     queries = np.stack([v.vector(i, norm=True) for i in range(0, 3000, 150)])
-    codes, qscales, qerrors = bounded.quantize_queries(queries)
+    codes, qscales, qerrors = int8_batch.quantize_queries(queries)
     residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
     assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
-    approx = bounded.int8_sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
+    approx = int8_batch.sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
     exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
     bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
     assert (np.abs(exact - approx[0]) <= bound).all()
-    assert bounded.int8_batch_ready(copy, queries)
-    assert not bounded.int8_batch_ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
+    assert int8_batch.ready(copy, queries)
+    assert not int8_batch.ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
 
 
-def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
-    pytest.importorskip("torch")  # once imported, even small batches take the int8 path
+def _routes():
+    return [pytest.param("vnni", marks=pytest.mark.skipif(not int8_batch.vnni(), reason="no AVX-512 VNNI")),
+            pytest.param("torch", marks=pytest.mark.skipif(not importlib.util.find_spec("torch"), reason="no torch")),
+            None]
+
+
+@pytest.mark.parametrize("route", _routes())
+def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch, route):
+    if route == "torch":
+        import torch  # noqa: F401  (the route taken where torch is imported and the CPU has no VNNI)
+    monkeypatch.setattr(int8_batch, "route", lambda: route)
     c = real.astype("int8")
     words = [real.token(i) for i in range(0, 30_000, 150)]
-    assert bounded.int8_batch_ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
+    assert int8_batch.ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
     batch = c.most_similar_batch(words, topn=10)
     for ours, exact, word in zip(batch, real.most_similar_batch(words, topn=10), words):
         _same(ours, exact)
         _same(ours, real.most_similar(word, topn=10))
-    monkeypatch.setattr(bounded.importlib.util, "find_spec", lambda name: None)  # no torch: the GEMM path
-    assert not bounded.int8_batch_ready(c.compact, np.ones((2, real.dim), np.float32))
-    for ours, exact in zip(c.most_similar_batch(words[:20], topn=10), batch[:20]):
-        _same(ours, exact)
+
+
+def test_int8_batch_route_never_imports_torch():
+    code = ("import sys, numpy as np, tokvec; v = tokvec.Vectors([f'w{i}' for i in range(300)], "
+            "np.random.default_rng(0).standard_normal((300, 8)).astype('f4')).astype('int8'); "
+            "v.most_similar_batch(['w1', 'w2', 'w3']); print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_block_select_kernel_equals_twin():
@@ -325,8 +407,11 @@ def test_block_select_kernel_equals_twin():
         assert all(heaps[b][(i - 1) // 2] <= heaps[b][i] for i in range(1, 6))
 
 
-def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
-    pytest.importorskip("torch")
+@pytest.mark.parametrize("route", _routes())
+def test_int8_batch_restrict_arrays_ties_and_a_zero_query(monkeypatch, route):
+    if route == "torch":
+        import torch  # noqa: F401
+    monkeypatch.setattr(int8_batch, "route", lambda: route)
     v = _random()
     c = v.astype("int8")
     words = ["w12", "w11", "w13", "w1", "w2999"]

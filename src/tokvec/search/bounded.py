@@ -11,39 +11,31 @@ exactly float32 search's answer. 3CosMul combines the per-term bounds by interva
 
 One query scans int8 codes (a quarter of float32's bytes) or float16 rows (a half) with numba
 kernels (``_compact_kernels``; NumPy twins here: ``scores_reference``, ``select_reference``).
-Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy (with
-torch installed) the queries are quantised too (per-query scale ``s``, codes ``c``, error ``eq =
-|q - s c|``) and one int8 x int8 -> int32 product per chunk (``torch._int_mm``: oneDNN's VNNI
-kernel, exact integer sums; twin: NumPy's int64 matmul) gives scores within ``(|q| + eq) errors[i]
-+ eq + slack`` (``|q . u - s c . û| <= |q| |u - û| + eq |û|``, ``|û| <= 1 + errors[i]``); else one
-float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds (also
-while torch is not imported yet and the batch is too small to repay importing it).
+Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy the queries
+are quantised too and exact int8 x int8 sums give scores within a wider, still rigorous bound
+(``tokvec.search.int8_batch``): with AVX-512 VNNI, one numba kernel sums and selects as it goes; without
+it, torch's int8 GEMM (``torch._int_mm``) where torch is already imported (it is never imported for
+this); else one float32 GEMM per chunk over the exact rows and the selection kernel with zero bounds.
 
 Deliberately left out: building scan copies (``tokvec.search.compact``) and approximate indexes (``tokvec.search.ann``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-import warnings
 import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .._plumbing.optional import require
-from . import compact
+from . import compact, int8_batch
 from . import exact as search
 
 SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
 INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
-INT8_MIN_WORK = 2 * 10**10  # multiply-adds that repay importing torch (~2 s cold) when it is not loaded yet
-INT8_MAX_DIM = 1000  # dim * 127**2 < 2**24: an int32 sum converts to float32 exactly
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -148,6 +140,18 @@ class _Candidates:
         qscales = np.ones(m, np.float32) if qscales is None else qscales
         _kernels().select(approx, rscales, qscales, errors, qnorms, slacks, self.heaps,
                           self.rows[:, :rows], self.uppers[:, :rows], self.counts)
+        self._collect(start)
+
+    def add_int8(self, kernel: Any, rows: np.ndarray, quads: np.ndarray, rowsums: np.ndarray, scales: np.ndarray,
+                 errors: np.ndarray, qscales: np.ndarray, qnorms: np.ndarray, slacks: np.ndarray, start: int) -> None:
+        """One chunk of int8 rows (n, dim) through a fused ``int8_batch`` kernel: sums and selection in one pass."""
+        n = len(rows)
+        int8_batch.kernels().row_sums(rows, rowsums[:n])
+        kernel(rows, quads, rowsums[:n], scales, qscales, errors, qnorms, slacks, self.heaps,
+               self.rows[:, :n], self.uppers[:, :n], self.counts)
+        self._collect(start)
+
+    def _collect(self, start: int) -> None:
         for q, count in enumerate(self.counts):
             if count:
                 ups = self.uppers[q, :count]
@@ -274,11 +278,12 @@ def gather(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 def _batch(v: Any, queries: np.ndarray, k: int, n: int,
            exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``), else one float32 GEMM per
-    chunk of exact rows and the selection kernel with zero bounds."""
+    """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``: with VNNI, or torch already
+    imported), else one float32 GEMM per chunk of exact rows and the selection kernel with zero bounds."""
     copy = scan_copy(v)
-    if int8_batch_ready(copy, queries) and (n * queries.size >= INT8_MIN_WORK or "torch" in sys.modules):
-        return _batch_int8(v, copy, queries, k, n, exclude)
+    route = int8_batch.route() if int8_batch.ready(copy, queries) else None
+    if route is not None:
+        return _batch_int8(v, copy, queries, k, n, exclude, fused=route == "vnni")
     m, dim = queries.shape
     step = min(n, max(256, BATCH_CHUNK_BYTES // (4 * max(m, dim))))
     cands = _Candidates(m, _keep(k, exclude), step)
@@ -302,50 +307,28 @@ def _mask(scores: np.ndarray, exclude: Sequence[Sequence[int]] | None, start: in
                 scores[q, i - start] = np.nan
 
 
-def int8_batch_ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:
-    """Whether a batch can run on int8 sums: an int8 unit copy, torch installed, finite non-zero queries."""
-    return (copy is not None and copy.kind == "int8" and queries.shape[1] <= INT8_MAX_DIM
-            and importlib.util.find_spec("torch") is not None
-            and bool(np.isfinite(queries).all()) and bool(np.abs(queries).max(axis=1).min() > 0))
-
-
-def quantize_queries(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per query: int8 codes (m, dim), scale (m,) float32 and error ``|q - scale * codes|`` rounded up."""
-    wide = queries.astype(np.float64)
-    scales = (np.abs(wide).max(axis=1) / 127.0).astype(np.float32)
-    codes = np.clip(np.rint(wide / scales.astype(np.float64)[:, None]), -127, 127)
-    residual = wide - scales.astype(np.float64)[:, None] * codes
-    return codes.astype(np.int8), scales, compact.round_up(np.sqrt(np.einsum("ij,ij->i", residual, residual)))
-
-
-def int8_sums(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``codes @ rows.T`` exactly, (m, rows) int32, by torch's int8 GEMM (``int8_sums_reference``: twin)."""
-    torch = require("torch", "torch", "int8 batched search")
-    with warnings.catch_warnings():  # a read-only memory map: torch only reads it
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        right = torch.from_numpy(np.ascontiguousarray(rows))
-    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).numpy()
-
-
-def int8_sums_reference(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """NumPy twin of ``int8_sums``: int64 products and sums, as int32."""
-    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.int32)
-
-
 def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
-                exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries on an int8 copy: exact int32 sums of int8 codes, bounds, exact rescoring."""
+                exclude: Sequence[Sequence[int]] | None, fused: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Many queries on an int8 copy: exact int32 sums of int8 codes (``fused``: the VNNI kernel, which
+    also selects; else torch's GEMM, then the selection kernel), bounds, exact rescoring."""
     m, dim = queries.shape
-    codes, qscales, qerrors = quantize_queries(queries)
+    codes, qscales, qerrors = int8_batch.quantize_queries(queries)
     qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
     qpart = (qerrors.astype(np.float64) * (1 + 1e-5)).astype(np.float32)  # |û| <= |u| + e <= 1 + e, u's norm rounded
     slacks = (qpart + np.float32(slack(dim))).astype(np.float32)
     step = min(n, max(256, INT8_CHUNK_BYTES // (4 * m)))
-    cands = _Candidates(m, _keep(k, exclude), step)
+    cands = _Candidates(m, _keep(k, exclude), step)  # exclusions: the heaps keep k + |exclude|
+    kernel, quads, rowsums = (int8_batch.select_kernel(), int8_batch.pack(codes), np.empty(step, np.int32)) \
+        if fused else (None, None, None)
     for start in range(0, n, step):
         end = min(start + step, n)
-        sums = int8_sums(codes, copy.rows[start:end])  # (m, rows) int32; exclusions: the heaps keep k + |exclude|
-        cands.add(sums, copy.errors[start:end], qnorms + qpart, slacks, start, copy.scales[start:end], qscales)
+        rows, scales, errors = copy.rows[start:end], copy.scales[start:end], copy.errors[start:end]
+        if fused:
+            cands.add_int8(kernel, np.ascontiguousarray(rows), quads, rowsums, scales, errors, qscales,
+                           qnorms + qpart, slacks, start)
+        else:
+            sums = int8_batch.torch_sums(codes, rows)  # (m, rows) int32
+            cands.add(sums, errors, qnorms + qpart, slacks, start, scales, qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
 
 
