@@ -432,9 +432,9 @@ def test_gather_reads_rows_of_a_mapped_file(tmp_path):
     mapped = np.load(tmp_path / "m.npy", mmap_mode="r")
     rows = np.array([0, 3, 17, 39])
     for matrix, expect in ((mapped, m), (mapped[5:30], m[5:30]), (m, m)):
-        got = bounded.gather(matrix, rows[rows < len(expect)])
+        got = search.gather(matrix, rows[rows < len(expect)])
         np.testing.assert_array_equal(got, expect[rows[rows < len(expect)]])
-    assert bounded.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
+    assert search.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
 
 
 def test_select_kernel_scales_int32_sums_as_its_twin_does():

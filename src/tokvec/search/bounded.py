@@ -243,37 +243,12 @@ def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int
         terms = queries if combine is not None else queries[q : q + 1]
         excl = exclude[q] if exclude is not None else ()
         local_excl = [np.flatnonzero(np.isin(rows, np.asarray(excl, np.int64))).tolist()]
-        sub_ids, sub_scores = search.top_k(gather(v.matrix, rows), v.inv_norms[rows], terms, k,
+        sub_ids, sub_scores = search.top_k(search.gather(v.matrix, rows), v.inv_norms[rows], terms, k,
                                            exclude=local_excl, combine=combine)
         ids.append(rows[sub_ids[0]])
         scores.append(sub_scores[0])
     keep = min(len(i) for i in ids)
     return np.stack([i[:keep] for i in ids]).astype(np.int64), np.stack([s[:keep] for s in scores])
-
-
-def gather(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``matrix[rows]`` (rows sorted); from a memory-mapped file, each row read with ``os.pread``, so the
-    few rows a rescoring needs do not map the file's pages (and their readahead) into this process."""
-    if not (isinstance(matrix, np.memmap) and hasattr(os, "pread") and matrix.ndim == 2 and len(rows)
-            and matrix.strides[1] == matrix.itemsize and matrix.strides[0] > 0):
-        return np.asarray(matrix[rows])
-    root = matrix
-    while isinstance(root.base, np.memmap):
-        root = root.base
-    first = root.offset + matrix.ctypes.data - root.ctypes.data  # file position of matrix[0]
-    width = matrix.shape[1] * matrix.itemsize
-    out = np.empty((len(rows), matrix.shape[1]), matrix.dtype)
-    buffer = out.reshape(-1).view(np.uint8)
-    fd = os.open(root.filename, os.O_RDONLY)
-    try:
-        for j, r in enumerate(rows.tolist()):
-            data = os.pread(fd, width, first + r * matrix.strides[0])
-            if len(data) != width:  # the file changed under the map: read through it as before
-                return np.asarray(matrix[rows])
-            buffer[j * width : (j + 1) * width] = np.frombuffer(data, np.uint8)
-    finally:
-        os.close(fd)
-    return out
 
 
 def _batch(v: Any, queries: np.ndarray, k: int, n: int,
