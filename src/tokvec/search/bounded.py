@@ -37,6 +37,7 @@ MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays 
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
 INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ROW_SUMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # v -> [its int8 codes, their row sums, rows done]
 
 
 def _kernels():
@@ -144,10 +145,10 @@ class _Candidates:
 
     def add_int8(self, kernel: Any, rows: np.ndarray, quads: np.ndarray, rowsums: np.ndarray, scales: np.ndarray,
                  errors: np.ndarray, qscales: np.ndarray, qnorms: np.ndarray, slacks: np.ndarray, start: int) -> None:
-        """One chunk of int8 rows (n, dim) through a fused ``int8_batch`` kernel: sums and selection in one pass."""
+        """One chunk of int8 rows (n, dim) and their sums (n,) through a fused ``int8_batch`` kernel: sums of
+        products and selection in one pass."""
         n = len(rows)
-        int8_batch.kernels().row_sums(rows, rowsums[:n])
-        kernel(rows, quads, rowsums[:n], scales, qscales, errors, qnorms, slacks, self.heaps,
+        kernel(rows, quads, rowsums, scales, qscales, errors, qnorms, slacks, self.heaps,
                self.rows[:, :n], self.uppers[:, :n], self.counts)
         self._collect(start)
 
@@ -293,18 +294,31 @@ def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: i
     slacks = (qpart + np.float32(slack(dim))).astype(np.float32)
     step = min(n, max(256, INT8_CHUNK_BYTES // (4 * m)))
     cands = _Candidates(m, _keep(k, exclude), step)  # exclusions: the heaps keep k + |exclude|
-    kernel, quads, rowsums = (int8_batch.select_kernel(), int8_batch.pack(codes), np.empty(step, np.int32)) \
-        if fused else (None, None, None)
+    kernel, quads = (int8_batch.select_kernel(), int8_batch.pack(codes)) if fused else (None, None)
     for start in range(0, n, step):
         end = min(start + step, n)
         rows, scales, errors = copy.rows[start:end], copy.scales[start:end], copy.errors[start:end]
         if fused:
-            cands.add_int8(kernel, np.ascontiguousarray(rows), quads, rowsums, scales, errors, qscales,
+            rows = np.ascontiguousarray(rows)
+            cands.add_int8(kernel, rows, quads, _row_sums(v, copy, rows, start), scales, errors, qscales,
                            qnorms + qpart, slacks, start)
         else:
             sums = int8_batch.torch_sums(codes, rows)  # (m, rows) int32
             cands.add(sums, errors, qnorms + qpart, slacks, start, scales, qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
+
+
+def _row_sums(v: Any, copy: compact.Compact, rows: np.ndarray, start: int) -> np.ndarray:
+    """The sums of the int8 rows ``[start, start + len(rows))`` of ``v``'s copy (the kernels take the 128
+    shift back off with them): computed by the first batch that reaches them, kept while ``v`` lives."""
+    known = _ROW_SUMS.get(v)
+    if known is None or known[0] is not copy.rows:
+        known = _ROW_SUMS[v] = [copy.rows, np.empty(len(copy.rows), np.int32), 0]
+    end = start + len(rows)
+    if known[2] < end:  # chunks come in order from row 0: rows [start, known[2]) are done
+        int8_batch.kernels().row_sums(rows[known[2] - start :], known[1][known[2] : end])
+        known[2] = end
+    return known[1][start:end]
 
 
 def rank(v: Any, a: int, b: int) -> int:
