@@ -284,57 +284,76 @@ def _flavours():
     return [False, pytest.param(True, marks=pytest.mark.skipif(not int8_batch.vnni(), reason="no AVX-512 VNNI"))]
 
 
-def _fused(native, rows, codes, rscales, qscales, errors, qnorms, slacks, heaps):
-    """The fused kernel over one chunk: per query (candidate rows, their upper bounds); updates ``heaps``."""
-    (m, n), kernel = (len(codes), len(rows)), int8_batch.select_kernel(native)
-    rowsums, counts = np.empty(n, np.int32), np.full(m, 99, np.int64)  # counts are reset by the kernel
-    int8_batch.kernels().row_sums(rows, rowsums)
-    cand_rows, cand_upper = np.empty((m, n), np.int32), np.empty((m, n), np.float32)
-    kernel(rows, int8_batch.pack(codes), rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows,
-           cand_upper, counts)
-    return [(cand_rows[q, : counts[q]], cand_upper[q, : counts[q]]) for q in range(m)]
+def _pending(native, rows, codes, rscales, errors, lanes, first=0, last=None):
+    """The kernel over rows ``[first, last)`` for one group of queries: (rows returned, their 16 sums)."""
+    last = len(rows) if last is None else last
+    pending, row_sums = int8_batch.kernels().compiled(rows.shape[1], native)
+    rowsums = np.empty(len(rows), np.int32)
+    row_sums(rows.ctypes.data, 0, len(rows), rowsums.ctypes.data)
+    np.testing.assert_array_equal(rowsums, rows.astype(np.int64).sum(axis=1))
+    out_rows, out_sums = np.empty(last - first, np.int32), np.empty((last - first, 16), np.int32)
+    quads = int8_batch.pack(codes)[0]
+    count = pending(rows.ctypes.data, first, last, quads.ctypes.data, rowsums.ctypes.data, rscales.ctypes.data,
+                    errors.ctypes.data, lanes.ctypes.data, out_rows.ctypes.data, out_sums.ctypes.data)
+    return out_rows[:count] + first, out_sums[:count]
 
 
 @pytest.mark.parametrize("native", _flavours())
-@pytest.mark.parametrize("n,dim,m", [(333, 301, 7), (100, 300, 33), (61, 50, 16), (17, 3, 2), (9, 4, 1), (8, 1, 17)])
-def test_fused_int8_sums_equal_their_twin(native, n, dim, m):
+@pytest.mark.parametrize("n,dim,m", [(333, 301, 7), (100, 300, 16), (61, 50, 16), (17, 3, 2), (9, 4, 1), (8, 1, 5)])
+def test_int8_kernel_sums_equal_their_twin(native, n, dim, m):
     rng = np.random.default_rng(n + dim + m)
     rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
     rows[0], rows[-1] = 127, -127
     codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
     codes[0] = -127
-    ones, zeros = np.ones(max(n, m), np.float32), np.zeros(max(n, m), np.float32)
-    heaps = np.full((m, n), -np.inf, np.float32)  # as many slots as rows: every row stays a candidate
-    found = _fused(native, rows, codes, ones[:n], ones[:m], zeros[:n], zeros[:m], zeros[:m], heaps)
-    for q, (cand, uppers) in enumerate(found):
-        np.testing.assert_array_equal(cand, np.arange(n))
-        np.testing.assert_array_equal(uppers, int8_batch.sums_reference(codes, rows)[q].astype(np.float32))
-    assert found[0][1][0] == -127 * 127 * dim
+    lanes = np.zeros((4, 16), np.float32)
+    lanes[3] = -np.inf  # every row returned
+    got, sums = _pending(native, rows, codes, np.ones(n, np.float32), np.zeros(n, np.float32), lanes)
+    np.testing.assert_array_equal(got, np.arange(n))
+    shifted = sums.astype(np.int64) - 128 * rows.astype(np.int64).sum(axis=1)[:, None]  # the kernel's shift
+    np.testing.assert_array_equal(shifted[:, :m].T, int8_batch.sums_reference(codes, rows))
+    assert shifted[0, 0] == -127 * 127 * dim
+    twin_rows, twin_sums = int8_batch.pending_reference(rows, codes, np.ones(n, np.float32), np.zeros(n, np.float32),
+                                                        lanes)
+    np.testing.assert_array_equal(twin_rows, got)
+    np.testing.assert_array_equal(twin_sums[:, :m], sums[:, :m])
 
 
 @pytest.mark.parametrize("native", _flavours())
-def test_fused_int8_selection_equals_its_twin(native):
+def test_int8_kernel_selection_equals_its_twin(native):
     rng = np.random.default_rng(7)
-    n, dim, m = 1000, 37, 21
+    n, dim, m = 1000, 37, 11
     rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
     codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
     rscales = rng.uniform(1e-3, 2e-3, n).astype(np.float32)
-    qscales = rng.uniform(1e-3, 2e-3, m).astype(np.float32)
     errors = rng.uniform(0, 0.02, n).astype(np.float32)
     errors[40] = np.inf
-    qnorms, slacks = rng.uniform(0.9, 1.1, m).astype(np.float32), rng.uniform(0, 1e-3, m).astype(np.float32)
-    heaps = np.full((m, 6), -np.inf, np.float32)
-    heaps[3] = 0.05  # a query whose threshold came from an earlier chunk
-    twin_heaps = heaps.copy()
-    found = _fused(native, rows, codes, rscales, qscales, errors, qnorms, slacks, heaps)
-    twin = int8_batch.select_reference(int8_batch.sums_reference(codes, rows), rscales, qscales, errors, qnorms,
-                                       slacks, twin_heaps)
-    for (cand, uppers), (t_rows, t_ups), heap, t_heap in zip(found, twin, heaps, twin_heaps):
-        np.testing.assert_array_equal(cand, t_rows)
-        np.testing.assert_array_equal(uppers, t_ups)
-        np.testing.assert_array_equal(np.sort(heap), np.sort(t_heap))
-        assert all(heap[(i - 1) // 2] <= heap[i] for i in range(1, len(heap)))
-    assert 40 in found[0][0] and len(found[0][0]) < n // 2
+    lanes = np.zeros((4, 16), np.float32)
+    lanes[0, :m] = rng.uniform(1e-3, 2e-3, m)  # scale, norm, slack, threshold per lane
+    lanes[1, :m], lanes[2, :m] = rng.uniform(0.9, 1.1, m), rng.uniform(0, 1e-3, m)
+    lanes[3, :m], lanes[3, m:] = rng.uniform(0.2, 0.6, m), np.inf
+    for first, last in ((0, n), (3, 500), (992, 1000), (5, 9)):
+        got, sums = _pending(native, rows, codes, rscales, errors, lanes, first, last)
+        twin_rows, twin_sums = int8_batch.pending_reference(rows[first:last], codes, rscales[first:last],
+                                                            errors[first:last], lanes)
+        np.testing.assert_array_equal(got, twin_rows + first)
+        np.testing.assert_array_equal(sums[:, :m], twin_sums[:, :m])
+    got, _ = _pending(native, rows, codes, rscales, errors, lanes)
+    assert 40 in got and 0 < len(got) < n // 4
+
+
+def test_int8_candidates_in_chunks_and_threads_equal_one_pass(monkeypatch):
+    v = _random(n=5000, dim=30, extras=False)  # no rows sharing a direction: float32 ties would hang on BLAS order
+    c = v.astype("int8")
+    words = [f"w{i}" for i in range(0, 5000, 97)]
+    whole = c.most_similar_batch(words, topn=7)
+    monkeypatch.setattr(int8_batch, "FIRST_ROWS", 64)  # many passes, many calls, thresholds updated often
+    monkeypatch.setattr(int8_batch, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(int8_batch, "BLOCK_ROWS", 96)
+    bounded._ROW_SUMS.clear()
+    assert c.most_similar_batch(words, topn=7) == whole
+    for ours, exact in zip(whole, v.most_similar_batch(words, topn=7)):
+        _same(ours, exact)
 
 
 def test_pack_lays_queries_out_as_the_kernel_reads_them():
@@ -384,12 +403,15 @@ def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch, ro
         _same(ours, real.most_similar(word, topn=10))
 
 
-def test_int8_batch_route_never_imports_torch():
-    code = ("import sys, numpy as np, tokvec; v = tokvec.Vectors([f'w{i}' for i in range(300)], "
-            "np.random.default_rng(0).standard_normal((300, 8)).astype('f4')).astype('int8'); "
-            "v.most_similar_batch(['w1', 'w2', 'w3']); print('torch' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "False"
+def test_int8_batch_imports_neither_torch_nor_numba(tmp_path):
+    tokvec.save(_random(n=300, dim=8), tmp_path / "v.tokvec", dtype="int8")  # a stored token index: no numba
+    code = ("import sys, tokvec; v = tokvec.load(sys.argv[1]); v.most_similar_batch(['w1', 'w2', 'w3']); "
+            "print('torch' in sys.modules, 'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.tokvec")], capture_output=True, text=True,
+                          check=True)
+    torch, numba = done.stdout.split()
+    assert torch == "False"
+    assert numba == str(not int8_batch.vnni())  # without VNNI: the float32 GEMM and numba's selection kernel
 
 
 def test_block_select_kernel_equals_twin():

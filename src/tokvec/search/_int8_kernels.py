@@ -1,315 +1,223 @@
-"""numba kernels of ``tokvec.search.int8_batch``: int8 x int8 sums of a batch of queries, fused with the selection.
+"""The kernels of ``tokvec.search.int8_batch``, written in LLVM IR and compiled with llvmlite (numba's own compiler).
 
-A query group is 16 queries, one 32-bit lane each of a 512-bit vector: ``Int32x16`` is a numba type whose
-LLVM value is ``<16 x i32>``, so a group's running sums stay in registers. ``_dot4(acc, quads, word)`` adds,
-in every lane, four products of the lane's query bytes (unsigned: codes + 128) and the same four row bytes
-(signed, the 32-bit ``word`` read from the row): with ``vnni`` it is one AVX-512 VNNI instruction
-(``vpdpbusd``), else the same sums in portable LLVM vector code. Integer sums are exact in any order, so
-both flavours give the same numbers as ``int8_batch.sums_reference``, their NumPy twin
-(``int8_batch.select_reference`` is the selection's).
+Why not numba: importing numba and loading a cached kernel costs about 0.65 s before the first batch runs,
+more than the batch itself (1,000,000 x 300 rows, 100 queries: about 0.3 s on two cores). The kernel needs
+nothing numba adds (no arrays allocated, no parallel loops, no exceptions), so it is built here as one LLVM
+function per ``dim`` and compiled in about 0.1 s; ``llvmlite`` is already installed with numba and imports
+in about 0.1 s. ``pool`` holds the threads that run it (ctypes releases the GIL while a kernel runs).
 
-Each query group scans the rows eight at a time (``ROWS``): per four dims, one vector of query bytes and
-eight ``_dot4`` on the eight rows' words. Then, per row, the 16 lanes' upper bounds are compared with
-their thresholds in one vector pass; the rare lane that passes updates its query's heap and candidates
-exactly as ``_compact_kernels.select`` does. Groups run in parallel: each owns its queries' heaps.
-
-Module level so numba's on-disk cache works across processes; imported only when an int8 batch first runs.
+``pending`` scans rows ``[first, last)`` of an int8 matrix for one query group (16 queries: the 32-bit
+lanes of a 512-bit vector). Per row: the 16 integer sums of the row's codes times each query's unsigned
+bytes (codes + 128, four dims to a lane: ``int8_batch.pack``), eight rows at a time in registers, four
+dims per step: ``vpdpbusd`` (AVX-512 VNNI, 64 multiply-adds) where the CPU has it, else the same sums in
+portable vector code. Then one vector compare: ``float32(sums - 128 rowsum) * rscale * scale`` plus
+``norm * error + slack`` against each lane's threshold, with exactly the float32 operations, in the same
+order, of ``int8_batch.pending_reference``, its NumPy twin (which tests check it against). A row where
+some lane reaches its threshold is written out (its index and its 16 sums); nearly no row is.
+``row_sums`` gives the per-row sums of the codes (the shift by 128 comes off with them).
 """
 
 from __future__ import annotations
 
-import numba
-import numpy as np
-from llvmlite import binding, ir
-from numba import types
-from numba.core import cgutils, config
-from numba.extending import intrinsic, models, register_model
+import ctypes
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from typing import Any
+
+import llvmlite.binding as llvm
+from llvmlite import ir
 
 LANES = 16  # queries per group: 32-bit lanes of a 512-bit vector
 ROWS = 8  # rows per tile: eight accumulators in registers
+_I8, _I16, _I32, _I64, _F32 = ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64), ir.FloatType()
+_VEC, _FVEC = ir.VectorType(_I32, LANES), ir.VectorType(_F32, LANES)
+_BYTES, _WIDE = ir.VectorType(_I8, 4 * LANES), ir.VectorType(_I32, 4 * LANES)
+_P = ctypes.c_void_p
+PENDING = ctypes.CFUNCTYPE(ctypes.c_int64, _P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _P, _P)
+"""``pending(rows, first, last, quads, rowsums, rscales, errors, lanes, out_rows, out_sums) -> count``:
+rows (n, dim) int8, C order; quads (ceil(dim / 4) * 16,) int32, one group's; rowsums (n,) int32;
+rscales, errors (n,) float32; lanes (4, 16) float32: scale, norm, slack, threshold per lane; out_rows
+(last - first,) int32 and out_sums (last - first, 16) int32 get ``count`` rows (their sums not shifted back)."""
+ROW_SUMS = ctypes.CFUNCTYPE(None, _P, ctypes.c_int64, ctypes.c_int64, _P)
+"""``row_sums(rows, first, last, out)``: ``out[i - first] = sum(rows[i])`` for rows [first, last), int32."""
 
 
-def _has_vnni() -> bool:
-    """Whether numba compiles for a CPU with AVX-512 VNNI (``NUMBA_CPU_NAME``/``NUMBA_CPU_FEATURES`` respected)."""
-    if config.CPU_FEATURES is not None:
-        features = set(config.CPU_FEATURES.split(","))
-    elif config.CPU_NAME is not None:  # a named target (often "generic", for a portable cache): assume none
-        return False
-    else:
-        features = set(binding.get_host_cpu_features().flatten().split(","))
-    return {"+avx512f", "+avx512bw", "+avx512vnni"} <= features
+def _features() -> str:
+    llvm.initialize_native_target()
+    llvm.initialize_native_asmprinter()
+    return llvm.get_host_cpu_features().flatten()
 
 
-VNNI = _has_vnni()
-_VEC = ir.VectorType(ir.IntType(32), LANES)
-_BYTES = ir.VectorType(ir.IntType(8), 4 * LANES)
-_WIDE = ir.VectorType(ir.IntType(32), 4 * LANES)
+VNNI = {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(_features().split(","))
 
 
-class Int32x16(types.Type):
-    """Sixteen int32 lanes held in one vector register."""
-
-    def __init__(self):
-        super().__init__(name="Int32x16")
+def _const(value: int) -> ir.Constant:
+    return ir.Constant(_I64, value)
 
 
-int32x16 = Int32x16()
+def _splat(b: ir.IRBuilder, value: Any, kind: ir.VectorType) -> Any:
+    one = b.insert_element(ir.Constant(kind, ir.Undefined), value, ir.Constant(_I32, 0))
+    return b.shuffle_vector(one, ir.Constant(kind, ir.Undefined), ir.Constant(_VEC, None))
 
 
-@register_model(Int32x16)
-class _Int32x16Model(models.PrimitiveModel):
-    def __init__(self, dmm, fe_type):
-        super().__init__(dmm, fe_type, _VEC)
+class _Loop:
+    """``for value in range(start, stop, step)`` in IR (a body runs while ``value + step - 1 < stop``); the
+    counter lives in an alloca of the entry block, which LLVM's passes turn into a register."""
+
+    def __init__(self, b: ir.IRBuilder, start: Any, stop: Any, step: int, name: str):
+        self.b, self.step = b, step
+        with b.goto_entry_block():  # allocas in the entry block only: LLVM promotes those to registers
+            self.counter = b.alloca(_I64, name=name)
+        b.store(start, self.counter)
+        check, body, self.done = (b.function.append_basic_block(f"{name}.{part}") for part in ("check", "body", "done"))
+        self.check = check
+        b.branch(check)
+        b.position_at_end(check)
+        last = b.add(b.load(self.counter), _const(step - 1))
+        b.cbranch(b.icmp_signed("<", last, stop), body, self.done)
+        b.position_at_end(body)
+        self.value = b.load(self.counter)
+
+    def close(self) -> None:
+        self.b.store(self.b.add(self.b.load(self.counter), _const(self.step)), self.counter)
+        self.b.branch(self.check)
+        self.b.position_at_end(self.done)
 
 
-@intrinsic
-def _zero(typingctx):
-    def codegen(context, builder, sig, args):
-        return ir.Constant(_VEC, None)
+class _Pass:
+    """Builds ``pending`` for one ``dim``: the IR of each step, read top to bottom in ``build``."""
 
-    return int32x16(), codegen
+    def __init__(self, module: ir.Module, dim: int, vnni: bool):
+        self.dim, self.full, self.tail, self.vnni = dim, dim // 4, dim % 4, vnni
+        args = [_I8.as_pointer(), _I64, _I64, _I32.as_pointer(), _I32.as_pointer(), _F32.as_pointer(),
+                _F32.as_pointer(), _F32.as_pointer(), _I32.as_pointer(), _I32.as_pointer()]
+        self.fn = ir.Function(module, ir.FunctionType(_I64, args), "pending")
+        self.dpbusd = ir.Function(module, ir.FunctionType(_VEC, [_VEC] * 3), "llvm.x86.avx512.vpdpbusd.512") \
+            if vnni else None
+        (self.rows, self.first, self.last, self.quads, self.rowsums, self.rscales, self.errors, self.lanes,
+         self.out_rows, self.out_sums) = self.fn.args
+        self.b = ir.IRBuilder(self.fn.append_basic_block("entry"))
 
-
-@intrinsic
-def _load(typingctx, array, index):
-    """Sixteen int32 from the C-contiguous int32 ``array`` at flat element ``index``."""
-
-    def codegen(context, builder, sig, args):
-        data = context.make_array(sig.args[0])(context, builder, args[0]).data
-        pointer = builder.gep(builder.bitcast(data, ir.IntType(32).as_pointer()), [args[1]])
-        return builder.load(builder.bitcast(pointer, _VEC.as_pointer()), align=4)
-
-    return int32x16(array, index), codegen
-
-
-@intrinsic
-def _store(typingctx, array, index, vector):
-    """Write ``vector`` to the C-contiguous int32 ``array`` at flat element ``index``."""
-
-    def codegen(context, builder, sig, args):
-        data = context.make_array(sig.args[0])(context, builder, args[0]).data
-        pointer = builder.gep(builder.bitcast(data, ir.IntType(32).as_pointer()), [args[1]])
-        builder.store(args[2], builder.bitcast(pointer, _VEC.as_pointer()), align=4)
-        return context.get_dummy_value()
-
-    return types.void(array, index, vector), codegen
-
-
-@intrinsic
-def _word(typingctx, array, offset):
-    """The four bytes of the C-contiguous int8 ``array`` at flat byte ``offset``, as one int32 (unaligned)."""
-
-    def codegen(context, builder, sig, args):
-        data = context.make_array(sig.args[0])(context, builder, args[0]).data
-        pointer = builder.gep(builder.bitcast(data, ir.IntType(8).as_pointer()), [args[1]])
-        return builder.load(builder.bitcast(pointer, ir.IntType(32).as_pointer()), align=1)
-
-    return types.int32(array, offset), codegen
-
-
-@intrinsic
-def _dot4(typingctx, acc, quads, word, vnni):
-    """``acc`` plus, per lane, the four products of ``quads``' unsigned bytes and ``word``'s signed bytes."""
-    if not isinstance(vnni, types.BooleanLiteral):
-        return None
-    native = vnni.literal_value
-
-    def codegen(context, builder, sig, args):
-        acc, quads, word = args[0], args[1], args[2]
-        splat = builder.insert_element(ir.Constant(_VEC, ir.Undefined), word, ir.Constant(ir.IntType(32), 0))
-        splat = builder.shuffle_vector(splat, ir.Constant(_VEC, ir.Undefined), ir.Constant(_VEC, None))
-        if native:  # vpdpbusd: unsigned bytes of the 2nd operand times signed bytes of the 3rd, in 4s
-            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(_VEC, [_VEC] * 3),
-                                                "llvm.x86.avx512.vpdpbusd.512")
-            return builder.call(fn, [acc, quads, splat])
-        unsigned = builder.zext(builder.bitcast(quads, _BYTES), _WIDE)
-        signed = builder.sext(builder.bitcast(splat, _BYTES), _WIDE)
-        products = builder.mul(unsigned, signed)
+    def dot4(self, acc: Any, quads: Any, word: Any) -> Any:
+        """``acc`` plus, per lane, four products of the lane's unsigned bytes and ``word``'s signed bytes."""
+        b, splat = self.b, _splat(self.b, word, _VEC)
+        if self.vnni:
+            return b.call(self.dpbusd, [acc, quads, splat])
+        products = b.mul(b.zext(b.bitcast(quads, _BYTES), _WIDE), b.sext(b.bitcast(splat, _BYTES), _WIDE))
         for t in range(4):  # lane i gets products 4i .. 4i + 3
-            pick = ir.Constant(_VEC, [ir.Constant(ir.IntType(32), 4 * i + t) for i in range(LANES)])
-            acc = builder.add(acc, builder.shuffle_vector(products, ir.Constant(_WIDE, ir.Undefined), pick))
+            pick = ir.Constant(_VEC, [ir.Constant(_I32, 4 * i + t) for i in range(LANES)])
+            acc = b.add(acc, b.shuffle_vector(products, ir.Constant(_WIDE, ir.Undefined), pick))
         return acc
 
-    return int32x16(acc, quads, word, vnni), codegen
+    def quad(self, word: Any) -> Any:
+        """The group's 16 lanes of query bytes for dims ``4 word .. 4 word + 3``."""
+        pointer = self.b.gep(self.quads, [self.b.mul(word, _const(LANES))])
+        return self.b.load(self.b.bitcast(pointer, _VEC.as_pointer()), align=4)
+
+    def word(self, row: Any, word: Any) -> Any:
+        """Bytes ``4 word .. 4 word + 3`` of ``row`` as one int32; the last, short word (``dim % 4`` bytes,
+        zero above) is assembled byte by byte, so nothing past the row is read."""
+        b, at = self.b, self.b.mul(row, _const(self.dim))
+        if word is not None:
+            pointer = b.gep(self.rows, [b.add(at, b.mul(word, _const(4)))])
+            return b.load(b.bitcast(pointer, _I32.as_pointer()), align=1)
+        value = ir.Constant(_I32, 0)
+        for t in range(self.tail):
+            byte = b.load(b.gep(self.rows, [b.add(at, _const(4 * self.full + t))]))
+            value = b.or_(value, b.shl(b.zext(byte, _I32), ir.Constant(_I32, 8 * t)))
+        return value
+
+    def sums(self, accs: list[Any], first: Any) -> None:
+        """The sums of rows ``first .. first + len(accs) - 1`` into the allocas ``accs``."""
+        b = self.b
+        for acc in accs:
+            b.store(ir.Constant(_VEC, None), acc)
+        words = _Loop(b, _const(0), _const(self.full), 1, "word")
+        quads = self.quad(words.value)
+        for r, acc in enumerate(accs):
+            b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, _const(r)), words.value)), acc)
+        words.close()
+        if self.tail:
+            quads = self.quad(_const(self.full))
+            for r, acc in enumerate(accs):
+                b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, _const(r)), None)), acc)
+
+    def select(self, acc: Any, row: Any, count: Any) -> None:
+        """Write ``row`` and its sums out if some lane's upper bound reaches its threshold."""
+        b = self.b
+        lane = [b.load(b.bitcast(b.gep(self.lanes, [_const(LANES * k)]), _FVEC.as_pointer()), align=4)
+                for k in range(4)]  # scale, norm, slack, threshold
+        shift = b.mul(b.load(b.gep(self.rowsums, [row])), ir.Constant(_I32, 128))
+        score = b.sitofp(b.sub(acc, _splat(b, shift, _VEC)), _FVEC)
+        score = b.fmul(b.fmul(score, _splat(b, b.load(b.gep(self.rscales, [row])), _FVEC)), lane[0])
+        bound = b.fadd(b.fmul(lane[1], _splat(b, b.load(b.gep(self.errors, [row])), _FVEC)), lane[2])
+        reached = b.fcmp_ordered(">=", b.fadd(score, bound), lane[3])
+        with b.if_then(b.icmp_unsigned("!=", b.bitcast(reached, _I16), ir.Constant(_I16, 0)), likely=False):
+            n = b.load(count)
+            b.store(b.trunc(b.sub(row, self.first), _I32), b.gep(self.out_rows, [n]))
+            b.store(acc, b.bitcast(b.gep(self.out_sums, [b.mul(n, _const(LANES))]), _VEC.as_pointer()), align=4)
+            b.store(b.add(n, _const(1)), count)
+
+    def build(self) -> None:
+        b = self.b
+        count = b.alloca(_I64, name="count")
+        b.store(_const(0), count)
+        accs = [b.alloca(_VEC, name=f"acc{r}") for r in range(ROWS)]
+        tiles = _Loop(b, self.first, self.last, ROWS, "tile")  # eight rows at a time
+        self.sums(accs, tiles.value)
+        for r, acc in enumerate(accs):
+            self.select(b.load(acc), b.add(tiles.value, _const(r)), count)
+        tiles.close()
+        rest = _Loop(b, b.load(tiles.counter), self.last, 1, "rest")  # then one at a time
+        self.sums(accs[:1], rest.value)
+        self.select(b.load(accs[0]), rest.value, count)
+        rest.close()
+        b.ret(b.load(count))
 
 
-@intrinsic
-def _passing(typingctx, acc, shift, rscale, error, lanes):
-    """Bit l set where lane l's upper bound reaches its threshold: ``float32(acc - shift) * rscale * scale``
-    plus ``norm * error + slack`` ``>= threshold``, with (scale, norm, slack, threshold) the rows of
-    ``lanes`` (4, 16) float32; the same float32 operations, in the same order, as ``_compact_kernels.select``."""
-
-    def codegen(context, builder, sig, args):
-        acc, shift, rscale, error, lanes = args
-        floats = ir.VectorType(ir.FloatType(), LANES)
-        data = context.make_array(sig.args[4])(context, builder, lanes).data
-        scale, norm, slack, threshold = (
-            builder.load(builder.bitcast(builder.gep(data, [ir.Constant(ir.IntType(64), LANES * k)]),
-                                         floats.as_pointer()), align=4) for k in range(4))
-
-        def splat(value, kind):
-            one = builder.insert_element(ir.Constant(kind, ir.Undefined), value, ir.Constant(ir.IntType(32), 0))
-            return builder.shuffle_vector(one, ir.Constant(kind, ir.Undefined), ir.Constant(_VEC, None))
-
-        score = builder.sitofp(builder.sub(acc, splat(shift, _VEC)), floats)
-        score = builder.fmul(builder.fmul(score, splat(rscale, floats)), scale)
-        upper = builder.fadd(score, builder.fadd(builder.fmul(norm, splat(error, floats)), slack))
-        bits = builder.bitcast(builder.fcmp_ordered(">=", upper, threshold), ir.IntType(LANES))
-        return builder.zext(bits, ir.IntType(32))
-
-    return types.int32(acc, shift, rscale, error, lanes), codegen
+def _row_sums(module: ir.Module, dim: int) -> None:
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [_I8.as_pointer(), _I64, _I64, _I32.as_pointer()]),
+                     "row_sums")
+    rows, first, last, out = fn.args
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    total = b.alloca(_I32, name="total")
+    each = _Loop(b, first, last, 1, "row")
+    b.store(ir.Constant(_I32, 0), total)
+    at = b.mul(each.value, _const(dim))
+    cols = _Loop(b, _const(0), _const(dim), 1, "col")
+    byte = b.load(b.gep(rows, [b.add(at, cols.value)]))
+    b.store(b.add(b.load(total), b.sext(byte, _I32)), total)
+    cols.close()
+    b.store(b.load(total), b.gep(out, [b.sub(each.value, first)]))
+    each.close()
+    b.ret_void()
 
 
-@numba.njit(cache=True, nogil=True)
-def _tail_word(rows, offset, count):
-    """The last ``count`` (< 4) bytes of a row as a word, zero above: never reads past the row."""
-    word = 0
-    for t in range(count):
-        word |= np.int64(np.uint8(rows[offset + t])) << (8 * t)
-    return np.int32(word)
+@cache
+def compiled(dim: int, vnni: bool = VNNI) -> tuple[Any, Any]:
+    """``(pending, row_sums)`` for rows of ``dim`` int8 codes, as ctypes functions (see ``PENDING``, ``ROW_SUMS``);
+    ``vnni`` asks for the AVX-512 VNNI instruction (only where the CPU has it) instead of portable code."""
+    module = ir.Module(name=f"int8_batch_{dim}")
+    _Pass(module, dim, vnni).build()
+    _row_sums(module, dim)
+    target = llvm.Target.from_default_triple()
+    machine = target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=_features(), opt=3)
+    parsed = llvm.parse_assembly(str(module))
+    parsed.verify()
+    builder = llvm.create_pass_builder(machine, llvm.PipelineTuningOptions(speed_level=3))
+    builder.getModulePassManager().run(parsed, builder)
+    engine = llvm.create_mcjit_compiler(parsed, machine)
+    engine.finalize_object()
+    _ENGINES.append(engine)  # the machine code lives as long as its engine: for the process
+    return PENDING(engine.get_function_address("pending")), ROW_SUMS(engine.get_function_address("row_sums"))
 
 
-@numba.njit(cache=True, nogil=True)
-def _sift_down(heap, value):
-    """Replace the root of the min-heap ``heap`` with ``value`` and restore the heap order."""
-    size = heap.shape[0]
-    pos = 0
-    while True:
-        child = 2 * pos + 1
-        if child >= size:
-            break
-        if child + 1 < size and heap[child + 1] < heap[child]:
-            child += 1
-        if heap[child] >= value:
-            break
-        heap[pos] = heap[child]
-        pos = child
-    heap[pos] = value
+_ENGINES: list[Any] = []
+LOCAL = threading.local()  # each pool thread's output buffers (``int8_batch``)
 
 
-@numba.njit(cache=True, nogil=True)
-def _take(sums, pending, first, first_q, lanes, rowsums, rscales, errors, state, heaps, cand_rows, cand_upper,
-          counts):
-    """Rows ``first + r`` for each bit r of ``pending`` (their sums in ``sums[r]``), in order: each lane whose
-    upper bound reaches its threshold is a candidate, and its lower bound enters the query's heap
-    (``state``: scale, norm, slack and threshold per lane)."""
-    for r in range(ROWS):
-        if not (pending >> r) & 1:
-            continue
-        i = first + r
-        shift, rscale, error = np.int32(128 * rowsums[i]), rscales[i], errors[i]
-        for lane in range(lanes):
-            score = np.float32(np.int32(sums[r, lane] - shift)) * rscale * state[0, lane]
-            bound = state[1, lane] * error + state[2, lane]
-            if score + bound >= state[3, lane]:
-                q = first_q + lane
-                cand_rows[q, counts[q]] = i
-                cand_upper[q, counts[q]] = score + bound
-                counts[q] += 1
-                if score - bound > state[3, lane]:
-                    _sift_down(heaps[q], score - bound)
-                    state[3, lane] = heaps[q, 0]
-
-
-@numba.njit(cache=True, nogil=True)
-def _group(rows, quads, rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows, cand_upper,
-           counts, group, vnni):
-    """One query group over every row, eight rows at a time: their sums in registers, one vector compare
-    per row with the thresholds, and ``_take`` for the rare rows where some lane passes.
-
-    A long kernel: the eight accumulators are spelled out so that they stay in registers."""
-    n, dim = rows.shape
-    flat = rows.reshape(-1)
-    full, tail = dim // 4, dim % 4
-    first_q = group * LANES
-    lanes = min(LANES, heaps.shape[0] - first_q)
-    state = np.zeros((4, LANES), np.float32)  # scale, norm, slack, threshold per lane
-    state[3] = np.inf  # unused lanes never pass
-    for lane in range(lanes):
-        q = first_q + lane
-        counts[q] = 0
-        state[0, lane], state[1, lane], state[2, lane], state[3, lane] = qscales[q], qnorms[q], slacks[q], heaps[q, 0]
-    sums = np.empty((ROWS, LANES), np.int32)
-    flat_sums = sums.reshape(-1)
-    for first in range(0, n, ROWS):
-        count = min(ROWS, n - first)
-        a0, a1, a2, a3, a4, a5, a6, a7 = _zero(), _zero(), _zero(), _zero(), _zero(), _zero(), _zero(), _zero()
-        at = first * dim
-        if count == ROWS:
-            for g in range(full):
-                q = _load(quads, g * LANES)
-                a0 = _dot4(a0, q, _word(flat, at), vnni)
-                a1 = _dot4(a1, q, _word(flat, at + dim), vnni)
-                a2 = _dot4(a2, q, _word(flat, at + 2 * dim), vnni)
-                a3 = _dot4(a3, q, _word(flat, at + 3 * dim), vnni)
-                a4 = _dot4(a4, q, _word(flat, at + 4 * dim), vnni)
-                a5 = _dot4(a5, q, _word(flat, at + 5 * dim), vnni)
-                a6 = _dot4(a6, q, _word(flat, at + 6 * dim), vnni)
-                a7 = _dot4(a7, q, _word(flat, at + 7 * dim), vnni)
-                at += 4
-            if tail:
-                q = _load(quads, full * LANES)
-                a0 = _dot4(a0, q, _tail_word(flat, at, tail), vnni)
-                a1 = _dot4(a1, q, _tail_word(flat, at + dim, tail), vnni)
-                a2 = _dot4(a2, q, _tail_word(flat, at + 2 * dim, tail), vnni)
-                a3 = _dot4(a3, q, _tail_word(flat, at + 3 * dim, tail), vnni)
-                a4 = _dot4(a4, q, _tail_word(flat, at + 4 * dim, tail), vnni)
-                a5 = _dot4(a5, q, _tail_word(flat, at + 5 * dim, tail), vnni)
-                a6 = _dot4(a6, q, _tail_word(flat, at + 6 * dim, tail), vnni)
-                a7 = _dot4(a7, q, _tail_word(flat, at + 7 * dim, tail), vnni)
-        else:  # the last rows, one at a time into a0
-            for r in range(count):
-                a0 = _zero()
-                for g in range(full):
-                    a0 = _dot4(a0, _load(quads, g * LANES), _word(flat, at + 4 * g), vnni)
-                if tail:
-                    a0 = _dot4(a0, _load(quads, full * LANES), _tail_word(flat, at + 4 * full, tail), vnni)
-                _store(flat_sums, r * LANES, a0)
-                at += dim
-            _take(sums, (1 << count) - 1, first, first_q, lanes, rowsums, rscales, errors, state, heaps,
-                  cand_rows, cand_upper, counts)
-            continue
-        pending = 0
-        for r, acc in enumerate((a0, a1, a2, a3, a4, a5, a6, a7)):
-            i = first + r
-            if _passing(acc, np.int32(128 * rowsums[i]), rscales[i], errors[i], state):  # rarely
-                _store(flat_sums, r * LANES, acc)
-                pending |= 1 << r
-        if pending:
-            _take(sums, pending, first, first_q, lanes, rowsums, rscales, errors, state, heaps, cand_rows,
-                  cand_upper, counts)
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def row_sums(rows, out):
-    """``out[i] = sum(rows[i])`` of int8 rows, as int32."""
-    for i in numba.prange(rows.shape[0]):
-        total = np.int32(0)
-        for j in range(rows.shape[1]):
-            total += np.int32(rows[i, j])
-        out[i] = total
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def select_vnni(rows, quads, rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows, cand_upper,
-                counts):
-    """The fused sums and selection over one chunk of rows, with AVX-512 VNNI; query groups in parallel.
-
-    rows (n, dim) int8; quads (groups, ceil(dim / 4) * 16) int32 from ``int8_batch.pack``; rowsums (n,)
-    int32; rscales, errors (n,) float32; qscales, qnorms, slacks (m,) float32; heaps (m, keep) float32,
-    kept across chunks; cand_rows (m, n) int32 and cand_upper (m, n) float32 get ``counts[q]`` candidates
-    of query q. Row i's score for query q is ``float32(sums[q, i]) * rscales[i] * qscales[q]``, its bound
-    ``qnorms[q] * errors[i] + slacks[q]``: the rules of ``_compact_kernels.select``.
-    """
-    for group in numba.prange(quads.shape[0]):
-        _group(rows, quads[group], rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows,
-               cand_upper, counts, group, True)
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def select_portable(rows, quads, rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows,
-                    cand_upper, counts):
-    """``select_vnni`` for any CPU: the same sums in portable vector code (slower, same numbers)."""
-    for group in numba.prange(quads.shape[0]):
-        _group(rows, quads[group], rowsums, rscales, qscales, errors, qnorms, slacks, heaps, cand_rows,
-               cand_upper, counts, group, False)
+@cache
+def pool(threads: int) -> ThreadPoolExecutor:
+    """The threads that run the kernels (ctypes lets go of the GIL during a call), made once per process."""
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tokvec-int8")

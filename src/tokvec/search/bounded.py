@@ -13,7 +13,7 @@ One query scans int8 codes (a quarter of float32's bytes) or float16 rows (a hal
 kernels (``_compact_kernels``; NumPy twins here: ``scores_reference``, ``select_reference``).
 Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy the queries
 are quantised too and exact int8 x int8 sums give scores within a wider, still rigorous bound
-(``tokvec.search.int8_batch``): with AVX-512 VNNI, one numba kernel sums and selects as it goes; without
+(``tokvec.search.int8_batch``): with AVX-512 VNNI, an llvmlite kernel sums and selects as it goes; without
 it, torch's int8 GEMM (``torch._int_mm``) where torch is already imported (it is never imported for
 this); else one float32 GEMM per chunk over the exact rows and the selection kernel with zero bounds.
 
@@ -141,15 +141,6 @@ class _Candidates:
         qscales = np.ones(m, np.float32) if qscales is None else qscales
         _kernels().select(approx, rscales, qscales, errors, qnorms, slacks, self.heaps,
                           self.rows[:, :rows], self.uppers[:, :rows], self.counts)
-        self._collect(start)
-
-    def add_int8(self, kernel: Any, rows: np.ndarray, quads: np.ndarray, rowsums: np.ndarray, scales: np.ndarray,
-                 errors: np.ndarray, qscales: np.ndarray, qnorms: np.ndarray, slacks: np.ndarray, start: int) -> None:
-        """One chunk of int8 rows (n, dim) and their sums (n,) through a fused ``int8_batch`` kernel: sums of
-        products and selection in one pass."""
-        n = len(rows)
-        kernel(rows, quads, rowsums, scales, qscales, errors, qnorms, slacks, self.heaps,
-               self.rows[:, :n], self.uppers[:, :n], self.counts)
         self._collect(start)
 
     def _collect(self, start: int) -> None:
@@ -285,40 +276,33 @@ def _mask(scores: np.ndarray, exclude: Sequence[Sequence[int]] | None, start: in
 
 def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
                 exclude: Sequence[Sequence[int]] | None, fused: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries on an int8 copy: exact int32 sums of int8 codes (``fused``: the VNNI kernel, which
-    also selects; else torch's GEMM, then the selection kernel), bounds, exact rescoring."""
+    """Many queries on an int8 copy: exact int32 sums of int8 codes (``fused``: ``int8_batch.candidates``, the
+    kernel selecting as it sums; else torch's GEMM, then the selection kernel), bounds, exact rescoring."""
     m, dim = queries.shape
-    codes, qscales, qerrors = int8_batch.quantize_queries(queries)
-    qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
-    qpart = (qerrors.astype(np.float64) * (1 + 1e-5)).astype(np.float32)  # |û| <= |u| + e <= 1 + e, u's norm rounded
-    slacks = (qpart + np.float32(slack(dim))).astype(np.float32)
+    if fused:
+        found = int8_batch.candidates(copy, _row_sums(v, copy, n), queries, _keep(k, exclude), n, slack(dim))
+        return _rescore(v, queries, k, exclude, None, found)
+    codes, qscales, qnorms, slacks = int8_batch.bounds(queries, slack(dim))
     step = min(n, max(256, INT8_CHUNK_BYTES // (4 * m)))
     cands = _Candidates(m, _keep(k, exclude), step)  # exclusions: the heaps keep k + |exclude|
-    kernel, quads = (int8_batch.select_kernel(), int8_batch.pack(codes)) if fused else (None, None)
     for start in range(0, n, step):
         end = min(start + step, n)
-        rows, scales, errors = copy.rows[start:end], copy.scales[start:end], copy.errors[start:end]
-        if fused:
-            rows = np.ascontiguousarray(rows)
-            cands.add_int8(kernel, rows, quads, _row_sums(v, copy, rows, start), scales, errors, qscales,
-                           qnorms + qpart, slacks, start)
-        else:
-            sums = int8_batch.torch_sums(codes, rows)  # (m, rows) int32
-            cands.add(sums, errors, qnorms + qpart, slacks, start, scales, qscales)
+        sums = int8_batch.torch_sums(codes, copy.rows[start:end])  # (m, rows) int32
+        cands.add(sums, copy.errors[start:end], qnorms, slacks, start, copy.scales[start:end], qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
 
 
-def _row_sums(v: Any, copy: compact.Compact, rows: np.ndarray, start: int) -> np.ndarray:
-    """The sums of the int8 rows ``[start, start + len(rows))`` of ``v``'s copy (the kernels take the 128
-    shift back off with them): computed by the first batch that reaches them, kept while ``v`` lives."""
+def _row_sums(v: Any, copy: compact.Compact, n: int) -> np.ndarray:
+    """The sums of the int8 rows of ``v``'s copy (the kernel takes the 128 shift back off with them), at least
+    of rows ``[0, n)``: computed by the first batch that reaches them, kept while ``v`` lives (4 bytes a row)."""
     known = _ROW_SUMS.get(v)
     if known is None or known[0] is not copy.rows:
         known = _ROW_SUMS[v] = [copy.rows, np.empty(len(copy.rows), np.int32), 0]
-    end = start + len(rows)
-    if known[2] < end:  # chunks come in order from row 0: rows [start, known[2]) are done
-        int8_batch.kernels().row_sums(rows[known[2] - start :], known[1][known[2] : end])
-        known[2] = end
-    return known[1][start:end]
+    if known[2] < n:
+        rows = copy.rows if copy.rows.flags.c_contiguous else np.ascontiguousarray(copy.rows)
+        int8_batch.row_sums(rows, known[2], n, known[1][known[2] :])
+        known[2] = n
+    return known[1]
 
 
 def rank(v: Any, a: int, b: int) -> int:
