@@ -156,7 +156,7 @@ def cold_cli(rows: int, dim: int, runs: int, tmp: str | None) -> str:
         exact = python("-m", "tokvec", "similar", word, "-v", str(native))
         approx = [*exact, "--approximate"]
         built, out = run_once([*approx, "--json"], env)  # builds and caches the index
-        index_file = next((workdir / "home" / "ann").glob("*.ann"))
+        index_size = next((workdir / "home" / "ann").glob("*.ann")).stat().st_size
         found = [r["token"] for r in json.loads(out)["results"]]
         truth = [r["token"] for r in json.loads(run_once([*exact, "--json"], env)[1])["results"]]
         gensim = python(str(workdir / "gensim_query.py"), str(kv_path), "similar", word)
@@ -166,7 +166,7 @@ def cold_cli(rows: int, dim: int, runs: int, tmp: str | None) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
     lines = [f"### `tokvec similar {word}` from the command line, {rows:,} x {dim}, median of {runs} "
              f"alternated fresh processes (wall / CPU; load average {load_average()})", "",
-             f"first `--approximate` call (builds and caches the IVF index, {index_file.stat().st_size / 2**30:.2f} "
+             f"first `--approximate` call (builds and caches the IVF index, {index_size / 2**30:.2f} "
              f"GiB): {built:.1f} s; its answer shares {len(set(found) & set(truth))}/{len(truth)} tokens with "
              f"exact search, which {'equals' if truth == theirs else 'differs from'} gensim's", "",
              "| command | wall / CPU | vs exact | vs gensim |", "|---|---:|---:|---:|"]

@@ -49,7 +49,8 @@ def _features() -> str:
     return llvm.get_host_cpu_features().flatten()
 
 
-VNNI = {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(_features().split(","))
+AVAILABLE = hasattr(llvm, "create_pass_builder")  # llvmlite 0.44+ (numba 0.61+): its optimising passes
+VNNI = AVAILABLE and {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(_features().split(","))
 
 
 def _const(value: int) -> ir.Constant:

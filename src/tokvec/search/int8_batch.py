@@ -51,7 +51,7 @@ def kernels():
 
 
 def vnni() -> bool:
-    """Whether this CPU has AVX-512 VNNI (the fast kernel)."""
+    """Whether this CPU has AVX-512 VNNI and llvmlite can build the fast kernel (0.44 or later)."""
     return kernels().VNNI
 
 
