@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import tempfile
 from pathlib import Path
@@ -89,8 +90,17 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def measure(path: Path, queries: list[str], runs: int, workdir: Path) -> dict:
-    """Cold runs of each variant and of gensim, alternated; then the warm comparison. Raw numbers."""
+def measure(path: Path, queries: list[str], runs: int, parent: Path) -> dict:
+    """Cold runs of each variant and of gensim, alternated; then the warm comparison. Raw numbers.
+    Bytecode, numba's caches and ``$TOKVEC_HOME`` go to a temp dir in ``parent``, deleted at the end."""
+    workdir = Path(tempfile.mkdtemp(prefix="batch-cold-", dir=parent))
+    try:
+        return _measure(path, queries, runs, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _measure(path: Path, queries: list[str], runs: int, workdir: Path) -> dict:
     env = child_env(workdir)
     env["NUMBA_CACHE_DIR"] = str(workdir / "numba-cache")
     variants = {"kernel": ("kernel", env), "kernel, empty numba cache": ("kernel", None), "torch": ("torch", env)}

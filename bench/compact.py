@@ -251,7 +251,7 @@ def report(tmp: Path, args) -> None:
     queries = [f"w{i}" for i in rng.choice(args.rows, size=args.check, replace=False)]
     cold = _batch_cold.measure(tmp / "int8.tokvec", queries[: args.batch], args.runs, tmp)
     if args.part == "batch":
-        _batch_cold.report(cold, args.rows, args.dim, args.batch)
+        _batch_cold.report(cold, args.rows, args.dim, len(queries[: args.batch]))
         return
     g = child("gensim", tmp / "g.json", tmp=tmp, queries=queries, timed=args.timed)
     i8 = child("single", tmp / "i8.json", tmp=tmp, name="int8", queries=queries, timed=args.timed)
@@ -293,7 +293,7 @@ def report(tmp: Path, args) -> None:
     if fa is not None:
         print(f"| faiss SQ8 batched | {fa['batch']:.2f} s | **{gensim_batch / fa['batch']:.1f}×** | approximate |")
     print()
-    _batch_cold.report(cold, args.rows, args.dim, args.batch)
+    _batch_cold.report(cold, args.rows, args.dim, len(queries[: args.batch]))
 
 
 if __name__ == "__main__":
