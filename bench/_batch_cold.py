@@ -5,14 +5,16 @@ Every timed tokvec run is a new ``python -c`` (:data:`COLD_BATCH`) that loads th
 (``_cold.run_once``), the load, the first batch and the peak RSS it reports itself. Three variants,
 alternated run by run with gensim (``--runs`` of each, medians):
 
-- ``kernel``: the default route (the numba int8 kernel; torch is never imported), numba's cache warm;
-- ``kernel, empty numba cache``: the same with ``NUMBA_CACHE_DIR`` a new empty directory, so the kernels
-  compile (what the first run after an install costs);
+- ``kernel``: the default route (the int8 kernel, compiled by llvmlite in the process; neither torch nor
+  numba is imported), numba's cache warm;
+- ``kernel, empty numba cache``: the same with ``NUMBA_CACHE_DIR`` a new empty directory, as in the first
+  run after an install (the batch needs nothing from numba's cache, so the two differ by noise only);
 - ``torch``: torch imported inside the timed batch and its int8 GEMM forced (``int8_batch.route``), which
   is what a batch this size did before the kernel existed.
 
 gensim is timed one query at a time on the same 100 queries in its own process (its vectors and their
-normalised copy in memory, as ``load_word2vec_format`` leaves them), once per round. Then warm batches:
+normalised copy in memory, as ``load_word2vec_format`` leaves them), once per round. The order of the four
+turns from round to round, so that none always runs right after gensim's 2.6 GB process. Then warm batches:
 per round, one process per route times three batches after a first one (medians of those, then across
 rounds; CPU time beside).
 """
@@ -107,18 +109,22 @@ def _measure(path: Path, queries: list[str], runs: int, workdir: Path) -> dict:
     out: dict = {name: [] for name in [*variants, "gensim"]}
     run_once(python("-c", COLD_BATCH, str(path), "kernel", *queries), env)  # numba's cache filled, pages cached
     run_once(python("-c", COLD_BATCH, str(path), "torch", *queries), env)
-    for _ in range(runs):
-        gensim = json.loads(run_once(python("-c", GENSIM_ONE_BY_ONE, str(path), *queries), env)[1])
-        out["gensim"].append(gensim)
-        for name, (route, its_env) in variants.items():
+    names = ["gensim", *variants]
+    for r in range(runs):
+        for name in names[r % len(names) :] + names[: r % len(names)]:  # the order turns round by round
+            if name == "gensim":
+                out["gensim"].append(json.loads(run_once(python("-c", GENSIM_ONE_BY_ONE, str(path), *queries),
+                                                         env)[1]))
+                continue
+            route, its_env = variants[name]
             if its_env is None:  # a fresh, empty numba cache
                 its_env = {**env, "NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="numba-", dir=workdir)}
             cpu: list[float] = []
             wall, text = run_once(python("-c", COLD_BATCH, str(path), route, *queries), its_env, cpu)
             out[name].append({**json.loads(text), "wall": wall, "cpu": cpu[0]})
     warm: dict[str, list] = {"kernel": [], "torch": []}
-    for _ in range(runs):  # each route in its own process (torch's idle OpenMP threads would spin beside numba's)
-        for route in warm:
+    for r in range(runs):  # each route in its own process (torch's idle OpenMP threads would spin beside numba's)
+        for route in list(warm)[r % 2 :] + list(warm)[: r % 2]:
             warm[route].append(json.loads(run_once(python("-c", WARM, str(path), route, "3", *queries), env)[1]))
     out["warm"] = {route: [statistics.median(w for w, _ in t), statistics.median(c for _, c in t)]
                    for route, t in warm.items()}
