@@ -13,10 +13,10 @@ alternated run by run with gensim (``--runs`` of each, medians):
   is what a batch this size did before the kernel existed.
 
 gensim is timed one query at a time on the same 100 queries in its own process (its vectors and their
-normalised copy in memory, as ``load_word2vec_format`` leaves them), once per round. The order of the four
-turns from round to round, so that none always runs right after gensim's 2.6 GB process. Then warm batches:
-per round, one process per route times three batches after a first one (medians of those, then across
-rounds; CPU time beside).
+normalised copy in memory, as ``load_word2vec_format`` leaves them), once per round, then a 2 s pause (the
+process right after gensim's 2.6 GB one ran measurably slower); which tokvec variant runs first turns.
+Then warm batches: per round, one process per route times three batches after a first one (medians of
+those, then across rounds; CPU time beside).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import os
 import shutil
 import statistics
 import tempfile
+import time
 from pathlib import Path
 
 from _cold import child_env, python, run_once
@@ -109,13 +110,11 @@ def _measure(path: Path, queries: list[str], runs: int, workdir: Path) -> dict:
     out: dict = {name: [] for name in [*variants, "gensim"]}
     run_once(python("-c", COLD_BATCH, str(path), "kernel", *queries), env)  # numba's cache filled, pages cached
     run_once(python("-c", COLD_BATCH, str(path), "torch", *queries), env)
-    names = ["gensim", *variants]
+    names = list(variants)
     for r in range(runs):
-        for name in names[r % len(names) :] + names[: r % len(names)]:  # the order turns round by round
-            if name == "gensim":
-                out["gensim"].append(json.loads(run_once(python("-c", GENSIM_ONE_BY_ONE, str(path), *queries),
-                                                         env)[1]))
-                continue
+        out["gensim"].append(json.loads(run_once(python("-c", GENSIM_ONE_BY_ONE, str(path), *queries), env)[1]))
+        time.sleep(2)  # the system takes back gensim's 2.6 GB: the process right after it ran measurably slower
+        for name in names[r % len(names) :] + names[: r % len(names)]:  # which variant goes first turns
             route, its_env = variants[name]
             if its_env is None:  # a fresh, empty numba cache
                 its_env = {**env, "NUMBA_CACHE_DIR": tempfile.mkdtemp(prefix="numba-", dir=workdir)}
