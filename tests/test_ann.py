@@ -115,7 +115,7 @@ def test_every_kind_loads_memory_mapped(tmp_path, glove, kind):
     sample = glove.limit(10_000)
     index = ann.build(sample, kind, effort=8)
     ann.save(index, tmp_path / "i.ann")
-    mapped, copied = ann.load(tmp_path / "i.ann", sample), ann.load(tmp_path / "i.ann", sample, mmap=False)
+    mapped, copied = ann.load(tmp_path / "i.ann", sample, mmap=True), ann.load(tmp_path / "i.ann", sample)
     assert copied.mapped is None
     assert (mapped.mapped is not None) == hasattr(faiss, "ZeroCopyIOReader")  # faiss reads the file in place
     assert mapped.effort == copied.effort == 8

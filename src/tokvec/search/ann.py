@@ -258,13 +258,14 @@ def save(index: Index, path: str | Path) -> None:
     st.write(path, [st.Entry("faiss_index", np.dtype("u1"), (int(data.size),), [memoryview(data)])], meta)
 
 
-def load(path: str | Path, v: Vectors, *, mmap: bool = True) -> Index:
+def load(path: str | Path, v: Vectors, *, mmap: bool = False) -> Index:
     """Read an index written by ``save`` and check it belongs to ``v`` (rows, dim, checksum).
 
-    ``mmap=True``: its big arrays (IVF lists, the HNSW graph and rows) stay in the file's pages, mapped,
-    not read: opening costs milliseconds whatever its size, and only the pages a search touches are read
-    (faiss >= 1.11, every kind; older faiss reads it all). Such an index is for searching: adding rows to
-    its faiss index fails; ``mmap=False`` reads a private copy.
+    ``mmap=True`` (what ``tokvec similar --approximate`` does): its big arrays (IVF lists, the HNSW graph
+    and rows) stay in the file's pages, mapped, not read, so opening costs milliseconds whatever its size
+    and only the pages a search touches are read (faiss >= 1.11, every kind; older faiss reads it all).
+    Such an index is for searching only: faiss aborts the process if rows are added to it. The default
+    reads a private copy.
     """
     faiss = _faiss()
     path = Path(path)
