@@ -143,11 +143,12 @@ def candidates(copy: compact.Compact, rowsums: np.ndarray, queries: np.ndarray, 
     found: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in quads]
     pending, _ = kernels().compiled(dim)
     arrays = (rows, rowsums, *(np.ascontiguousarray(x, np.float32) for x in (copy.scales, copy.errors)))
+    parts = -(-2 * threads() // len(quads))  # calls per group and pass: at least two for every thread
     start = 0
     while start < n:
         end = min(n, start + (FIRST_ROWS if start == 0 else CHUNK_ROWS))
         _set(lanes, 3, best.min(axis=1)[:m], np.inf)  # the lanes past m never pass
-        step = min(BLOCK_ROWS, -(-(end - start) // -(-2 * threads() // len(quads))))  # >= 2 calls a thread
+        step = min(BLOCK_ROWS, -(-(end - start) // parts))
         calls = [(pending, g, b, min(b + step, end)) for g in range(len(quads)) for b in range(start, end, step)]
         for g, got, sums in _pool().map(lambda call: _call(*call, quads, lanes, arrays), calls):
             if len(got):
