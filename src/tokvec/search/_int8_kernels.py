@@ -15,6 +15,9 @@ portable vector code. Then one vector compare: ``float32(sums - 128 rowsum) * rs
 order, of ``int8_batch.pending_reference``, its NumPy twin (which tests check it against). A row where
 some lane reaches its threshold is written out (its index and its 16 sums); nearly no row is.
 ``row_sums`` gives the per-row sums of the codes (the shift by 128 comes off with them).
+
+Deliberately left out: an on-disk cache of the machine code (compiling takes about 0.1 s), the thresholds'
+updates (``int8_batch``) and the rescoring (``tokvec.search.bounded``).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ PENDING = ctypes.CFUNCTYPE(ctypes.c_int64, _P, ctypes.c_int64, ctypes.c_int64, _
 """``pending(rows, first, last, quads, rowsums, rscales, errors, lanes, out_rows, out_sums) -> count``:
 rows (n, dim) int8, C order; quads (ceil(dim / 4) * 16,) int32, one group's; rowsums (n,) int32;
 rscales, errors (n,) float32; lanes (4, 16) float32: scale, norm, slack, threshold per lane; out_rows
-(last - first,) int32 and out_sums (last - first, 16) int32 get ``count`` rows (their sums not shifted back)."""
+(last - first,) int32 gets the ``count`` rows returned (as ``row - first``), out_sums (last - first, 16)
+int32 their sums (the 128 shift not taken off)."""
 ROW_SUMS = ctypes.CFUNCTYPE(None, _P, ctypes.c_int64, ctypes.c_int64, _P)
 """``row_sums(rows, first, last, out)``: ``out[i - first] = sum(rows[i])`` for rows [first, last), int32."""
 
