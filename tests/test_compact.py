@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -403,6 +404,18 @@ def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch, ro
     for ours, exact, word in zip(batch, real.most_similar_batch(words, topn=10), words):
         _same(ours, exact)
         _same(ours, real.most_similar(word, topn=10))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_int8_batch_in_a_forked_child(tmp_path):
+    tokvec.save(_random(n=3000, dim=24), tmp_path / "v.tokvec", dtype="int8")
+    code = ("import os, sys, tokvec; v = tokvec.load(sys.argv[1]); words = ['w1', 'w2', 'w3'];"
+            "first = v.most_similar_batch(words); pid = os.fork()\n"
+            "if pid == 0:\n    os._exit(0 if v.most_similar_batch(words) == first else 3)\n"
+            "print(os.waitpid(pid, 0)[1])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.tokvec")], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip() == "0"  # the child's batch ran on its own threads (the parent's are not there)
 
 
 def test_int8_batch_imports_neither_torch_nor_numba(tmp_path):

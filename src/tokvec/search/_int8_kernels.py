@@ -23,6 +23,7 @@ updates (``int8_batch``) and the rescoring (``tokvec.search.bounded``).
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -222,7 +223,13 @@ _ENGINES: list[Any] = []
 LOCAL = threading.local()  # each pool thread's output buffers (``int8_batch``)
 
 
-@cache
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
+
+
 def pool(threads: int) -> ThreadPoolExecutor:
-    """The threads that run the kernels (ctypes lets go of the GIL during a call), made once per process."""
-    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tokvec-int8")
+    """The threads that run the kernels (ctypes lets go of the GIL during a call), made once per process
+    (a forked child, whose copy of the pool has no threads, makes its own)."""
+    key = (os.getpid(), threads)
+    if key not in _POOLS:
+        _POOLS[key] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tokvec-int8")
+    return _POOLS[key]
