@@ -17,21 +17,35 @@ nearest-neighbour search is only meaningful, and ANN only works, on data with ne
 structure: on uniform random vectors every point's neighbours are nearly as far as any other
 point, and every ANN method degrades towards a full scan. Nothing is written to disk.
 
-    python bench/ann.py                          # about 5 minutes on 2 cores
-    python bench/ann.py --synthetic-rows 0 --kinds ivf,hnsw
+4. ``--part cold`` (also part of the full run): ``tokvec similar WORD -v FILE --approximate`` from the
+   command line, each a fresh process, on a clustered ``--cold-rows`` x ``--cold-dim`` (default
+   1,000,000 x 300) ``.tokvec`` file, against the same command without ``--approximate`` (exact search)
+   and the script a gensim user writes (``KeyedVectors.load(path, mmap="r")`` + ``most_similar``). The
+   first ``--approximate`` call builds the IVF index and caches it (timed once); the timed ones memory-map
+   it. Medians of ``--runs`` alternated runs, wall and CPU time (``bench/_cold.py``); files in a temp dir,
+   deleted at the end.
+
+    python bench/ann.py                          # about 5 minutes on 2 cores, plus the cold part
+    python bench/ann.py --synthetic-rows 0 --kinds ivf,hnsw --part search
+    python bench/ann.py --part cold --cold-rows 1000000 --runs 5
+    python bench/ann.py --quick                  # the cold part on 200,000 x 300, 3 runs
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _cold import CPU, GENSIM_QUERY, child_env, fmt, load_average, medians, python, run_once  # noqa: E402
 from _common import environment  # noqa: E402
 
 
@@ -119,6 +133,53 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms" if seconds < 0.01 else f"{seconds * 1000:.1f} ms"
 
 
+def cold_cli(rows: int, dim: int, runs: int, tmp: str | None) -> str:
+    """Part 4: the command line, cold, approximate vs exact vs gensim. Returns the markdown (also printed)."""
+    from gensim.models import KeyedVectors
+
+    import tokvec
+
+    workdir = Path(tempfile.mkdtemp(prefix="tokvec-ann-cold-", dir=tmp))
+    try:
+        env = child_env(workdir)
+        matrix = clustered(rows, dim)
+        tokens = [f"w{i}" for i in range(rows)]
+        native, kv_path = workdir / "vectors.tokvec", workdir / "vectors.kv"
+        tokvec.save(tokvec.Vectors(tokens, matrix, check_duplicates=False), native)
+        kv = KeyedVectors(dim)
+        kv.add_vectors(tokens, matrix)
+        kv.save(str(kv_path))
+        del kv, matrix
+        gc.collect()
+        (workdir / "gensim_query.py").write_text(GENSIM_QUERY)
+        word = tokens[rows // 2]
+        exact = python("-m", "tokvec", "similar", word, "-v", str(native))
+        approx = [*exact, "--approximate"]
+        built, out = run_once([*approx, "--json"], env)  # builds and caches the index
+        index_size = next((workdir / "home" / "ann").glob("*.ann")).stat().st_size
+        found = [r["token"] for r in json.loads(out)["results"]]
+        truth = [r["token"] for r in json.loads(run_once([*exact, "--json"], env)[1])["results"]]
+        gensim = python(str(workdir / "gensim_query.py"), str(kv_path), "similar", word)
+        theirs = [line.split("\t")[1] for line in run_once(gensim, env)[1].splitlines()]
+        t = medians({"approximate": approx, "exact": exact, "gensim": gensim}, env, runs)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    lines = [f"### `tokvec similar {word}` from the command line, {rows:,} x {dim}, median of {runs} "
+             f"alternated fresh processes (wall / CPU; load average {load_average()})", "",
+             f"first `--approximate` call (builds and caches the IVF index, {index_size / 2**30:.2f} "
+             f"GiB): {built:.1f} s; its answer shares {len(set(found) & set(truth))}/{len(truth)} tokens with "
+             f"exact search, which {'equals' if truth == theirs else 'differs from'} gensim's", "",
+             "| command | wall / CPU | vs exact | vs gensim |", "|---|---:|---:|---:|"]
+    for name, label in (("approximate", f"`tokvec similar {word} -v FILE --approximate` (index memory-mapped)"),
+                        ("exact", f"`tokvec similar {word} -v FILE` (exact)"),
+                        ("gensim", "gensim `load(mmap='r')` + `most_similar`")):
+        lines.append(f"| {label} | {fmt(t[name])} / {fmt(CPU[name])} | {t['exact'] / t[name]:.2f}× | "
+                     f"{t['gensim'] / t[name]:.1f}× |")
+    text = "\n".join(lines)
+    print(text + "\n", flush=True)
+    return text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=1000)
@@ -127,13 +188,26 @@ def main() -> None:
     parser.add_argument("--synthetic-dim", type=int, default=100)
     parser.add_argument("--synthetic-kinds", default="ivf,ivfpq", help="index kinds on the synthetic set "
                         "(hnsw takes minutes to build at 1M rows on 2 cores)")
+    parser.add_argument("--part", choices=("all", "search", "cold"), default="all",
+                        help="search: parts 1-3 only; cold: the command line only")
+    parser.add_argument("--cold-rows", type=int, default=1_000_000)
+    parser.add_argument("--cold-dim", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per command in the cold part")
+    parser.add_argument("--tmp", default=None, help="where the cold part's temp dir goes")
+    parser.add_argument("--quick", action="store_true", help="the cold part alone on 200,000 x 300, 3 runs")
     args = parser.parse_args()
+    if args.quick:
+        args.part, args.cold_rows, args.runs = "cold", 200_000, 3
 
     import faiss
 
     import tokvec
 
     print(f"{environment()}, faiss {faiss.__version__} x{faiss.omp_get_max_threads()} threads\n", flush=True)
+    if args.part != "search":
+        cold_cli(args.cold_rows, args.cold_dim, args.runs, args.tmp)
+    if args.part == "cold":
+        return
     rng = np.random.default_rng(42)
     glove = tokvec.load("glove")
     words = [glove.token(int(i)) for i in rng.choice(len(glove), args.queries, replace=False)]

@@ -15,8 +15,14 @@ int8 codes; float32 + float16 unit rows; float16 rows only), then each side runs
 6. the memory bandwidth of this machine (a parallel read), so each variant's floor (bytes it must
    read / bandwidth) is printed beside its time
 
+7. ``--part batch`` (also part of the full run): the batch of 100 in a fresh process, first call timed,
+   wall / CPU / peak RSS, numba's cache warm and empty, against the torch route and gensim one by one,
+   then both routes warm (``bench/_batch_cold.py``)
+
     python bench/compact.py                                  # the full run: ~27 minutes on 2 shared cores
-    python bench/compact.py --rows 300000 --check 100        # quick
+    python bench/compact.py --rows 300000 --check 100        # quicker
+    python bench/compact.py --part batch --rows 1000000      # the cold batch rows alone (int8 file only)
+    python bench/compact.py --quick                          # 200,000 rows, batch rows only, 3 runs
 The temp dir is deleted at the end (``--keep`` keeps it; ``--files DIR`` reruns on a kept one,
 ``--no-faiss`` leaves faiss out).
 """
@@ -37,6 +43,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+import _batch_cold  # noqa: E402
 from _common import environment  # noqa: E402
 
 
@@ -44,8 +51,8 @@ def _maxrss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
 
 
-def generate(tmp: Path, rows: int, dim: int) -> None:
-    """The three files, from a float32 memmap written chunk by chunk (deleted afterwards)."""
+def generate(tmp: Path, rows: int, dim: int, only_int8: bool = False) -> None:
+    """The three files (``only_int8``: the first), from a float32 memmap written chunk by chunk (deleted afterwards)."""
     import tokvec
 
     raw = np.lib.format.open_memmap(tmp / "raw.npy", mode="w+", dtype=np.float32, shape=(rows, dim))
@@ -58,8 +65,9 @@ def generate(tmp: Path, rows: int, dim: int) -> None:
     raw.flush()
     v = tokvec.Vectors([f"w{i}" for i in range(rows)], raw, check_duplicates=False)
     tokvec.save(v, tmp / "int8.tokvec", dtype="int8")
-    tokvec.save(v, tmp / "f16plus.tokvec", dtype="float16", keep_float32=True)
-    tokvec.save(v, tmp / "f16.tokvec", dtype="float16")
+    if not only_int8:
+        tokvec.save(v, tmp / "f16plus.tokvec", dtype="float16", keep_float32=True)
+        tokvec.save(v, tmp / "f16.tokvec", dtype="float16")
     del v, raw
     os.remove(tmp / "raw.npy")
 
@@ -109,7 +117,7 @@ def role_batch(tmp: Path, queries: list[str], batch: int) -> dict:
     v = tokvec.load(tmp / "int8.tokvec")
     v.most_similar(queries[-1])  # kernels loaded, vocab index built
     start = time.perf_counter()
-    v.most_similar_batch(queries[-batch:], topn=10)  # the first big batch also imports torch
+    v.most_similar_batch(queries[-batch:], topn=10)  # the first batch loads the int8 kernel (numba's cache)
     first = time.perf_counter() - start
     start = time.perf_counter()
     answers = v.most_similar_batch(queries[:batch], topn=10)
@@ -208,8 +216,14 @@ def main() -> None:
     parser.add_argument("--files", default=None,
                         help="a kept run's directory: reuse its files (neither made nor deleted)")
     parser.add_argument("--no-faiss", action="store_true", help="leave faiss SQ8 out (its 3M build and scans are slow)")
+    parser.add_argument("--part", choices=("all", "batch"), default="all",
+                        help="batch: only the batch in a fresh process (int8 file only)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per variant in --part batch (medians)")
+    parser.add_argument("--quick", action="store_true", help="200,000 rows, --part batch, 3 runs")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        args.rows, args.part, args.runs, args.check = 200_000, "batch", 3, max(args.batch, 100)
     if args.child:
         return _run_child(args.child)
     if args.files:
@@ -228,13 +242,17 @@ def report(tmp: Path, args) -> None:
     if not args.files:
         subprocess.run([sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
                         f"import compact; compact.generate(__import__('pathlib').Path({str(tmp)!r}), {args.rows}, "
-                        f"{args.dim})"], check=True)
+                        f"{args.dim}, {args.part == 'batch'})"], check=True)
     sizes = {p.stem: p.stat().st_size / 2**30 for p in tmp.glob("*.tokvec")}
     print(f"{'reused' if args.files else 'generated'} {args.rows:,} x {args.dim} "
           f"in {time.perf_counter() - start:.0f} s: "
           + ", ".join(f"{k} {s:.2f} GiB" for k, s in sorted(sizes.items())))
     rng = np.random.default_rng(1)
     queries = [f"w{i}" for i in rng.choice(args.rows, size=args.check, replace=False)]
+    cold = _batch_cold.measure(tmp / "int8.tokvec", queries[: args.batch], args.runs, tmp)
+    if args.part == "batch":
+        _batch_cold.report(cold, args.rows, args.dim, len(queries[: args.batch]))
+        return
     g = child("gensim", tmp / "g.json", tmp=tmp, queries=queries, timed=args.timed)
     i8 = child("single", tmp / "i8.json", tmp=tmp, name="int8", queries=queries, timed=args.timed)
     b = child("batch", tmp / "b.json", tmp=tmp, queries=queries, batch=args.batch)
@@ -270,10 +288,12 @@ def report(tmp: Path, args) -> None:
     print("|---|---:|---:|---|")
     print(f"| tokvec most_similar_batch | {b['batch']:.2f} s | **{gensim_batch / b['batch']:.1f}×** | "
           f"{same_b}/{args.batch} identical (max diff {worst_b:.1e}) |")
-    print(f"| (its first batch in the process, importing torch) | {b['first']:.2f} s | "
+    print(f"| (its first batch in the process, after a query) | {b['first']:.2f} s | "
           f"{gensim_batch / b['first']:.1f}× | |")
     if fa is not None:
         print(f"| faiss SQ8 batched | {fa['batch']:.2f} s | **{gensim_batch / fa['batch']:.1f}×** | approximate |")
+    print()
+    _batch_cold.report(cold, args.rows, args.dim, len(queries[: args.batch]))
 
 
 if __name__ == "__main__":

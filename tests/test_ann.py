@@ -108,6 +108,34 @@ def test_save_load_round_trip(tmp_path, exhaustive):
     assert small.most_similar_batch(words, index=loaded) == small.most_similar_batch(words, index=index)
 
 
+@pytest.mark.parametrize("kind", ["ivf", "hnsw", "ivfpq"])
+def test_every_kind_loads_memory_mapped(tmp_path, glove, kind):
+    import faiss
+
+    sample = glove.limit(10_000)
+    index = ann.build(sample, kind, effort=8)
+    ann.save(index, tmp_path / "i.ann")
+    mapped, copied = ann.load(tmp_path / "i.ann", sample, mmap=True), ann.load(tmp_path / "i.ann", sample)
+    assert copied.mapped is None
+    assert (mapped.mapped is not None) == hasattr(faiss, "ZeroCopyIOReader")  # faiss reads the file in place
+    assert mapped.effort == copied.effort == 8
+    queries = np.stack([sample.vector(w, norm=True) for w in ("king", "paris", "seven", "water")])
+    for got in (mapped, copied):
+        np.testing.assert_array_equal(got.faiss_index.search(queries, 10)[1], index.faiss_index.search(queries, 10)[1])
+    words = ["king", "paris", "seven"]
+    assert sample.most_similar_batch(words, index=mapped) == sample.most_similar_batch(words, index=index)
+    del index, copied
+    assert sample.most_similar("king", index=mapped)  # the mapping outlives everything but the index
+
+
+def test_checksum_of_a_mapped_file_equals_the_in_memory_one(tmp_path, glove):
+    small = glove.limit(3_000)
+    tokvec.save(small, tmp_path / "s.tokvec")
+    on_disk = tokvec.load(tmp_path / "s.tokvec")
+    assert isinstance(on_disk.matrix, np.memmap)
+    assert ann.checksum(on_disk) == ann.checksum(tokvec.Vectors(small.tokens, np.array(small.matrix)))
+
+
 def test_index_of_other_vectors_is_refused(tmp_path, glove, exhaustive):
     small, index = exhaustive
     path = tmp_path / "small.ann"
@@ -161,7 +189,11 @@ def test_cli_builds_then_reuses_a_cached_index(capsys, tmp_path, glove, tokvec_h
         data = json.loads(capsys.readouterr().out)
         assert data["results"][0]["token"] == "queen"
         assert any(expected_note in note for note in data["notes"])
-    assert list((tokvec_home / "ann").glob("*-ivf.ann"))
+    assert len(list((tokvec_home / "ann").glob("*-ivf.ann"))) == 1
+    tokvec.save(tokvec.Vectors(glove.limit(5_000).tokens, -np.asarray(glove.limit(5_000).matrix)), path)
+    assert main(["similar", "king", "-v", str(path), "--approximate", "--json"]) == 0  # other vectors, same path
+    assert any("built an ivf index" in note for note in json.loads(capsys.readouterr().out)["notes"])
+    assert len(list((tokvec_home / "ann").glob("*-ivf.ann"))) == 2  # a stale index is never reused
     assert main(["similar", "king", "--method", "cosmul", "--approximate"]) == 1
     assert "--approximate works with --method cosadd only" in capsys.readouterr().err
 

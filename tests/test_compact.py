@@ -3,8 +3,12 @@ to float32 exact search (and to gensim) on real files, the .tokvec features and 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -12,7 +16,7 @@ import pytest
 import tokvec
 from oracles import assert_same_neighbours, gensim_kv
 from tokvec.errors import FormatError
-from tokvec.search import bounded, compact
+from tokvec.search import bounded, compact, int8_batch
 from tokvec.search import exact as search
 
 
@@ -265,7 +269,7 @@ def test_search_module_untouched_for_float32():
     np.testing.assert_array_equal(scores, ref_scores)
 
 
-def test_int8_sums_equal_their_twin():
+def test_torch_int8_sums_equal_their_twin():
     pytest.importorskip("torch")
     rng = np.random.default_rng(5)
     rows = rng.integers(-127, 128, (333, 301), dtype=np.int8)
@@ -273,38 +277,156 @@ def test_int8_sums_equal_their_twin():
     rows[1] = -127
     codes = rng.integers(-127, 128, (7, 301), dtype=np.int8)
     codes[0] = -127
-    np.testing.assert_array_equal(bounded.int8_sums(codes, rows), bounded.int8_sums_reference(codes, rows))
-    assert bounded.int8_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
+    np.testing.assert_array_equal(int8_batch.torch_sums(codes, rows), int8_batch.sums_reference(codes, rows))
+    assert int8_batch.torch_sums(codes[:1], rows[:2]).tolist() == [[-127 * 127 * 301, 127 * 127 * 301]]
+
+
+def _flavours():
+    old = pytest.mark.skipif(not int8_batch.kernels().AVAILABLE, reason="llvmlite before 0.44")
+    return [pytest.param(False, marks=old),
+            pytest.param(True, marks=pytest.mark.skipif(not int8_batch.vnni(), reason="no AVX-512 VNNI"))]
+
+
+def _pending(native, rows, codes, rscales, errors, lanes, first=0, last=None):
+    """The kernel over rows ``[first, last)`` for one group of queries: (rows returned, their 16 sums)."""
+    last = len(rows) if last is None else last
+    pending, row_sums = int8_batch.kernels().compiled(rows.shape[1], native)
+    rowsums = np.empty(len(rows), np.int32)
+    row_sums(rows.ctypes.data, 0, len(rows), rowsums.ctypes.data)
+    np.testing.assert_array_equal(rowsums, rows.astype(np.int64).sum(axis=1))
+    out_rows, out_sums = np.empty(last - first, np.int32), np.empty((last - first, 16), np.int32)
+    quads = int8_batch.pack(codes)[0]
+    count = pending(rows.ctypes.data, first, last, quads.ctypes.data, rowsums.ctypes.data, rscales.ctypes.data,
+                    errors.ctypes.data, lanes.ctypes.data, out_rows.ctypes.data, out_sums.ctypes.data)
+    return out_rows[:count] + first, out_sums[:count]
+
+
+@pytest.mark.parametrize("native", _flavours())
+@pytest.mark.parametrize("n,dim,m", [(333, 301, 7), (100, 300, 16), (61, 50, 16), (17, 3, 2), (9, 4, 1), (8, 1, 5)])
+def test_int8_kernel_sums_equal_their_twin(native, n, dim, m):
+    rng = np.random.default_rng(n + dim + m)
+    rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
+    rows[0], rows[-1] = 127, -127
+    codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
+    codes[0] = -127
+    lanes = np.zeros((4, 16), np.float32)
+    lanes[3] = -np.inf  # every row returned
+    got, sums = _pending(native, rows, codes, np.ones(n, np.float32), np.zeros(n, np.float32), lanes)
+    np.testing.assert_array_equal(got, np.arange(n))
+    shifted = sums.astype(np.int64) - 128 * rows.astype(np.int64).sum(axis=1)[:, None]  # the kernel's shift
+    np.testing.assert_array_equal(shifted[:, :m].T, int8_batch.sums_reference(codes, rows))
+    assert shifted[0, 0] == -127 * 127 * dim
+    twin_rows, twin_sums = int8_batch.pending_reference(rows, codes, np.ones(n, np.float32), np.zeros(n, np.float32),
+                                                        lanes)
+    np.testing.assert_array_equal(twin_rows, got)
+    np.testing.assert_array_equal(twin_sums[:, :m], sums[:, :m])
+
+
+@pytest.mark.parametrize("native", _flavours())
+def test_int8_kernel_selection_equals_its_twin(native):
+    rng = np.random.default_rng(7)
+    n, dim, m = 1000, 37, 11
+    rows = rng.integers(-127, 128, (n, dim), dtype=np.int8)
+    codes = rng.integers(-127, 128, (m, dim), dtype=np.int8)
+    rscales = rng.uniform(1e-3, 2e-3, n).astype(np.float32)
+    errors = rng.uniform(0, 0.02, n).astype(np.float32)
+    errors[40] = np.inf
+    lanes = np.zeros((4, 16), np.float32)
+    lanes[0, :m] = rng.uniform(1e-3, 2e-3, m)  # scale, norm, slack, threshold per lane
+    lanes[1, :m], lanes[2, :m] = rng.uniform(0.9, 1.1, m), rng.uniform(0, 1e-3, m)
+    lanes[3, :m], lanes[3, m:] = rng.uniform(0.2, 0.6, m), np.inf
+    for first, last in ((0, n), (3, 500), (992, 1000), (5, 9)):
+        got, sums = _pending(native, rows, codes, rscales, errors, lanes, first, last)
+        twin_rows, twin_sums = int8_batch.pending_reference(rows[first:last], codes, rscales[first:last],
+                                                            errors[first:last], lanes)
+        np.testing.assert_array_equal(got, twin_rows + first)
+        np.testing.assert_array_equal(sums[:, :m], twin_sums[:, :m])
+    got, _ = _pending(native, rows, codes, rscales, errors, lanes)
+    assert 40 in got and 0 < len(got) < n // 4
+
+
+def test_int8_candidates_in_chunks_and_threads_equal_one_pass(monkeypatch):
+    v = _random(n=5000, dim=30, extras=False)  # no rows sharing a direction: float32 ties would hang on BLAS order
+    c = v.astype("int8")
+    words = [f"w{i}" for i in range(0, 5000, 97)]
+    whole = c.most_similar_batch(words, topn=7)
+    monkeypatch.setattr(int8_batch, "FIRST_ROWS", 64)  # many passes, many calls, thresholds updated often
+    monkeypatch.setattr(int8_batch, "CHUNK_ROWS", 700)
+    monkeypatch.setattr(int8_batch, "BLOCK_ROWS", 96)
+    bounded._ROW_SUMS.clear()
+    assert c.most_similar_batch(words, topn=7) == whole
+    for ours, exact in zip(whole, v.most_similar_batch(words, topn=7)):
+        _same(ours, exact)
+
+
+def test_pack_lays_queries_out_as_the_kernel_reads_them():
+    codes = np.arange(-8, 9, dtype=np.int8).reshape(17, 1).repeat(5, axis=1)  # 17 queries: two groups
+    quads = int8_batch.pack(codes)
+    assert quads.shape == (2, 2 * 16) and quads.dtype == np.int32
+    lanes = quads.view(np.uint8).reshape(2, 2, 16, 4)  # (groups, words, lanes, bytes)
+    assert lanes[0, 0, 0].tolist() == [120] * 4 and lanes[0, 1, 0].tolist() == [120, 0, 0, 0]
+    assert lanes[1, 0, 0].tolist() == [136] * 4 and (lanes[1, :, 1:] == 0).all()  # lanes past m: zero
 
 
 def test_int8_batch_bounds_hold():
     v = _random(extras=False)
     copy = compact.quantize(v.matrix, v.inv_norms, "int8")
     queries = np.stack([v.vector(i, norm=True) for i in range(0, 3000, 150)])
-    codes, qscales, qerrors = bounded.quantize_queries(queries)
+    codes, qscales, qerrors = int8_batch.quantize_queries(queries)
     residual = queries.astype(np.float64) - qscales.astype(np.float64)[:, None] * codes
     assert (np.linalg.norm(residual, axis=1) <= qerrors).all() and (qerrors < 0.05).all()
-    approx = bounded.int8_sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
+    approx = int8_batch.sums_reference(codes, copy.rows).astype(np.float32) * copy.scales[None, :] * qscales[:, None]
     exact = search.cosine_scores(v.matrix, v.inv_norms, queries[0], len(v))
     bound = (1 + qerrors[0]) * copy.errors + qerrors[0] + bounded.slack(v.dim)
     assert (np.abs(exact - approx[0]) <= bound).all()
-    assert bounded.int8_batch_ready(copy, queries)
-    assert not bounded.int8_batch_ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
+    assert int8_batch.ready(copy, queries)
+    assert not int8_batch.ready(copy, np.zeros_like(queries))  # a zero query: float32 GEMM path
 
 
-def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch):
-    pytest.importorskip("torch")  # once imported, even small batches take the int8 path
+def _routes():
+    return [pytest.param("vnni", marks=pytest.mark.skipif(not int8_batch.vnni(), reason="no AVX-512 VNNI")),
+            pytest.param("torch", marks=pytest.mark.skipif(not importlib.util.find_spec("torch"), reason="no torch")),
+            None]
+
+
+@pytest.mark.parametrize("route", _routes())
+def test_int8_batch_identical_to_float32_and_to_one_by_one(real, monkeypatch, route):
+    if route == "torch":
+        import torch  # noqa: F401  (the route taken where torch is imported and the CPU has no VNNI)
+    monkeypatch.setattr(int8_batch, "route", lambda: route)
     c = real.astype("int8")
     words = [real.token(i) for i in range(0, 30_000, 150)]
-    assert bounded.int8_batch_ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
-    batch = c.most_similar_batch(words, topn=10)
+    assert int8_batch.ready(c.compact, np.stack([c.vector(w, norm=True) for w in words]))
+    for ours, exact in zip(c.most_similar_batch(words[:30], topn=5, restrict=7_000),  # row sums of 7,000 rows
+                           real.most_similar_batch(words[:30], topn=5, restrict=7_000)):
+        _same(ours, exact)
+    batch = c.most_similar_batch(words, topn=10)  # then the rest of them
     for ours, exact, word in zip(batch, real.most_similar_batch(words, topn=10), words):
         _same(ours, exact)
         _same(ours, real.most_similar(word, topn=10))
-    monkeypatch.setattr(bounded.importlib.util, "find_spec", lambda name: None)  # no torch: the GEMM path
-    assert not bounded.int8_batch_ready(c.compact, np.ones((2, real.dim), np.float32))
-    for ours, exact in zip(c.most_similar_batch(words[:20], topn=10), batch[:20]):
-        _same(ours, exact)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_int8_batch_in_a_forked_child(tmp_path):
+    tokvec.save(_random(n=3000, dim=24), tmp_path / "v.tokvec", dtype="int8")
+    code = ("import os, sys, tokvec; v = tokvec.load(sys.argv[1]); words = ['w1', 'w2', 'w3'];"
+            "first = v.most_similar_batch(words); pid = os.fork()\n"
+            "if pid == 0:\n    os._exit(0 if v.most_similar_batch(words) == first else 3)\n"
+            "print(os.waitpid(pid, 0)[1])")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.tokvec")], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.strip() == "0"  # the child's batch ran on its own threads (the parent's are not there)
+
+
+def test_int8_batch_imports_neither_torch_nor_numba(tmp_path):
+    tokvec.save(_random(n=300, dim=8), tmp_path / "v.tokvec", dtype="int8")  # a stored token index: no numba
+    code = ("import sys, tokvec; v = tokvec.load(sys.argv[1]); v.most_similar_batch(['w1', 'w2', 'w3']); "
+            "print('torch' in sys.modules, 'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.tokvec")], capture_output=True, text=True,
+                          check=True)
+    torch, numba = done.stdout.split()
+    assert torch == "False"
+    assert numba == str(not int8_batch.vnni())  # without VNNI: the float32 GEMM and numba's selection kernel
 
 
 def test_block_select_kernel_equals_twin():
@@ -325,8 +447,11 @@ def test_block_select_kernel_equals_twin():
         assert all(heaps[b][(i - 1) // 2] <= heaps[b][i] for i in range(1, 6))
 
 
-def test_int8_batch_restrict_arrays_ties_and_a_zero_query():
-    pytest.importorskip("torch")
+@pytest.mark.parametrize("route", _routes())
+def test_int8_batch_restrict_arrays_ties_and_a_zero_query(monkeypatch, route):
+    if route == "torch":
+        import torch  # noqa: F401
+    monkeypatch.setattr(int8_batch, "route", lambda: route)
     v = _random()
     c = v.astype("int8")
     words = ["w12", "w11", "w13", "w1", "w2999"]
@@ -347,9 +472,9 @@ def test_gather_reads_rows_of_a_mapped_file(tmp_path):
     mapped = np.load(tmp_path / "m.npy", mmap_mode="r")
     rows = np.array([0, 3, 17, 39])
     for matrix, expect in ((mapped, m), (mapped[5:30], m[5:30]), (m, m)):
-        got = bounded.gather(matrix, rows[rows < len(expect)])
+        got = search.gather(matrix, rows[rows < len(expect)])
         np.testing.assert_array_equal(got, expect[rows[rows < len(expect)]])
-    assert bounded.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
+    assert search.gather(mapped, np.empty(0, np.int64)).shape == (0, 6)
 
 
 def test_select_kernel_scales_int32_sums_as_its_twin_does():

@@ -12,7 +12,7 @@ def test_import_does_not_pull_optional_or_heavy_deps():
     code = (
         "import sys, tokvec;"
         "heavy = [m for m in ('torch', 'fastapi', 'matplotlib', 'sklearn', 'numba', 'typer', 'gensim', 'plotly', "
-        "'faiss')"
+        "'faiss', 'llvmlite')"
         " if m in sys.modules]; print(heavy)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -175,7 +175,7 @@ class Vectors:
         if len(ids) > 1:
             row = np.asarray(self.matrix[ids], dtype=np.float32).mean(axis=0)
             return search.unit(row) if norm else row
-        row = bounded.gather(self.matrix, np.asarray(ids[:1]))[0].astype(np.float32)  # pread: maps no pages
+        row = search.gather(self.matrix, np.asarray(ids[:1]))[0].astype(np.float32)  # pread: maps no pages
         return row * self.inv_norms[ids[0]] if norm else row
 
     def pieces(self, word: str) -> list[str]:

@@ -78,7 +78,7 @@ def _ann_index(v: Vectors, notes: list[str]) -> ann.Index:
     """The cached approximate index of ``v``, built and saved on first use; says which in ``notes``."""
     path = ann.cache_path(v)
     if path.exists():
-        index = ann.load(path, v)
+        index = ann.load(path, v, mmap=True)  # only searched: faiss reads the lists it probes, in place
         notes.append(f"approximate: {index.describe()}, cached at {path}")
         return index
     render.status(f"building an approximate index for {len(v):,} vectors (once)...")

@@ -57,7 +57,7 @@ from .._plumbing import container as st
 from .._plumbing.files import cache_dir
 from .._plumbing.optional import require
 from ..errors import FormatError, InvalidArgumentError, TokvecWarning
-from .exact import DEFAULT_CHUNK_BYTES
+from .exact import DEFAULT_CHUNK_BYTES, gather
 
 Vectors = Any  # a tokvec.vectors.Vectors: this package sits below it and reads it through public attributes
 
@@ -71,7 +71,9 @@ _TRAIN_PER_LIST = 64  # k-means sample: rows per IVF list (faiss warns below 39)
 _TUNE_QUERIES = 1_000
 _OVERSAMPLE = {"ivf": 1, "hnsw": 1, "ivfpq": 8}  # candidates fetched per result, before exact rescoring
 _PQ_MIN_ROWS = 39 * 256
+_PREAD_ROWS = 4_096  # candidate rows read one by one (os.pread) rather than through the memory map
 _SAMPLE_ROWS = 1_024  # rows hashed into the checksum
+_CHECKSUMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectors -> (their matrix, its checksum)
 
 
 class Index:
@@ -91,6 +93,7 @@ class Index:
         self.dim = dim
         self.checksum = checksum
         self.tuning = dict(tuning)
+        self.mapped: np.ndarray | None = None  # the file's bytes faiss reads in place (``load(mmap=True)``)
         self._verified: weakref.WeakSet[Vectors] = weakref.WeakSet()  # vectors whose checksum matched
         if built_for is not None:
             self._verified.add(built_for)
@@ -159,7 +162,9 @@ class Index:
         _, cand = self.faiss_index.search(queries, wanted)  # (q, c); -1 where none
         found = cand >= 0
         safe = np.where(found, cand, 0)
-        vecs = np.asarray(v.matrix[safe.ravel()], dtype=np.float32).reshape(*cand.shape, self.dim)  # (q, c, dim)
+        rows = safe.ravel()
+        picked = gather(v.matrix, rows) if len(rows) <= _PREAD_ROWS else v.matrix[rows]  # few: pread, maps no pages
+        vecs = np.asarray(picked, dtype=np.float32).reshape(*cand.shape, self.dim)  # (q, c, dim)
         scores = np.einsum("qcd,qd->qc", vecs, queries) * v.inv_norms[safe]  # (q, c) exact cosines
         dropped = ~found | np.isnan(scores) | (cand[:, :, None] == excluded[:, None, :]).any(axis=2)
         scores[dropped] = -np.inf
@@ -253,8 +258,15 @@ def save(index: Index, path: str | Path) -> None:
     st.write(path, [st.Entry("faiss_index", np.dtype("u1"), (int(data.size),), [memoryview(data)])], meta)
 
 
-def load(path: str | Path, v: Vectors) -> Index:
-    """Read an index written by ``save`` and check it belongs to ``v`` (rows, dim, checksum)."""
+def load(path: str | Path, v: Vectors, *, mmap: bool = False) -> Index:
+    """Read an index written by ``save`` and check it belongs to ``v`` (rows, dim, checksum).
+
+    ``mmap=True`` (what ``tokvec similar --approximate`` does): its big arrays (IVF lists, the HNSW graph
+    and rows) stay in the file's pages, mapped, not read, so opening costs milliseconds whatever its size
+    and only the pages a search touches are read (faiss >= 1.11, every kind; older faiss reads it all).
+    Such an index is for searching only: faiss aborts the process if rows are added to it. The default
+    reads a private copy.
+    """
     faiss = _faiss()
     path = Path(path)
     if not path.is_file():
@@ -283,8 +295,9 @@ def load(path: str | Path, v: Vectors) -> Index:
         raise FormatError(f"{path}: malformed index header ({exc!r}); delete the file and rebuild it") from None
     if header.data_start + end > header.size:
         raise FormatError(f"{path} is truncated; delete it and rebuild the index")
-    data = st.tensor(header, "faiss_index", mmap=False)
-    index = Index(kind, faiss.deserialize_index(data), rows, dim, meta["checksum"], tuning)
+    data = st.tensor(header, "faiss_index", mmap=mmap)
+    index = Index(kind, _read_faiss(faiss, data), rows, dim, meta["checksum"], tuning)
+    index.mapped = data if isinstance(data, np.memmap) and _zero_copy(faiss) else None  # faiss points into it
     index.effort = effort
     index.check(v)
     return index
@@ -300,19 +313,36 @@ def checksum(v: Vectors) -> str:
     """A hash of the shape and of 1,024 evenly spaced rows and their tokens (hex, 32 characters).
 
     Sampled so it costs the same on any vocabulary size (a full hash of a 3M x 300 matrix reads
-    3.6 GB): it tells other vectors apart, not an edit to one row outside the sample.
+    3.6 GB): it tells other vectors apart, not an edit to one row outside the sample. Remembered per
+    ``Vectors`` while its matrix is the same array (as ``Index.check`` remembers the vectors it checked).
 
     >>> from tokvec import Vectors
     >>> v = Vectors(["cat", "dog"], np.eye(2, dtype=np.float32))
     >>> len(checksum(v)), checksum(v) == checksum(Vectors(["cat", "dog"], np.eye(2, dtype=np.float32) * 2))
     (32, False)
     """
+    known = _CHECKSUMS.get(v)
+    if known is not None and known[0] is v.matrix:  # asked again for the same vectors (the CLI: path, then load)
+        return known[1]
     n = len(v)
     sample = np.unique(np.linspace(0, n - 1, num=min(n, _SAMPLE_ROWS)).astype(np.int64))
     digest = hashlib.blake2b(f"{n}x{v.dim}".encode(), digest_size=16)
-    digest.update(np.ascontiguousarray(v.matrix[sample], dtype="<f4").tobytes())
+    digest.update(np.ascontiguousarray(gather(v.matrix, sample), dtype="<f4").tobytes())  # pread: maps no pages
     digest.update("\n".join(v.token(int(i)) for i in sample).encode("utf-8", "surrogatepass"))
+    _CHECKSUMS[v] = (v.matrix, digest.hexdigest())
     return digest.hexdigest()
+
+
+def _zero_copy(faiss: Any) -> bool:
+    return hasattr(faiss, "ZeroCopyIOReader")
+
+
+def _read_faiss(faiss: Any, data: np.ndarray) -> Any:
+    """The faiss index serialised in ``data`` (uint8). From a memory map, faiss's zero-copy reader makes
+    its big arrays views of the mapped bytes (which the caller keeps alive); else they are copied."""
+    if not isinstance(data, np.memmap) or not _zero_copy(faiss):
+        return faiss.deserialize_index(np.asarray(data))
+    return faiss.read_index(faiss.ZeroCopyIOReader(faiss.swig_ptr(data), data.size), 0)
 
 
 def _faiss() -> Any:

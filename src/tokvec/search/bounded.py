@@ -11,40 +11,33 @@ exactly float32 search's answer. 3CosMul combines the per-term bounds by interva
 
 One query scans int8 codes (a quarter of float32's bytes) or float16 rows (a half) with numba
 kernels (``_compact_kernels``; NumPy twins here: ``scores_reference``, ``select_reference``).
-Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy (with
-torch installed) the queries are quantised too (per-query scale ``s``, codes ``c``, error ``eq =
-|q - s c|``) and one int8 x int8 -> int32 product per chunk (``torch._int_mm``: oneDNN's VNNI
-kernel, exact integer sums; twin: NumPy's int64 matmul) gives scores within ``(|q| + eq) errors[i]
-+ eq + slack`` (``|q . u - s c . û| <= |q| |u - û| + eq |û|``, ``|û| <= 1 + errors[i]``); else one
-float32 GEMM per chunk over the exact rows and the same selection kernel with zero bounds (also
-while torch is not imported yet and the batch is too small to repay importing it).
+Batches (many queries at once) are bound by arithmetic, not bandwidth. Over an int8 copy the queries
+are quantised too and exact int8 x int8 sums give scores within a wider, still rigorous bound
+(``tokvec.search.int8_batch``): with AVX-512 VNNI, an llvmlite kernel sums and selects as it goes; without
+it, torch's int8 GEMM (``torch._int_mm``) where torch is already imported (it is never imported for
+this); else one float32 GEMM per chunk over the exact rows and the selection kernel with zero bounds.
 
 Deliberately left out: building scan copies (``tokvec.search.compact``) and approximate indexes (``tokvec.search.ann``).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
-import warnings
 import weakref
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from .._plumbing.optional import require
-from . import compact
+from . import compact, int8_batch
 from . import exact as search
 
 SINGLE_CHUNK_ROWS = 1 << 20  # one query: rows per kernel call
 MULTI_CHUNK_BYTES = 4 * 2**20  # several query terms: a chunk of the copy stays in cache while each scans it
 BATCH_CHUNK_BYTES = 16 * 2**20  # batched GEMM: rows per chunk so the (q, rows) scores stay this size
 INT8_CHUNK_BYTES = 8 * 2**20  # batched int8: rows per chunk so the (q, rows) sums stay this size
-INT8_MIN_WORK = 2 * 10**10  # multiply-adds that repay importing torch (~2 s cold) when it is not loaded yet
-INT8_MAX_DIM = 1000  # dim * 127**2 < 2**24: an int32 sum converts to float32 exactly
 _ROW_COPIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_ROW_SUMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # v -> [its int8 codes, their row sums, rows done]
 
 
 def _kernels():
@@ -148,6 +141,9 @@ class _Candidates:
         qscales = np.ones(m, np.float32) if qscales is None else qscales
         _kernels().select(approx, rscales, qscales, errors, qnorms, slacks, self.heaps,
                           self.rows[:, :rows], self.uppers[:, :rows], self.counts)
+        self._collect(start)
+
+    def _collect(self, start: int) -> None:
         for q, count in enumerate(self.counts):
             if count:
                 ups = self.uppers[q, :count]
@@ -239,7 +235,7 @@ def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int
         terms = queries if combine is not None else queries[q : q + 1]
         excl = exclude[q] if exclude is not None else ()
         local_excl = [np.flatnonzero(np.isin(rows, np.asarray(excl, np.int64))).tolist()]
-        sub_ids, sub_scores = search.top_k(gather(v.matrix, rows), v.inv_norms[rows], terms, k,
+        sub_ids, sub_scores = search.top_k(search.gather(v.matrix, rows), v.inv_norms[rows], terms, k,
                                            exclude=local_excl, combine=combine)
         ids.append(rows[sub_ids[0]])
         scores.append(sub_scores[0])
@@ -247,38 +243,14 @@ def _rescore(v: Any, queries: np.ndarray, k: int, exclude: Sequence[Sequence[int
     return np.stack([i[:keep] for i in ids]).astype(np.int64), np.stack([s[:keep] for s in scores])
 
 
-def gather(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``matrix[rows]`` (rows sorted); from a memory-mapped file, each row read with ``os.pread``, so the
-    few rows a rescoring needs do not map the file's pages (and their readahead) into this process."""
-    if not (isinstance(matrix, np.memmap) and hasattr(os, "pread") and matrix.ndim == 2 and len(rows)
-            and matrix.strides[1] == matrix.itemsize and matrix.strides[0] > 0):
-        return np.asarray(matrix[rows])
-    root = matrix
-    while isinstance(root.base, np.memmap):
-        root = root.base
-    first = root.offset + matrix.ctypes.data - root.ctypes.data  # file position of matrix[0]
-    width = matrix.shape[1] * matrix.itemsize
-    out = np.empty((len(rows), matrix.shape[1]), matrix.dtype)
-    buffer = out.reshape(-1).view(np.uint8)
-    fd = os.open(root.filename, os.O_RDONLY)
-    try:
-        for j, r in enumerate(rows.tolist()):
-            data = os.pread(fd, width, first + r * matrix.strides[0])
-            if len(data) != width:  # the file changed under the map: read through it as before
-                return np.asarray(matrix[rows])
-            buffer[j * width : (j + 1) * width] = np.frombuffer(data, np.uint8)
-    finally:
-        os.close(fd)
-    return out
-
-
 def _batch(v: Any, queries: np.ndarray, k: int, n: int,
            exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``), else one float32 GEMM per
-    chunk of exact rows and the selection kernel with zero bounds."""
+    """Many queries: int8 x int8 sums over an int8 copy (``_batch_int8``: with VNNI, or torch already
+    imported), else one float32 GEMM per chunk of exact rows and the selection kernel with zero bounds."""
     copy = scan_copy(v)
-    if int8_batch_ready(copy, queries) and (n * queries.size >= INT8_MIN_WORK or "torch" in sys.modules):
-        return _batch_int8(v, copy, queries, k, n, exclude)
+    route = int8_batch.route() if int8_batch.ready(copy, queries) else None
+    if route is not None:
+        return _batch_int8(v, copy, queries, k, n, exclude, fused=route == "vnni")
     m, dim = queries.shape
     step = min(n, max(256, BATCH_CHUNK_BYTES // (4 * max(m, dim))))
     cands = _Candidates(m, _keep(k, exclude), step)
@@ -302,51 +274,35 @@ def _mask(scores: np.ndarray, exclude: Sequence[Sequence[int]] | None, start: in
                 scores[q, i - start] = np.nan
 
 
-def int8_batch_ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:
-    """Whether a batch can run on int8 sums: an int8 unit copy, torch installed, finite non-zero queries."""
-    return (copy is not None and copy.kind == "int8" and queries.shape[1] <= INT8_MAX_DIM
-            and importlib.util.find_spec("torch") is not None
-            and bool(np.isfinite(queries).all()) and bool(np.abs(queries).max(axis=1).min() > 0))
-
-
-def quantize_queries(queries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per query: int8 codes (m, dim), scale (m,) float32 and error ``|q - scale * codes|`` rounded up."""
-    wide = queries.astype(np.float64)
-    scales = (np.abs(wide).max(axis=1) / 127.0).astype(np.float32)
-    codes = np.clip(np.rint(wide / scales.astype(np.float64)[:, None]), -127, 127)
-    residual = wide - scales.astype(np.float64)[:, None] * codes
-    return codes.astype(np.int8), scales, compact.round_up(np.sqrt(np.einsum("ij,ij->i", residual, residual)))
-
-
-def int8_sums(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """``codes @ rows.T`` exactly, (m, rows) int32, by torch's int8 GEMM (``int8_sums_reference``: twin)."""
-    torch = require("torch", "torch", "int8 batched search")
-    with warnings.catch_warnings():  # a read-only memory map: torch only reads it
-        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        right = torch.from_numpy(np.ascontiguousarray(rows))
-    return torch._int_mm(torch.from_numpy(np.ascontiguousarray(codes)), right.T).numpy()
-
-
-def int8_sums_reference(codes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """NumPy twin of ``int8_sums``: int64 products and sums, as int32."""
-    return (codes.astype(np.int64) @ rows.astype(np.int64).T).astype(np.int32)
-
-
 def _batch_int8(v: Any, copy: compact.Compact, queries: np.ndarray, k: int, n: int,
-                exclude: Sequence[Sequence[int]] | None) -> tuple[np.ndarray, np.ndarray]:
-    """Many queries on an int8 copy: exact int32 sums of int8 codes, bounds, exact rescoring."""
+                exclude: Sequence[Sequence[int]] | None, fused: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Many queries on an int8 copy: exact int32 sums of int8 codes (``fused``: ``int8_batch.candidates``, the
+    kernel selecting as it sums; else torch's GEMM, then the selection kernel), bounds, exact rescoring."""
     m, dim = queries.shape
-    codes, qscales, qerrors = quantize_queries(queries)
-    qnorms = (np.linalg.norm(queries.astype(np.float64), axis=1) * (1 + 1e-6)).astype(np.float32)
-    qpart = (qerrors.astype(np.float64) * (1 + 1e-5)).astype(np.float32)  # |û| <= |u| + e <= 1 + e, u's norm rounded
-    slacks = (qpart + np.float32(slack(dim))).astype(np.float32)
+    if fused:
+        found = int8_batch.candidates(copy, _row_sums(v, copy, n), queries, _keep(k, exclude), n, slack(dim))
+        return _rescore(v, queries, k, exclude, None, found)
+    codes, qscales, qnorms, slacks = int8_batch.bounds(queries, slack(dim))
     step = min(n, max(256, INT8_CHUNK_BYTES // (4 * m)))
-    cands = _Candidates(m, _keep(k, exclude), step)
+    cands = _Candidates(m, _keep(k, exclude), step)  # exclusions: the heaps keep k + |exclude|
     for start in range(0, n, step):
         end = min(start + step, n)
-        sums = int8_sums(codes, copy.rows[start:end])  # (m, rows) int32; exclusions: the heaps keep k + |exclude|
-        cands.add(sums, copy.errors[start:end], qnorms + qpart, slacks, start, copy.scales[start:end], qscales)
+        sums = int8_batch.torch_sums(codes, copy.rows[start:end])  # (m, rows) int32
+        cands.add(sums, copy.errors[start:end], qnorms, slacks, start, copy.scales[start:end], qscales)
     return _rescore(v, queries, k, exclude, None, [cands.result(q) for q in range(m)])
+
+
+def _row_sums(v: Any, copy: compact.Compact, n: int) -> np.ndarray:
+    """The sums of the int8 rows of ``v``'s copy (the kernel takes the 128 shift back off with them), at least
+    of rows ``[0, n)``: computed by the first batch that reaches them, kept while ``v`` lives (4 bytes a row)."""
+    known = _ROW_SUMS.get(v)
+    if known is None or known[0] is not copy.rows:
+        known = _ROW_SUMS[v] = [copy.rows, np.empty(len(copy.rows), np.int32), 0]
+    if known[2] < n:
+        rows = copy.rows if copy.rows.flags.c_contiguous else np.ascontiguousarray(copy.rows)
+        int8_batch.row_sums(rows, known[2], n, known[1][known[2] :])
+        known[2] = n
+    return known[1]
 
 
 def rank(v: Any, a: int, b: int) -> int:

@@ -9,7 +9,8 @@ is about ``chunk_bytes`` whatever the vocabulary size.
 ``reference_top_k`` is the plain, whole-matrix NumPy twin used by tests. Also here: the query
 vocabulary ``Vectors`` speaks (``Query``, ``Neighbour``, the analogy ``Method``), the arithmetic that
 builds a query (``unit``, ``mean_direction``, ``cosmul``), chunked whole-matrix passes
-(``row_norms``, ``cosine_scores``, ``convert``), and the ``ApproximateIndex`` protocol that
+(``row_norms``, ``cosine_scores``, ``convert``), rows of a mapped file read without mapping them
+(``gather``), and the ``ApproximateIndex`` protocol that
 ``tokvec.search.ann`` implements.
 
 Deliberately left out: approximate search (the optional faiss backend is ``tokvec.search.ann``).
@@ -17,6 +18,7 @@ Deliberately left out: approximate search (the optional faiss backend is ``tokve
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol, Union, get_args
 
@@ -210,6 +212,31 @@ def convert(matrix: np.ndarray, dtype: np.dtype,
             return None, start + int(np.flatnonzero(too_big.any(axis=1))[0])
         out[start : start + step] = block
     return out, None
+
+
+def gather(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``matrix[rows]`` (rows sorted); from a memory-mapped file, each row read with ``os.pread``, so the
+    few rows a rescoring needs do not map the file's pages (and their readahead) into this process."""
+    if not (isinstance(matrix, np.memmap) and hasattr(os, "pread") and matrix.ndim == 2 and len(rows)
+            and matrix.strides[1] == matrix.itemsize and matrix.strides[0] > 0):
+        return np.asarray(matrix[rows])
+    root = matrix
+    while isinstance(root.base, np.memmap):
+        root = root.base
+    first = root.offset + matrix.ctypes.data - root.ctypes.data  # file position of matrix[0]
+    width = matrix.shape[1] * matrix.itemsize
+    out = np.empty((len(rows), matrix.shape[1]), matrix.dtype)
+    buffer = out.reshape(-1).view(np.uint8)
+    fd = os.open(root.filename, os.O_RDONLY)
+    try:
+        for j, r in enumerate(rows.tolist()):
+            data = os.pread(fd, width, first + r * matrix.strides[0])
+            if len(data) != width:  # the file changed under the map: read through it as before
+                return np.asarray(matrix[rows])
+            buffer[j * width : (j + 1) * width] = np.frombuffer(data, np.uint8)
+    finally:
+        os.close(fd)
+    return out
 
 
 def top_k(
