@@ -57,12 +57,13 @@ PHASES = r"""
 import json, sys, time
 t = [time.perf_counter()]
 import numpy as np
-from tokvec.formats import _common, _scan, _scan_kernels, word2vec
+from tokvec.formats import _common, _scan, word2vec
 t.append(time.perf_counter())
 path = sys.argv[1]
 buf = _common.read_buffer(path)
 header = word2vec.sniff_binary(path, bytes(buf[:4096]))
 n, dim = header.count, header.dim
+from tokvec.formats import _scan_kernels
 _scan.scan(buf[:header.length + 2 * (4 * dim + 64)], header.length, 1, dim)  # numba's start: import, cache
 t.append(time.perf_counter())
 tok, vec = np.empty(n, np.int64), np.empty(n, np.int64)
