@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+from _cold import run_once  # noqa: E402
 from _common import environment  # noqa: E402
 
 GENSIM_SCRIPT = r"""
@@ -45,14 +44,9 @@ with open(out, "w") as f:
 
 def clocked(cmd: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds of one fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"{cmd[:3]} failed:\n{done.stderr[-2000:]}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu: list[float] = []
+    wall, _ = run_once(cmd, dict(os.environ), cpu)
+    return wall, cpu[0]
 
 
 def main() -> None:

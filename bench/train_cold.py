@@ -24,16 +24,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _cold import run_once  # noqa: E402
 from _common import environment  # noqa: E402
 from train import PARAMS, quality  # noqa: E402
 
@@ -64,17 +62,10 @@ print(json.dumps({"startup": imported - start, "setup": built - imported, "train
 
 
 def child(cmd: list[str]) -> tuple[float, float, dict]:
-    """(wall seconds, CPU seconds, the JSON it printed last) of one fresh process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "TQDM_DISABLE": "1"})
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode:
-        raise SystemExit(f"{' '.join(cmd[:3])} failed:\n{done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    text = done.stdout.strip()
-    return wall, cpu, json.loads(text[text.rfind("\n{") + 1:] if text.endswith("}") and "\n{" in text else text)
+    """(wall seconds, CPU seconds, the JSON it printed) of one fresh process."""
+    cpu: list[float] = []
+    wall, out = run_once(cmd, {**os.environ, "TQDM_DISABLE": "1"}, cpu)
+    return wall, cpu[0], json.loads(out)
 
 
 def run_tokvec(corpus: Path, out: Path, model: str, args, seed: int) -> dict:

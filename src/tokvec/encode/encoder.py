@@ -27,7 +27,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError
 from .mean import mean_rows
-from .splitter import CACHE_WORDS, Splitter, check_texts, rows_by_id, word_tokenizer
+from .splitter import CACHE_WORDS, Splitter, check_texts, keep_rows, rows_by_id, word_tokenizer
 
 DEFAULT_BATCH = 8192
 
@@ -131,12 +131,7 @@ def token_rows(v: Any, texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
     [[0, 1], [0, 2, 2]]
     """
     rows, offsets = _prepare(v).splitter.split(check_texts(texts))
-    if rows.size and rows.min() < -1:  # fastText's unknown words: they have no row to train
-        lengths = np.diff(offsets) - np.bincount(np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))[rows < -1],
-                                                 minlength=len(offsets) - 1)
-        rows = rows[rows >= 0]
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    return rows, offsets
+    return keep_rows(rows, np.diff(offsets), rows >= 0)  # fastText's unknown words have no row to train
 
 
 def encode(v: Any, texts: Iterable[str], options: EncodeOptions = EncodeOptions(),

@@ -147,13 +147,18 @@ class Splitter:
             per = [rows[: self.max_length] if len(rows) > self.max_length else rows for rows in per]
         lengths = np.fromiter(map(len, per), dtype=np.int64, count=len(per))
         rows = np.fromiter(chain.from_iterable(per), dtype=np.int64, count=int(lengths.sum()))
-        known = rows != -1
-        if not known.all():
-            lengths = np.bincount(np.repeat(np.arange(len(per)), lengths)[known], minlength=len(per))
-            rows = rows[known]
-        offsets = np.zeros(len(per) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return rows, offsets
+        return keep_rows(rows, lengths, rows != -1)
+
+
+def keep_rows(rows: np.ndarray, lengths: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(rows[keep], offsets)``: the texts' rows (text ``i`` has ``lengths[i]`` of them) where ``keep`` (bool, like
+    ``rows``) holds, and the offsets of each text's kept rows, int64 ``(len(lengths) + 1,)``."""
+    if not keep.all():
+        lengths = np.bincount(np.repeat(np.arange(len(lengths)), lengths)[keep], minlength=len(lengths))
+        rows = rows[keep]
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return rows, offsets
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")

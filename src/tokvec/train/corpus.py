@@ -163,7 +163,7 @@ class _SpillWriter:
     def _flush(self) -> None:
         if len(self.buffer) == 0:
             return
-        part = np.array(self.buffer, dtype=self.dtype)
+        part = np.asarray(self.buffer, dtype=self.dtype)  # extend_array's fresh arrays are kept, not copied
         self.buffer = []
         self.size += part.shape[0]
         if self.file is None and self.size * self.dtype.itemsize > self.spill_bytes:
