@@ -117,8 +117,7 @@ def train_chunk(job, syn0, syn1, c):
     s_lo, s_hi, r = job.chunk_sents[c], job.chunk_sents[c + 1], job.seeds[c]
     dim = syn0.shape[1]
     sent = np.empty(sent_starts[s_hi] - sent_starts[s_lo] + 1, np.int32)  # (chunk words,)
-    targets = np.empty(negative + 1, np.int64)
-    noise = np.empty((sent.shape[0], negative + 1), np.int64)  # (chunk words, K+1): each position's noise words
+    targets = np.empty((sent.shape[0], negative + 1), np.int64)  # (chunk words, K+1): each position's centre, noise
     lows = np.empty(sent.shape[0], np.int64)
     highs = np.empty(sent.shape[0], np.int64)
     grad_out = np.empty((negative + 1, dim), np.float32)  # (K+1, dim)
@@ -152,22 +151,19 @@ def train_chunk(job, syn0, syn1, c):
             highs[i] = min(n, i + window + 1 - b)
             if highs[i] - lows[i] <= 1:
                 continue
+            targets[i, 0] = sent[i]
             for k in range(1, negative + 1):
-                noise[i, k] = draw_noise(cum_table, buckets, r)
+                targets[i, k] = draw_noise(cum_table, buckets, r)
                 r = lcg(r)
         for i in range(n):
             lo, hi = lows[i], highs[i]
             if hi - lo <= 1:
                 continue
             if i + 1 < n and highs[i + 1] - lows[i + 1] > 1:  # the next position's output rows, while this one works
-                for k in range(1, negative + 1):
-                    prefetch_row(syn1, noise[i + 1, k])
-                prefetch_row(syn1, sent[i + 1])
+                for k in range(negative + 1):
+                    prefetch_row(syn1, targets[i + 1, k])
                 prefetch_row(syn0, sent[highs[i + 1] - 1])
             centre = sent[i]
-            targets[0] = centre
-            for k in range(1, negative + 1):
-                targets[k] = noise[i, k]
             if cbow:
                 h[:] = 0.0
                 for j in range(lo, hi):
@@ -181,7 +177,7 @@ def train_chunk(job, syn0, syn1, c):
                 neu1e[:] = 0.0
                 likely = 1.0
                 for k in range(negative + 1):
-                    t = targets[k]
+                    t = targets[i, k]
                     if k > 0 and t == centre:
                         continue
                     f = np.float32(0.0)
@@ -205,7 +201,7 @@ def train_chunk(job, syn0, syn1, c):
             else:
                 grad_out[:] = 0.0
                 for k in range(negative + 1):  # T: the window's output rows, unchanged until its end
-                    t = targets[k]
+                    t = targets[i, k]
                     for d in range(dim):
                         t_rows[k, d] = syn1[t, d]
                 for j in range(lo, hi):
@@ -217,7 +213,7 @@ def train_chunk(job, syn0, syn1, c):
                     neu1e[:] = 0.0
                     likely = 1.0
                     for k in range(negative + 1):
-                        t = targets[k]
+                        t = targets[i, k]
                         if k > 0 and t == centre:
                             continue
                         f = np.float32(0.0)
@@ -235,7 +231,7 @@ def train_chunk(job, syn0, syn1, c):
                         loss -= math.log(likely)
                     updates += 1
                 for k in range(negative + 1):
-                    t = targets[k]
+                    t = targets[i, k]
                     if k > 0 and t == centre:
                         continue
                     for d in range(dim):
