@@ -1,10 +1,12 @@
-"""Evaluation: hand-checked toys, the numba scan against its NumPy twin, statistics against scipy,
+"""Evaluation: hand-checked toys, the compiled scan against its NumPy twin, statistics against scipy,
 and every benchmark against gensim's own evaluate_word_pairs / evaluate_word_analogies."""
 
 from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +99,7 @@ def test_toy_matches_gensim(toy_questions, tmp_path):
             assert_same_as_gensim(v, gensim_kv(v), path, restrict, case_insensitive)
 
 
-# -- the numba scan and its NumPy twin ---------------------------------------------------------------
+# -- the compiled (LLVM IR) scan and its NumPy twin ----------------------------------------------------
 def test_kernel_constants_match():
     from tokvec.evaluate import _analogy_kernels
 
@@ -139,6 +141,38 @@ def test_scan_kernel_equals_reference_with_ties(method):
         allowed = np.setdiff1d(np.arange(rows_total), exclude[q])
         order = allowed[np.lexsort((allowed, -expected[q, allowed]))][:k]
         assert ids[q].tolist() == order.tolist()
+
+
+def test_kernels_refuse_arrays_they_cannot_read():
+    kernels = _analogy.kernels()
+    words, block_t = np.ones((3, 4), np.float32), np.ones((4, 5), np.float32)
+    with pytest.raises(ValueError, match="words: the kernel reads C-ordered float32, got float64"):
+        kernels["table"](words.astype(np.float64), block_t, np.ones(5, np.float32), np.empty((3, 5), np.float32))
+    with pytest.raises(ValueError, match="out: .*not C-ordered"):
+        kernels["table"](words, block_t, np.ones(5, np.float32), np.empty((5, 3), np.float32).T)
+    with pytest.raises(ValueError, match="do not fit"):
+        kernels["table"](words, block_t, np.ones(4, np.float32), np.empty((3, 5), np.float32))
+    sims, ids, scores = np.zeros((2, 70), np.float32), np.full((1, 3), -1), np.full((1, 3), -np.inf, np.float32)
+    with pytest.raises(ValueError, match="rows index past the 2 table rows"):
+        kernels["cosadd"](sims, np.array([[0, 1, 2]]), np.zeros((1, 3), np.int64), 0, ids, scores)
+
+
+def test_a_question_word_is_never_returned_even_when_it_scores_best():
+    sims = np.array([[0.0] * 70, [1.0] * 70, [1.0] * 70], np.float32)  # the cosines of a, b, c with rows 100-169
+    sims[1, 5] = sims[2, 5] = 2.0  # row 105 would win, but it is a question word; every other row ties at 2
+    ids, scores = np.full((1, 4), -1), np.full((1, 4), -np.inf, np.float32)
+    _analogy.kernels()["cosadd"](sims, np.array([[0, 1, 2]]), np.array([[105, 100, 101]]), 100, ids, scores)
+    assert ids.tolist() == [[102, 103, 104, 106]] and scores.tolist() == [[2.0] * 4]  # ties keep the lowest ids
+
+
+def test_the_eval_command_imports_no_numba(glove):
+    code = ("import sys, contextlib, io; from tokvec.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    assert main(['eval', '--restrict', '3000', '--json']) == 0\n"
+            "assert 'capital-common-countries' in out.getvalue()\n"
+            "print([m for m in ('numba', 'torch', 'scipy') if m in sys.modules])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("method", ["cosadd", "cosmul"])

@@ -8,7 +8,7 @@ Two benchmark families, scored the way gensim 4.x scores them so numbers are com
 - **analogies** (Google ``questions-words.txt``): ``a : b :: c : ?`` per section and in total,
   by 3CosAdd or 3CosMul. Same correct/skipped counts as ``KeyedVectors.evaluate_word_analogies``.
   All questions are answered together (``tokvec.evaluate._analogy``): per chunk of vocabulary rows, a table
-  of cosines with the few hundred distinct question words, then a numba top-k scan per question;
+  of cosines with the few hundred distinct question words, then a compiled top-k scan per question;
   bounded memory, over ten times gensim's speed (``bench/evaluate.py``).
 
 The protocol (gensim's, with ``dummy4unknown=False``), reported in every result:

@@ -1,4 +1,4 @@
-"""Answer many analogy questions at once: one GEMM per vocabulary chunk and a numba top-k scan.
+"""Answer many analogy questions at once: a cosine table per vocabulary chunk and a compiled top-k scan.
 
 An analogy benchmark asks tens of thousands of questions ``a : b :: c : ?`` built from a
 few hundred distinct words. Both objectives depend on a candidate row ``x`` only through
@@ -10,7 +10,8 @@ its cosines with ``a``, ``b`` and ``c``:
 
 So per chunk of vocabulary rows we compute the cosines of the *distinct question words* with
 the chunk (a ``(words, rows)`` table: ~20x fewer flops than one query vector per question), and
-a numba kernel combines three rows of that table per question while keeping a running top-k.
+a kernel (``_analogy_kernels``: LLVM IR, compiled with llvmlite) combines three rows of that table per
+question while keeping a running top-k.
 Peak extra memory is about ``chunk_bytes`` plus ``(questions, k)`` candidates.
 
 The float32 scan only nominates ``k`` candidates per question; ``rescore`` ranks them again
@@ -34,9 +35,10 @@ ROW_ALIGN = 64  # chunks hold whole kernel blocks (``_analogy_kernels.BLOCK``) w
 
 
 def kernels() -> dict:
-    """The numba kernels: ``"table"`` (cosine table) and the scans ``"cosadd"``, ``"cosmul"``.
+    """The compiled kernels: ``"table"`` (cosine table) and the scans ``"cosadd"``, ``"cosmul"``.
 
-    Imported on first use: importing numba costs ~0.5 s, and reading files needs none of it.
+    Imported on first use (llvmlite, then the kernels compiled or loaded from the cache): reading files needs
+    none of it.
     """
     from ._analogy_kernels import KERNELS
 
@@ -133,10 +135,14 @@ def rescore(
     """
     ids_out = np.empty_like(cand)
     scores_out = np.empty(cand.shape, dtype=np.float64)
+    # every row involved, made a unit vector once (not once per question that names it)
+    ids, at = np.unique(np.concatenate([questions.ravel(), np.maximum(cand, 0).ravel()]), return_inverse=True)
+    units_of = _unit_rows(matrix, ids)  # (U, dim)
+    question_at, cand_at = at[: questions.size].reshape(questions.shape), at[questions.size :].reshape(cand.shape)
     for lo in range(0, len(cand), batch):
         c = cand[lo : lo + batch]  # (B, k)
-        units = _unit_rows(matrix, questions[lo : lo + batch].ravel()).reshape(len(c), 3, -1)  # (B, 3, dim)
-        rows = _unit_rows(matrix, np.maximum(c, 0).ravel()).reshape(*c.shape, -1)  # (B, k, dim)
+        units = units_of[question_at[lo : lo + batch]]  # (B, 3, dim)
+        rows = units_of[cand_at[lo : lo + batch]]  # (B, k, dim)
         if method == "cosadd":
             query = units[:, 1] + units[:, 2] - units[:, 0]  # (B, dim)
             norm = np.linalg.norm(query, axis=1, keepdims=True)

@@ -4,7 +4,7 @@ Scored like gensim's ``KeyedVectors.evaluate_word_analogies(..., dummy4unknown=F
 with a word outside the restricted vocabulary are skipped; each answered question takes the five
 best rows other than a, b and c (by 3CosAdd or 3CosMul) and predicts the first whose folded form is
 not a question word. All questions are answered together by ``tokvec.evaluate._analogy`` (a
-numba scan per vocabulary chunk, re-ranked in float64). With ``oov="subwords"`` (fastText vectors) a
+compiled scan per vocabulary chunk, re-ranked in float64). With ``oov="subwords"`` (fastText vectors) a
 question word a, b or c outside the vocabulary is built from its character n-grams (the expected
 answer must still be in it); those questions are also counted on their own.
 

@@ -3,8 +3,7 @@
 Why not numba: importing numba and loading a cached kernel costs about 0.65 s before the first batch runs,
 more than the batch itself (1,000,000 x 300 rows, 100 queries: about 0.3 s on two cores). The kernel needs
 nothing numba adds (no arrays allocated, no parallel loops, no exceptions), so it is built here as one LLVM
-function per ``dim`` and compiled in about 0.1 s; ``llvmlite`` is already installed with numba and imports
-in about 0.1 s. ``pool`` holds the threads that run it (ctypes releases the GIL while a kernel runs).
+function per ``dim`` and compiled in about 0.1 s by ``tokvec._plumbing.llvm``, whose ``pool`` threads run it.
 
 ``pending`` scans rows ``[first, last)`` of an int8 matrix for one query group (16 queries: the 32-bit
 lanes of a 512-bit vector). Per row: the 16 integer sums of the row's codes times each query's unsigned
@@ -23,20 +22,32 @@ updates (``int8_batch``) and the rescoring (``tokvec.search.bounded``).
 from __future__ import annotations
 
 import ctypes
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
-import llvmlite.binding as llvm
 from llvmlite import ir
+
+from .._plumbing.llvm import (
+    AVAILABLE,
+    F32,
+    I8,
+    I16,
+    I32,
+    I64,
+    Loop,
+    compile_module,
+    const,
+    features,
+    pool,
+    splat,
+    threads,
+)
 
 LANES = 16  # queries per group: 32-bit lanes of a 512-bit vector
 ROWS = 8  # rows per tile: eight accumulators in registers
-_I8, _I16, _I32, _I64, _F32 = ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64), ir.FloatType()
-_VEC, _FVEC = ir.VectorType(_I32, LANES), ir.VectorType(_F32, LANES)
-_BYTES, _WIDE = ir.VectorType(_I8, 4 * LANES), ir.VectorType(_I32, 4 * LANES)
+_VEC, _FVEC = ir.VectorType(I32, LANES), ir.VectorType(F32, LANES)
+_BYTES, _WIDE = ir.VectorType(I8, 4 * LANES), ir.VectorType(I32, 4 * LANES)
 _P = ctypes.c_void_p
 PENDING = ctypes.CFUNCTYPE(ctypes.c_int64, _P, ctypes.c_int64, ctypes.c_int64, _P, _P, _P, _P, _P, _P, _P)
 """``pending(rows, first, last, quads, rowsums, rscales, errors, lanes, out_rows, out_sums) -> count``:
@@ -48,47 +59,8 @@ ROW_SUMS = ctypes.CFUNCTYPE(None, _P, ctypes.c_int64, ctypes.c_int64, _P)
 """``row_sums(rows, first, last, out)``: ``out[i - first] = sum(rows[i])`` for rows [first, last), int32."""
 
 
-def _features() -> str:
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    return llvm.get_host_cpu_features().flatten()
-
-
-AVAILABLE = hasattr(llvm, "create_pass_builder")  # llvmlite 0.44+ (numba 0.61+): its optimising passes
-VNNI = AVAILABLE and {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(_features().split(","))
-
-
-def _const(value: int) -> ir.Constant:
-    return ir.Constant(_I64, value)
-
-
-def _splat(b: ir.IRBuilder, value: Any, kind: ir.VectorType) -> Any:
-    one = b.insert_element(ir.Constant(kind, ir.Undefined), value, ir.Constant(_I32, 0))
-    return b.shuffle_vector(one, ir.Constant(kind, ir.Undefined), ir.Constant(_VEC, None))
-
-
-class _Loop:
-    """``for value in range(start, stop, step)`` in IR (a body runs while ``value + step - 1 < stop``); the
-    counter lives in an alloca of the entry block, which LLVM's passes turn into a register."""
-
-    def __init__(self, b: ir.IRBuilder, start: Any, stop: Any, step: int, name: str):
-        self.b, self.step = b, step
-        with b.goto_entry_block():  # allocas in the entry block only: LLVM promotes those to registers
-            self.counter = b.alloca(_I64, name=name)
-        b.store(start, self.counter)
-        check, body, self.done = (b.function.append_basic_block(f"{name}.{part}") for part in ("check", "body", "done"))
-        self.check = check
-        b.branch(check)
-        b.position_at_end(check)
-        last = b.add(b.load(self.counter), _const(step - 1))
-        b.cbranch(b.icmp_signed("<", last, stop), body, self.done)
-        b.position_at_end(body)
-        self.value = b.load(self.counter)
-
-    def close(self) -> None:
-        self.b.store(self.b.add(self.b.load(self.counter), _const(self.step)), self.counter)
-        self.b.branch(self.check)
-        self.b.position_at_end(self.done)
+VNNI = AVAILABLE and {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(features().split(","))
+__all__ = ["compiled", "pool", "threads", "LOCAL", "VNNI", "AVAILABLE", "LANES", "ROWS", "PENDING", "ROW_SUMS"]
 
 
 class _Pass:
@@ -96,9 +68,9 @@ class _Pass:
 
     def __init__(self, module: ir.Module, dim: int, vnni: bool):
         self.dim, self.full, self.tail, self.vnni = dim, dim // 4, dim % 4, vnni
-        args = [_I8.as_pointer(), _I64, _I64, _I32.as_pointer(), _I32.as_pointer(), _F32.as_pointer(),
-                _F32.as_pointer(), _F32.as_pointer(), _I32.as_pointer(), _I32.as_pointer()]
-        self.fn = ir.Function(module, ir.FunctionType(_I64, args), "pending")
+        args = [I8.as_pointer(), I64, I64, I32.as_pointer(), I32.as_pointer(), F32.as_pointer(),
+                F32.as_pointer(), F32.as_pointer(), I32.as_pointer(), I32.as_pointer()]
+        self.fn = ir.Function(module, ir.FunctionType(I64, args), "pending")
         self.dpbusd = ir.Function(module, ir.FunctionType(_VEC, [_VEC] * 3), "llvm.x86.avx512.vpdpbusd.512") \
             if vnni else None
         (self.rows, self.first, self.last, self.quads, self.rowsums, self.rscales, self.errors, self.lanes,
@@ -107,31 +79,31 @@ class _Pass:
 
     def dot4(self, acc: Any, quads: Any, word: Any) -> Any:
         """``acc`` plus, per lane, four products of the lane's unsigned bytes and ``word``'s signed bytes."""
-        b, splat = self.b, _splat(self.b, word, _VEC)
+        b, word4 = self.b, splat(self.b, word, _VEC)
         if self.vnni:
-            return b.call(self.dpbusd, [acc, quads, splat])
-        products = b.mul(b.zext(b.bitcast(quads, _BYTES), _WIDE), b.sext(b.bitcast(splat, _BYTES), _WIDE))
+            return b.call(self.dpbusd, [acc, quads, word4])
+        products = b.mul(b.zext(b.bitcast(quads, _BYTES), _WIDE), b.sext(b.bitcast(word4, _BYTES), _WIDE))
         for t in range(4):  # lane i gets products 4i .. 4i + 3
-            pick = ir.Constant(_VEC, [ir.Constant(_I32, 4 * i + t) for i in range(LANES)])
+            pick = ir.Constant(_VEC, [ir.Constant(I32, 4 * i + t) for i in range(LANES)])
             acc = b.add(acc, b.shuffle_vector(products, ir.Constant(_WIDE, ir.Undefined), pick))
         return acc
 
     def quad(self, word: Any) -> Any:
         """The group's 16 lanes of query bytes for dims ``4 word .. 4 word + 3``."""
-        pointer = self.b.gep(self.quads, [self.b.mul(word, _const(LANES))])
+        pointer = self.b.gep(self.quads, [self.b.mul(word, const(LANES))])
         return self.b.load(self.b.bitcast(pointer, _VEC.as_pointer()), align=4)
 
     def word(self, row: Any, word: Any) -> Any:
         """Bytes ``4 word .. 4 word + 3`` of ``row`` as one int32; the last, short word (``dim % 4`` bytes,
         zero above) is assembled byte by byte, so nothing past the row is read."""
-        b, at = self.b, self.b.mul(row, _const(self.dim))
+        b, at = self.b, self.b.mul(row, const(self.dim))
         if word is not None:
-            pointer = b.gep(self.rows, [b.add(at, b.mul(word, _const(4)))])
-            return b.load(b.bitcast(pointer, _I32.as_pointer()), align=1)
-        value = ir.Constant(_I32, 0)
+            pointer = b.gep(self.rows, [b.add(at, b.mul(word, const(4)))])
+            return b.load(b.bitcast(pointer, I32.as_pointer()), align=1)
+        value = ir.Constant(I32, 0)
         for t in range(self.tail):
-            byte = b.load(b.gep(self.rows, [b.add(at, _const(4 * self.full + t))]))
-            value = b.or_(value, b.shl(b.zext(byte, _I32), ir.Constant(_I32, 8 * t)))
+            byte = b.load(b.gep(self.rows, [b.add(at, const(4 * self.full + t))]))
+            value = b.or_(value, b.shl(b.zext(byte, I32), ir.Constant(I32, 8 * t)))
         return value
 
     def sums(self, accs: list[Any], first: Any) -> None:
@@ -139,43 +111,43 @@ class _Pass:
         b = self.b
         for acc in accs:
             b.store(ir.Constant(_VEC, None), acc)
-        words = _Loop(b, _const(0), _const(self.full), 1, "word")
+        words = Loop(b, const(0), const(self.full), 1, "word")
         quads = self.quad(words.value)
         for r, acc in enumerate(accs):
-            b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, _const(r)), words.value)), acc)
+            b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, const(r)), words.value)), acc)
         words.close()
         if self.tail:
-            quads = self.quad(_const(self.full))
+            quads = self.quad(const(self.full))
             for r, acc in enumerate(accs):
-                b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, _const(r)), None)), acc)
+                b.store(self.dot4(b.load(acc), quads, self.word(b.add(first, const(r)), None)), acc)
 
     def select(self, acc: Any, row: Any, count: Any) -> None:
         """Write ``row`` and its sums out if some lane's upper bound reaches its threshold."""
         b = self.b
-        lane = [b.load(b.bitcast(b.gep(self.lanes, [_const(LANES * k)]), _FVEC.as_pointer()), align=4)
+        lane = [b.load(b.bitcast(b.gep(self.lanes, [const(LANES * k)]), _FVEC.as_pointer()), align=4)
                 for k in range(4)]  # scale, norm, slack, threshold
-        shift = b.mul(b.load(b.gep(self.rowsums, [row])), ir.Constant(_I32, 128))
-        score = b.sitofp(b.sub(acc, _splat(b, shift, _VEC)), _FVEC)
-        score = b.fmul(b.fmul(score, _splat(b, b.load(b.gep(self.rscales, [row])), _FVEC)), lane[0])
-        bound = b.fadd(b.fmul(lane[1], _splat(b, b.load(b.gep(self.errors, [row])), _FVEC)), lane[2])
+        shift = b.mul(b.load(b.gep(self.rowsums, [row])), ir.Constant(I32, 128))
+        score = b.sitofp(b.sub(acc, splat(b, shift, _VEC)), _FVEC)
+        score = b.fmul(b.fmul(score, splat(b, b.load(b.gep(self.rscales, [row])), _FVEC)), lane[0])
+        bound = b.fadd(b.fmul(lane[1], splat(b, b.load(b.gep(self.errors, [row])), _FVEC)), lane[2])
         reached = b.fcmp_ordered(">=", b.fadd(score, bound), lane[3])
-        with b.if_then(b.icmp_unsigned("!=", b.bitcast(reached, _I16), ir.Constant(_I16, 0)), likely=False):
+        with b.if_then(b.icmp_unsigned("!=", b.bitcast(reached, I16), ir.Constant(I16, 0)), likely=False):
             n = b.load(count)
-            b.store(b.trunc(b.sub(row, self.first), _I32), b.gep(self.out_rows, [n]))
-            b.store(acc, b.bitcast(b.gep(self.out_sums, [b.mul(n, _const(LANES))]), _VEC.as_pointer()), align=4)
-            b.store(b.add(n, _const(1)), count)
+            b.store(b.trunc(b.sub(row, self.first), I32), b.gep(self.out_rows, [n]))
+            b.store(acc, b.bitcast(b.gep(self.out_sums, [b.mul(n, const(LANES))]), _VEC.as_pointer()), align=4)
+            b.store(b.add(n, const(1)), count)
 
     def build(self) -> None:
         b = self.b
-        count = b.alloca(_I64, name="count")
-        b.store(_const(0), count)
+        count = b.alloca(I64, name="count")
+        b.store(const(0), count)
         accs = [b.alloca(_VEC, name=f"acc{r}") for r in range(ROWS)]
-        tiles = _Loop(b, self.first, self.last, ROWS, "tile")  # eight rows at a time
+        tiles = Loop(b, self.first, self.last, ROWS, "tile")  # eight rows at a time
         self.sums(accs, tiles.value)
         for r, acc in enumerate(accs):
-            self.select(b.load(acc), b.add(tiles.value, _const(r)), count)
+            self.select(b.load(acc), b.add(tiles.value, const(r)), count)
         tiles.close()
-        rest = _Loop(b, b.load(tiles.counter), self.last, 1, "rest")  # then one at a time
+        rest = Loop(b, b.load(tiles.counter), self.last, 1, "rest")  # then one at a time
         self.sums(accs[:1], rest.value)
         self.select(b.load(accs[0]), rest.value, count)
         rest.close()
@@ -183,17 +155,17 @@ class _Pass:
 
 
 def _row_sums(module: ir.Module, dim: int) -> None:
-    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [_I8.as_pointer(), _I64, _I64, _I32.as_pointer()]),
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [I8.as_pointer(), I64, I64, I32.as_pointer()]),
                      "row_sums")
     rows, first, last, out = fn.args
     b = ir.IRBuilder(fn.append_basic_block("entry"))
-    total = b.alloca(_I32, name="total")
-    each = _Loop(b, first, last, 1, "row")
-    b.store(ir.Constant(_I32, 0), total)
-    at = b.mul(each.value, _const(dim))
-    cols = _Loop(b, _const(0), _const(dim), 1, "col")
+    total = b.alloca(I32, name="total")
+    each = Loop(b, first, last, 1, "row")
+    b.store(ir.Constant(I32, 0), total)
+    at = b.mul(each.value, const(dim))
+    cols = Loop(b, const(0), const(dim), 1, "col")
     byte = b.load(b.gep(rows, [b.add(at, cols.value)]))
-    b.store(b.add(b.load(total), b.sext(byte, _I32)), total)
+    b.store(b.add(b.load(total), b.sext(byte, I32)), total)
     cols.close()
     b.store(b.load(total), b.gep(out, [b.sub(each.value, first)]))
     each.close()
@@ -207,29 +179,8 @@ def compiled(dim: int, vnni: bool = VNNI) -> tuple[Any, Any]:
     module = ir.Module(name=f"int8_batch_{dim}")
     _Pass(module, dim, vnni).build()
     _row_sums(module, dim)
-    target = llvm.Target.from_default_triple()
-    machine = target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=_features(), opt=3)
-    parsed = llvm.parse_assembly(str(module))
-    parsed.verify()
-    builder = llvm.create_pass_builder(machine, llvm.PipelineTuningOptions(speed_level=3))
-    builder.getModulePassManager().run(parsed, builder)
-    engine = llvm.create_mcjit_compiler(parsed, machine)
-    engine.finalize_object()
-    _ENGINES.append(engine)  # the machine code lives as long as its engine: for the process
-    return PENDING(engine.get_function_address("pending")), ROW_SUMS(engine.get_function_address("row_sums"))
+    pending, row_sums = compile_module(module, ["pending", "row_sums"])
+    return PENDING(pending), ROW_SUMS(row_sums)
 
 
-_ENGINES: list[Any] = []
 LOCAL = threading.local()  # each pool thread's output buffers (``int8_batch``)
-
-
-_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
-
-
-def pool(threads: int) -> ThreadPoolExecutor:
-    """The threads that run the kernels (ctypes lets go of the GIL during a call), made once per process
-    (a forked child, whose copy of the pool has no threads, makes its own)."""
-    key = (os.getpid(), threads)
-    if key not in _POOLS:
-        _POOLS[key] = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tokvec-int8")
-    return _POOLS[key]

@@ -26,10 +26,8 @@ Deliberately left out: the rescoring and the torch route's selection (``tokvec.s
 
 from __future__ import annotations
 
-import os
 import sys
 import warnings
-from functools import cache
 
 import numpy as np
 
@@ -63,17 +61,13 @@ def route() -> str | None:
     return "torch" if "torch" in sys.modules else None
 
 
-@cache
 def threads() -> int:
-    """Threads for the kernel calls: the CPUs this process may use (``NUMBA_NUM_THREADS`` caps them, as it
-    caps tokvec's numba kernels)."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    cap = os.environ.get("NUMBA_NUM_THREADS", "")
-    return max(1, min(usable, int(cap))) if cap.isdigit() else usable
+    """Threads for the kernel calls (``tokvec._plumbing.llvm.threads``: ``NUMBA_NUM_THREADS`` caps them)."""
+    return kernels().threads()
 
 
 def _pool():
-    return kernels().pool(threads())
+    return kernels().pool()
 
 
 def ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:
