@@ -1,4 +1,4 @@
-"""The numba word2vec-binary scanner against its plain-Python twin."""
+"""The compiled word2vec-binary scanner (LLVM IR) against its plain-Python twin."""
 
 from __future__ import annotations
 
@@ -51,3 +51,24 @@ def test_token_buffer_grows_for_long_tokens():
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a, b)
     assert bytes(fast[1]) == b"".join(t + b"\n" for t in tokens) and fast[-1] == _scan.OK
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_kernel_equals_reference_on_random_bytes(seed):
+    rng = np.random.default_rng(seed)
+    alphabet = np.frombuffer(b"  \n\nab\xc3\xa9\x00\xff", np.uint8)  # spaces and newlines everywhere
+    buf = alphabet[rng.integers(0, len(alphabet), int(rng.integers(0, 400)))]
+    dim, n, start = int(rng.integers(1, 5)), int(rng.integers(0, 40)), int(rng.integers(0, 5))
+    fast, slow = _scan.scan(buf, start, n, dim), _scan.scan_reference(buf, start, n, dim)
+    assert fast[-1] == slow[-1] and fast[-2] == slow[-2]
+    for a, b in zip(fast[:4], slow[:4]):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_many_records_are_copied_on_several_threads():
+    tokens = [b"w%d" % i for i in range(20_000)]  # gather splits these rows between threads
+    body, vectors = _records(tokens, 7, True, seed=4)
+    fast = _scan.scan(np.frombuffer(b"20000 7\n" + body, np.uint8), 8, len(tokens), 7)
+    assert fast[-1] == _scan.OK
+    np.testing.assert_array_equal(fast[0], vectors)
+    assert bytes(fast[1]) == b"".join(t + b"\n" for t in tokens)

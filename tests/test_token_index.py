@@ -1,4 +1,4 @@
-"""The numba token index against its Python twin (a dict of first occurrences)."""
+"""The compiled token index against its Python twin (a dict of first occurrences)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Importing numba and loading one cached kernel costs 0.5-0.65 s of a process; a k
 nothing, raises nothing and runs no parallel loop needs none of what numba adds, so a few of tokvec's
 kernels are built as LLVM functions here: ``import llvmlite`` takes 0.03-0.07 s and compiling a small
 module about 0.1 s (a millisecond when its machine code is in the cache). Each is called through ctypes,
-which lets go of the GIL while a kernel runs, so ``pool`` threads run them side by side. Used by
+which lets go of the GIL while a kernel runs, so ``_plumbing.threads`` runs them side by side. Used by
 ``tokvec.search._int8_kernels`` and ``tokvec.evaluate._analogy_kernels`` (imported where they first run, so
 ``import tokvec`` pulls none of this).
 
@@ -16,8 +16,6 @@ it in a millisecond) and returns the addresses of the module's functions.
 from __future__ import annotations
 
 import hashlib
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +57,25 @@ def pointer(b: ir.IRBuilder, base: Any, index: Any, kind: ir.Type | None = None)
     """``&base[index]``, as a pointer to ``kind`` (for vector loads and stores) when given."""
     at = b.gep(base, [index])
     return b.bitcast(at, kind.as_pointer()) if kind is not None else at
+
+
+def prefetch(b: ir.IRBuilder, address: Any) -> None:
+    """Ask the CPU to load the cache line at ``address`` (any pointer) ahead of use: a hint that never faults,
+    even past the end of an array, and changes no value (``llvm.prefetch``: read, keep in all levels)."""
+    i8p = I8.as_pointer()
+    module = b.module
+    hint = module.globals.get("llvm.prefetch.p0i8") or ir.Function(
+        module, ir.FunctionType(ir.VoidType(), [i8p, I32, I32, I32]), "llvm.prefetch.p0i8")
+    b.call(hint, [b.bitcast(address, i8p), ir.Constant(I32, 0), ir.Constant(I32, 3), ir.Constant(I32, 1)])
+
+
+def copy(b: ir.IRBuilder, target: Any, source: Any, nbytes: Any) -> None:
+    """``memcpy(target, source, nbytes)`` (``llvm.memcpy``: the regions must not overlap)."""
+    i8p = I8.as_pointer()
+    module = b.module
+    intrinsic = module.globals.get("llvm.memcpy.p0i8.p0i8.i64") or ir.Function(
+        module, ir.FunctionType(ir.VoidType(), [i8p, i8p, I64, I1]), "llvm.memcpy.p0i8.p0i8.i64")
+    b.call(intrinsic, [b.bitcast(target, i8p), b.bitcast(source, i8p), nbytes, ir.Constant(I1, 0)])
 
 
 class Loop:
@@ -129,24 +146,3 @@ def _cached(path: Path) -> bytes | None:
         return None
     code = data[_DIGEST:]
     return code if len(data) > _DIGEST and hashlib.sha256(code).digest() == data[:_DIGEST] else None
-
-
-@cache
-def threads() -> int:
-    """Threads for kernel calls: the CPUs this process may use (``NUMBA_NUM_THREADS`` caps them, as it caps
-    tokvec's numba kernels)."""
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    cap = os.environ.get("NUMBA_NUM_THREADS", "")
-    return max(1, min(usable, int(cap))) if cap.isdigit() else usable
-
-
-_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}
-
-
-def pool(count: int | None = None) -> ThreadPoolExecutor:
-    """The threads that run kernels (``threads()`` unless ``count``), made once per process (a forked child,
-    whose copy of the pool has no threads, makes its own)."""
-    key = (os.getpid(), count or threads())
-    if key not in _POOLS:
-        _POOLS[key] = ThreadPoolExecutor(max_workers=key[1], thread_name_prefix="tokvec-kernel")
-    return _POOLS[key]

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 
-from .._plumbing.llvm import F32, I1, I16, I64, Loop, compile_module, const, pointer, pool, splat, threads
+from .._plumbing.llvm import F32, I1, I16, I64, Loop, compile_module, const, pointer, splat
+from .._plumbing.threads import pool, threads
 
 LANES = 16  # float32 lanes of a 512-bit vector
 BLOCK = 64  # rows scored together: four vectors, one check against the k-th best

@@ -1,4 +1,4 @@
-"""Record scanner for word2vec binary files: a numba kernel and its plain-Python twin.
+"""Record scanner for word2vec binary files: compiled kernels (``_scan_kernels``) and their plain-Python twin.
 
 A word2vec binary record is ``token`` + ``b" "`` + ``dim`` little-endian float32 values,
 optionally preceded by ``b"\\n"`` (the C tool writes one after each vector). Token
@@ -21,7 +21,7 @@ __all__ = ["LONG_TOKEN", "MAX_TOKEN_BYTES", "OK", "TRUNCATED", "scan", "scan_ref
 
 
 def _compile():
-    from . import _scan_kernels as k  # numba is imported only when a binary file is first read
+    from . import _scan_kernels as k  # llvmlite is imported only when a binary file is first read
 
     return k.scan, k.gather
 

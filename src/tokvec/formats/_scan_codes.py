@@ -1,7 +1,7 @@
-"""Status codes and limits shared by the word2vec binary scanner (``_scan``) and its numba kernels.
+"""Status codes and limits shared by the word2vec binary scanner (``_scan``) and its compiled kernels.
 
 A module of its own so that ``_scan`` (which imports the kernels where they first run) and
-``_scan_kernels`` (compiled by numba) both import it and not each other.
+``_scan_kernels`` (LLVM IR, compiled with llvmlite) both import it and not each other.
 
 Deliberately left out: everything else of the scanner.
 """

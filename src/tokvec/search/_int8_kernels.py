@@ -3,7 +3,8 @@
 Why not numba: importing numba and loading a cached kernel costs about 0.65 s before the first batch runs,
 more than the batch itself (1,000,000 x 300 rows, 100 queries: about 0.3 s on two cores). The kernel needs
 nothing numba adds (no arrays allocated, no parallel loops, no exceptions), so it is built here as one LLVM
-function per ``dim`` and compiled in about 0.1 s by ``tokvec._plumbing.llvm``, whose ``pool`` threads run it.
+function per ``dim`` and compiled in about 0.1 s by ``tokvec._plumbing.llvm`` (a millisecond from its
+cache), run on ``_plumbing.threads``.
 
 ``pending`` scans rows ``[first, last)`` of an int8 matrix for one query group (16 queries: the 32-bit
 lanes of a 512-bit vector). Per row: the 16 integer sums of the row's codes times each query's unsigned
@@ -39,9 +40,7 @@ from .._plumbing.llvm import (
     compile_module,
     const,
     features,
-    pool,
     splat,
-    threads,
 )
 
 LANES = 16  # queries per group: 32-bit lanes of a 512-bit vector
@@ -60,7 +59,6 @@ ROW_SUMS = ctypes.CFUNCTYPE(None, _P, ctypes.c_int64, ctypes.c_int64, _P)
 
 
 VNNI = AVAILABLE and {"+avx512f", "+avx512bw", "+avx512vnni"} <= set(features().split(","))
-__all__ = ["compiled", "pool", "threads", "LOCAL", "VNNI", "AVAILABLE", "LANES", "ROWS", "PENDING", "ROW_SUMS"]
 
 
 class _Pass:

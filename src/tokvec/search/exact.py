@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol, Union, get_args
 
 import numpy as np
 
+from .._plumbing.threads import pool, threads
 from ..errors import InvalidArgumentError
 from .neighbour import Neighbour as Neighbour  # re-exported: what every search returns
 
@@ -143,13 +144,22 @@ def inverse_norms(norms: np.ndarray) -> np.ndarray:
 
 
 def row_norms(matrix: np.ndarray, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.ndarray:
-    """Euclidean norm of every row (accumulated in float64, returned as float32), chunk by chunk. Shape (n,)."""
+    """Euclidean norm of every row (float32), chunk by chunk, the chunks on ``_plumbing.threads``' pool
+    (each row's value does not depend on the chunking or the thread). Shape (n,)."""
     n, dim = matrix.shape
     out = np.empty(n, dtype=np.float32)
     step = max(1, chunk_bytes // max(1, 4 * dim))
-    for start in range(0, n, step):
+
+    def norms(start: int) -> None:
         block = np.asarray(matrix[start : start + step], dtype=np.float32)  # (rows, dim)
         out[start : start + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
+
+    starts = range(0, n, step)
+    if len(starts) > 1 and threads() > 1:
+        list(pool().map(norms, starts))
+    else:
+        for start in starts:
+            norms(start)
     return out
 
 

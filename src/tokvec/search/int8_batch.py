@@ -32,6 +32,7 @@ import warnings
 import numpy as np
 
 from .._plumbing.optional import require
+from .._plumbing.threads import pool, threads
 from . import compact
 
 LANES = 16  # queries per group (``_int8_kernels.LANES``)
@@ -61,13 +62,8 @@ def route() -> str | None:
     return "torch" if "torch" in sys.modules else None
 
 
-def threads() -> int:
-    """Threads for the kernel calls (``tokvec._plumbing.llvm.threads``: ``NUMBA_NUM_THREADS`` caps them)."""
-    return kernels().threads()
-
-
 def _pool():
-    return kernels().pool()
+    return pool()
 
 
 def ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:

@@ -4,8 +4,8 @@
 >>> Vocab(["the", "cat"]).index("cat")
 1
 
-- ``table``: ``Vocab``, tokens packed as one UTF-8 buffer with a hash index (``_index``, numba
-  kernels in ``_index_kernels`` with a NumPy twin).
+- ``table``: ``Vocab``, tokens packed as one UTF-8 buffer with a hash index (``_index``,
+  compiled kernels in ``_index_kernels`` with a Python twin).
 - ``tokenizer``: ``Tokenizer``, what ``Vectors`` needs to split a word into model tokens, and
   ``word_rows``/``explain``, which resolve a word to its rows (itself, or its pieces).
 

@@ -3,8 +3,8 @@
 Tokens are held as one packed UTF-8 buffer (every token followed by ``\\n``) plus ``n+1``
 offsets, exactly as ``.tokvec`` stores them, so a memory-mapped file needs no decoding at open.
 Token -> id lookups go through a hash index (``_index``): the one a ``.tokvec`` file stores
-(``from_packed(..., table=...)``), else one built in one numba pass on first use. A lookup
-probes it in plain Python, so finding a word in a stored index never imports numba. Python
+(``from_packed(..., table=...)``), else one built in one compiled pass on first use. A lookup
+probes it in plain Python, so finding a word in a stored index compiles nothing. Python
 strings are only made for the tokens you ask for (or all of them when ``tokens`` is read).
 Ids are row numbers.
 
@@ -141,7 +141,7 @@ class Vocab:
 
     def hash_table(self) -> np.ndarray:
         """The token -> row hash table of exactly these tokens, as ``.tokvec`` stores it
-        (``docs/format.md``, feature ``index``): the one built here, else built now (numba)."""
+        (``docs/format.md``, feature ``index``): the one built here, else built now (compiled)."""
         return self._table if self._built else self._build_index()
 
     def get(self, token: str, default: int | None = None) -> int | None:
