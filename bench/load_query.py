@@ -4,14 +4,18 @@ Makes a synthetic word2vec binary of GoogleNews shape (``--rows 3000000 --dim 30
 real shape, about 3.6 GB; the default is smaller for a quick run) in a temporary directory,
 then times:
 
-1. loading the binary: ``tokvec.load`` vs gensim ``KeyedVectors.load_word2vec_format(binary=True)``
+1. loading the binary: ``tokvec.load`` vs gensim ``KeyedVectors.load_word2vec_format(binary=True)`` in a
+   warm process; where a fresh process's load spends its time, against the read floor (the file's bytes at
+   the parallel read rate) and the copy floor (those bytes copied into fresh memory); and ``tokvec similar``
+   against a gensim script, each loading the binary in a fresh process and answering one query
 2. opening the native file: ``.tokvec`` (mmap) vs gensim ``KeyedVectors.load(path, mmap='r')``,
    both alone and followed by a first query (which, for tokvec, decodes the vocabulary)
 3. one ``most_similar`` (mean of 10 warm queries, best of 3 rounds, both in memory)
 4. 100 queries: ``most_similar_batch`` vs gensim ``most_similar`` one by one
 
-Results (tokens and scores) of the queries are checked to agree. Times are the best of
-several runs (loads alternate between the tools), with files already in the page cache.
+Results (tokens and scores) of the queries are checked to agree. Loads are the median of ``--rounds``
+(alternating between the tools; a fresh process each for the command-line row), queries the best of
+several runs, with files already in the page cache.
 Everything generated is deleted at the end.
 
     python bench/load_query.py --rows 3000000 --dim 300
@@ -21,7 +25,10 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -29,7 +36,35 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _cold import CPU, child_env, medians, python  # noqa: E402
 from _common import environment, print_table, read_through, timed  # noqa: E402
+
+GENSIM_BINARY_QUERY = """\
+import sys
+from gensim.models import KeyedVectors
+kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=True)
+for rank, (token, score) in enumerate(kv.most_similar(sys.argv[2], topn=10), 1):
+    print(f"{rank}\\t{token}\\t{score:.4f}")
+"""
+
+
+def cold_binary(binary: Path, word: str, workdir: Path, runs: int) -> tuple[float, float]:
+    """Median wall seconds of a fresh process that loads the binary and answers one query: ``tokvec similar``
+    against a gensim script (``load_word2vec_format`` + ``most_similar``), alternated; their answers agree."""
+    script = workdir / "gensim_binary_query.py"
+    script.write_text(GENSIM_BINARY_QUERY)
+    env = child_env(workdir)
+    ours, theirs = python("-m", "tokvec", "similar", word, "-v", str(binary)), python(str(script), str(binary), word)
+    ours_json = subprocess.run([*ours, "--json"], env=env, capture_output=True, text=True, check=True).stdout
+    gensim_out = subprocess.run(theirs, env=env, capture_output=True, text=True, check=True).stdout
+    tokens = [[r["token"] for r in json.loads(ours_json)["results"]], [line.split("\t")[1] for line in
+                                                                      gensim_out.splitlines()]]
+    if tokens[0] != tokens[1]:
+        raise SystemExit(f"the cold answers differ:\n{tokens[0]}\n{tokens[1]}")
+    t = medians({"tokvec": ours, "gensim": theirs}, env, runs)
+    print(f"cold load + one query ({runs} alternated fresh processes): tokvec {t['tokvec']:.2f} s wall / "
+          f"{CPU['tokvec']:.2f} s CPU, gensim {t['gensim']:.2f} s / {CPU['gensim']:.2f} s", flush=True)
+    return t["tokvec"], t["gensim"]
 
 
 def make_word2vec_binary(path: Path, rows: int, dim: int, seed: int = 0) -> None:
@@ -57,14 +92,16 @@ PHASES = r"""
 import json, sys, time
 t = [time.perf_counter()]
 import numpy as np
-from tokvec.formats import _common, _scan, word2vec
+from tokvec.formats import _common, _scan, _scan_kernels, word2vec
+from tokvec._plumbing import threads
+from tokvec.search import exact
+from tokvec.vocab import _index_kernels
 t.append(time.perf_counter())
 path = sys.argv[1]
 buf = _common.read_buffer(path)
 header = word2vec.sniff_binary(path, bytes(buf[:4096]))
 n, dim = header.count, header.dim
-from tokvec.formats import _scan_kernels
-_scan.scan(buf[:header.length + 2 * (4 * dim + 64)], header.length, 1, dim)  # numba's start: import, cache
+_scan_kernels.compiled(), _index_kernels.compiled()  # llvmlite, machine code from tokvec's cache
 t.append(time.perf_counter())
 tok, vec = np.empty(n, np.int64), np.empty(n, np.int64)
 offsets, packed = np.zeros(n + 1, np.int64), np.empty(n * 16 + 64, np.uint8)
@@ -73,33 +110,48 @@ t.append(time.perf_counter())
 out = np.empty((n, dim), np.float32)
 _scan_kernels.gather(buf, vec, 4 * dim, out.reshape(-1).view(np.uint8))
 t.append(time.perf_counter())
-v = word2vec.Vectors(_common.packed_vocab(packed[:offsets[-1]], offsets, "strict", None), out)
+vocab = _common.packed_vocab(packed[:offsets[-1]], offsets, "strict", None)
+vocab.duplicates()
 t.append(time.perf_counter())
-names = ["python + numpy + tokvec imports", "numba start (import, cached kernels)", "scan: find records, pack tokens",
-         "copy the vectors (parallel)", "vocabulary index + norms"]
-print(json.dumps(dict(zip(names, np.diff(t).tolist()))))
+exact.row_norms(out)
+t.append(time.perf_counter())
+names = ["python + numpy + tokvec imports", "llvmlite + kernels (from the cache)", "scan: find records, pack tokens",
+         "copy the vectors into fresh memory (threads)", "vocabulary + token index", "row norms (threads)"]
+phases = dict(zip(names, np.diff(t).tolist()))
+copy = []
+for _ in range(3):  # the copy floor: the file's bytes into fresh memory, on the same threads
+    start = time.perf_counter()
+    fresh = np.empty(len(buf), np.uint8)
+    edges = np.linspace(0, len(buf), threads.threads() + 1).astype(np.int64)
+    list(threads.pool().map(lambda i: np.copyto(fresh[edges[i]:edges[i + 1]], buf[edges[i]:edges[i + 1]]),
+                          range(len(edges) - 1)))
+    copy.append(time.perf_counter() - start)
+    del fresh
+print(json.dumps({"phases": phases, "copy": min(copy)}))
 """
 
 
 def floor_report(binary: Path, load_seconds: float) -> None:
-    """Where a load's time goes against the memory-bandwidth floor (the file's bytes / a parallel read's rate)."""
-    import json
-    import subprocess
-
+    """Where a load's time goes against two floors: reading the file's bytes at the parallel read rate, and
+    copying them into fresh memory (what any loader that owns its matrix does at least)."""
     from compact import role_bandwidth
 
     gbps = role_bandwidth()["gbps"]
     size = binary.stat().st_size
     floor = size / gbps / 1e9
     done = subprocess.run([sys.executable, "-c", PHASES, str(binary)], capture_output=True, text=True, check=True)
-    phases = json.loads(done.stdout)
+    report = json.loads(done.stdout)
+    phases, copy = report["phases"], report["copy"]
     print(f"\nmemory bandwidth (parallel read) {gbps:.1f} GB/s: the floor of reading {size / 1e9:.2f} GB is "
-          f"{floor * 1000:.0f} ms; tokvec.load took {load_seconds * 1000:.0f} ms in a warm process "
-          f"({load_seconds / floor:.1f}x the floor). A fresh process, phase by phase:")
+          f"{floor * 1000:.0f} ms; copying the file into fresh memory on the same threads takes "
+          f"{copy * 1000:.0f} ms (the copy floor). tokvec.load took {load_seconds * 1000:.0f} ms in a warm process: "
+          f"{load_seconds / floor:.1f}x the read floor, {load_seconds / copy:.1f}x the copy floor. "
+          "A fresh process, phase by phase:")
     for name, seconds in phases.items():
         print(f"  {name}: {seconds * 1000:.0f} ms")
     work = sum(list(phases.values())[2:])
-    print(f"  the reading itself (scan + copy + index): {work * 1000:.0f} ms = {work / floor:.1f}x the floor")
+    print(f"  the reading itself (scan + copy + index + norms): {work * 1000:.0f} ms = {work / floor:.1f}x the read "
+          f"floor, {work / copy:.1f}x the copy floor")
 
 
 def main() -> None:
@@ -107,7 +159,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=300_000, help="tokens (GoogleNews: 3000000)")
     parser.add_argument("--dim", type=int, default=300)
     parser.add_argument("--queries", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=2, help="alternating load rounds (best of)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating load rounds (median of)")
     parser.add_argument("--tmp", default=None, help="directory for the generated files (default: system temp)")
     args = parser.parse_args()
 
@@ -121,27 +173,31 @@ def main() -> None:
         print(f"generating {args.rows:,} x {args.dim} word2vec binary in {workdir} ...", flush=True)
         make_word2vec_binary(binary, args.rows, args.dim)
         print(f"  {binary.stat().st_size / 2**30:.2f} GiB; {environment()}", flush=True)
-        tokvec.load(_tiny(workdir))  # compile (or load cached) numba kernels outside the timings
+        tokvec.load(_tiny(workdir))  # compile (or load cached) kernels outside the timings
 
         read_through(binary)
         rows = []
         # alternate the two loaders (best of 2 each): fresh memory is slow to fault in on some VMs,
         # and alternating gives both the same conditions
-        t_ours = t_gensim = float("inf")
+        loads: dict[str, list[float]] = {"tokvec": [], "gensim": []}
         for _ in range(args.rounds):
             ours = kv = None
             gc.collect()
             t, ours = timed(lambda: tokvec.load(binary))
-            t_ours = min(t_ours, t)
+            loads["tokvec"].append(t)
             del ours
             gc.collect()
             t, kv = timed(lambda: KeyedVectors.load_word2vec_format(str(binary), binary=True))
-            t_gensim = min(t_gensim, t)
+            loads["gensim"].append(t)
+        t_ours, t_gensim = (statistics.median(loads[name]) for name in ("tokvec", "gensim"))
         ours = tokvec.load(binary)
         assert ours.tokens[:5] == kv.index_to_key[:5] and np.array_equal(ours.matrix[-1], kv.vectors[-1])
         rows.append((f"load word2vec binary {args.rows:,} x {args.dim}", "gensim load_word2vec_format",
                      t_ours, t_gensim))
         floor_report(binary, t_ours)
+        t_cold, t_gcold = cold_binary(binary, ours.token(len(ours) // 3), workdir, args.rounds)
+        rows.append(("fresh process: load binary + one query (CLI)", "gensim script: load + most_similar", t_cold,
+                     t_gcold))
 
         native = workdir / "vectors.tokvec"
         tokvec.save(ours, native)

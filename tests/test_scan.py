@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -72,3 +75,13 @@ def test_many_records_are_copied_on_several_threads():
     assert fast[-1] == _scan.OK
     np.testing.assert_array_equal(fast[0], vectors)
     assert bytes(fast[1]) == b"".join(t + b"\n" for t in tokens)
+
+
+def test_reading_a_binary_file_imports_no_numba(tmp_path):
+    body, _ = _records([b"alpha", b"beta", b"gamma"], 4, True)
+    (tmp_path / "v.bin").write_bytes(b"3 4\n" + body)
+    code = ("import sys, tokvec; v = tokvec.load(sys.argv[1]); assert v.most_similar('beta', topn=1)\n"
+            "print(v.tokens, 'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.bin")], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "['alpha', 'beta', 'gamma'] False"
