@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 
+import tokvec
 from tokvec.formats import _scan
 
 
@@ -85,3 +86,17 @@ def test_reading_a_binary_file_imports_no_numba(tmp_path):
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.bin")], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "['alpha', 'beta', 'gamma'] False"
+
+
+def test_a_large_binary_reports_a_bad_token_while_its_vectors_are_copied(tmp_path):
+    tokens = [b"w%d" % i for i in range(10_000)]  # enough rows for the copy to run on threads
+    tokens[9_000] = b"bad\xff"
+    body, vectors = _records(tokens, 3, True, seed=5)
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"10000 3\n" + body)
+    at = len(b"10000 3\n") + body.index(b"bad\xff") + 3
+    with pytest.raises(tokvec.FormatError, match=f"in token 9,001, at byte offset {at:,} of "):
+        tokvec.load(path)
+    v = tokvec.load(path, errors="replace")
+    assert v.token(9_000) == "bad\ufffd" and v.index("w9999") == 9_999
+    np.testing.assert_array_equal(v.matrix, vectors)

@@ -42,6 +42,15 @@ def features() -> str:
 AVAILABLE = hasattr(llvm, "create_pass_builder")  # llvmlite 0.44+ (numba 0.61+): its optimising passes
 
 
+def address(array: Any, dtype: Any, name: str) -> int:
+    """Where a kernel argument's data starts; ``ValueError`` unless it is C-ordered with ``dtype``."""
+    if array.dtype != dtype or not array.flags.c_contiguous:
+        order = "C-ordered" if array.flags.c_contiguous else "not C-ordered"
+        raise ValueError(f"{name}: the kernel reads C-ordered {getattr(dtype, '__name__', dtype)}, got {array.dtype} "
+                         f"({order})")
+    return array.ctypes.data
+
+
 def const(value: int) -> ir.Constant:
     """An i64 constant."""
     return ir.Constant(I64, value)

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 
-from .._plumbing.llvm import F32, I1, I16, I64, Loop, compile_module, const, pointer, splat
+from .._plumbing.llvm import F32, I1, I16, I64, Loop, address, compile_module, const, pointer, splat
 from .._plumbing.threads import pool, threads
 
 LANES = 16  # float32 lanes of a 512-bit vector
@@ -194,13 +194,6 @@ def compiled() -> dict[str, Any]:
     return {"table": TABLE(table), "cosadd": SCAN(cosadd), "cosmul": SCAN(cosmul)}
 
 
-def _check(array: np.ndarray, dtype: type, name: str) -> int:
-    if array.dtype != dtype or not array.flags.c_contiguous:
-        raise ValueError(f"{name}: the kernel reads C-ordered {np.dtype(dtype).name}, got {array.dtype} "
-                         f"({'C' if array.flags.c_contiguous else 'not C'}-ordered)")
-    return array.ctypes.data
-
-
 def _split(total: int, work_each: int) -> list[tuple[int, int]]:
     """``[0, total)`` in one part per thread (one part when the work is small)."""
     parts = max(1, min(threads(), total, total * work_each // MIN_WORK))
@@ -220,7 +213,7 @@ def table(words: np.ndarray, block_t: np.ndarray, inv_norms: np.ndarray, out: np
     (n_words, dim), r = words.shape, block_t.shape[1]
     if block_t.shape[0] != dim or inv_norms.shape != (r,) or out.shape != (n_words, r):
         raise ValueError(f"table: shapes {words.shape} {block_t.shape} {inv_norms.shape} {out.shape} do not fit")
-    args = [_check(a, np.float32, n) for a, n in ((words, "words"), (block_t, "block_t"), (inv_norms, "inv_norms"),
+    args = [address(a, np.float32, n) for a, n in ((words, "words"), (block_t, "block_t"), (inv_norms, "inv_norms"),
                                                    (out, "out"))]
     kernel = compiled()["table"]
     _run(lambda w0, w1: kernel(*args, w0, w1, dim, r), _split(n_words, dim * r))
@@ -233,9 +226,9 @@ def _scanner(method: str) -> Callable[..., None]:
             raise ValueError(f"{method}: shapes {rows.shape} {exclude.shape} {best_ids.shape} {best_scores.shape}")
         if len(rows) and not (0 <= rows.min() and rows.max() < sims.shape[0]):
             raise ValueError(f"{method}: rows index past the {sims.shape[0]} table rows")
-        args = (_check(sims, np.float32, "sims"), sims.shape[1], _check(rows, np.int64, "rows"),
-                _check(exclude, np.int64, "exclude"), int(start), _check(best_ids, np.int64, "best_ids"),
-                _check(best_scores, np.float32, "best_scores"), k)
+        args = (address(sims, np.float32, "sims"), sims.shape[1], address(rows, np.int64, "rows"),
+                address(exclude, np.int64, "exclude"), int(start), address(best_ids, np.int64, "best_ids"),
+                address(best_scores, np.float32, "best_scores"), k)
         kernel = compiled()[method]
         if k:
             _run(lambda q0, q1: kernel(*args, q0, q1), _split(n_questions, sims.shape[1]))

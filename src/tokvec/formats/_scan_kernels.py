@@ -22,13 +22,14 @@ cached) and run through ctypes.
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import numpy as np
 from llvmlite import ir
 
-from .._plumbing.llvm import I8, I64, Loop, compile_module, const, copy, prefetch
+from .._plumbing.llvm import I8, I64, Loop, address, compile_module, const, copy, prefetch
 from .._plumbing.threads import pool, threads
 from ._scan_codes import FULL, LONG_TOKEN, OK, TRUNCATED  # shared with the Python twin
 
@@ -140,36 +141,42 @@ def compiled() -> tuple[Any, Any]:
     return SCAN(scan_address), GATHER(gather_address)
 
 
-def _address(array: np.ndarray, dtype: type, name: str) -> int:
-    if array.dtype != dtype or not array.flags.c_contiguous:
-        raise ValueError(f"{name}: the kernel reads C-ordered {np.dtype(dtype).name}, got {array.dtype}")
-    return array.ctypes.data
-
-
 def scan(buf, pos, r0, n, record_bytes, tok_start, vec_start, packed, offsets, max_token) -> tuple[int, int, int]:
     """``(record, byte, status)``: see the module docstring (``buf``, ``packed`` uint8; the rest int64)."""
     if not (len(tok_start) >= n and len(vec_start) >= n and len(offsets) >= n + 1 and 0 <= r0 <= n):
         raise ValueError(f"scan: arrays too short for {n} records")
     state = np.zeros(2, np.int64)
-    status = compiled()[0](_address(buf, np.uint8, "buf"), len(buf), int(pos), int(r0), int(n), int(record_bytes),
-                           _address(tok_start, np.int64, "tok_start"), _address(vec_start, np.int64, "vec_start"),
-                           _address(packed, np.uint8, "packed"), len(packed), _address(offsets, np.int64, "offsets"),
+    status = compiled()[0](address(buf, np.uint8, "buf"), len(buf), int(pos), int(r0), int(n), int(record_bytes),
+                           address(tok_start, np.int64, "tok_start"), address(vec_start, np.int64, "vec_start"),
+                           address(packed, np.uint8, "packed"), len(packed), address(offsets, np.int64, "offsets"),
                            int(max_token), state.ctypes.data)
     return int(state[0]), int(state[1]), int(status)
 
 
-def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.ndarray) -> None:
-    """Copy each record's ``record_bytes`` from ``buf[vec_start[r]:]`` to ``out[r * record_bytes:]`` (uint8)."""
+def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.ndarray,
+           meanwhile: Callable[[], None] | None = None) -> None:
+    """Copy each record's ``record_bytes`` from ``buf[vec_start[r]:]`` to ``out[r * record_bytes:]`` (uint8).
+    ``meanwhile`` runs in this thread while the pool's threads copy (the copy waits for memory, not for
+    the CPU); what it raises is raised once the copy is done."""
     rows = len(vec_start)
     if out.shape[0] < rows * record_bytes or (rows and int(vec_start.max()) + record_bytes > len(buf)):
         raise ValueError("gather: a record lies outside the buffer or the output")
-    args = (_address(buf, np.uint8, "buf"), _address(vec_start, np.int64, "vec_start"))
-    target = _address(out, np.uint8, "out")
+    args = (address(buf, np.uint8, "buf"), address(vec_start, np.int64, "vec_start"))
+    target = address(out, np.uint8, "out")
     kernel = compiled()[1]
     parts = max(1, min(threads(), rows // MIN_ROWS))
     edges = np.linspace(0, rows, parts + 1).astype(np.int64)
     calls = [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
-    if len(calls) == 1:
-        kernel(*args, *calls[0], int(record_bytes), target)
-    else:
-        list(pool().map(lambda part: kernel(*args, *part, int(record_bytes), target), calls))
+    if len(calls) <= 1:
+        for lo, hi in calls:
+            kernel(*args, lo, hi, int(record_bytes), target)
+        if meanwhile is not None:
+            meanwhile()
+        return
+    copies = [pool().submit(kernel, *args, lo, hi, int(record_bytes), target) for lo, hi in calls]
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        for done in copies:
+            done.result()

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 
-from .._plumbing.llvm import I1, I8, I64, Loop, compile_module, const, prefetch
+from .._plumbing.llvm import I1, I8, I64, Loop, address, compile_module, const, prefetch
 
 AHEAD = 8  # tokens hashed ahead, their table slots prefetched
 BASIS, PRIME = 14695981039346656037, 1099511628211
@@ -152,12 +152,6 @@ def compiled() -> tuple[Any, Any, Any]:
     return BUILD(build_address), FIND(find_address), HASH(hash_address)
 
 
-def _address(array: np.ndarray, dtype: type, name: str) -> int:
-    if array.dtype != dtype or not array.flags.c_contiguous:
-        raise ValueError(f"{name}: the kernel reads C-ordered {np.dtype(dtype).name}, got {array.dtype}")
-    return array.ctypes.data
-
-
 def _mask(table: np.ndarray) -> int:
     slots = len(table)
     if slots < 8 or slots & (slots - 1):
@@ -171,20 +165,20 @@ def build(buf: np.ndarray, offsets: np.ndarray, table: np.ndarray) -> np.ndarray
     if n >= len(table):
         raise ValueError(f"table: {len(table)} slots for {n} tokens")
     dup = np.zeros(n, np.bool_)
-    compiled()[0](_address(buf, np.uint8, "buf"), _address(offsets, np.int64, "offsets"), n,
-                  _address(table, np.int64, "table"), _mask(table), dup.ctypes.data)
+    compiled()[0](address(buf, np.uint8, "buf"), address(offsets, np.int64, "offsets"), n,
+                  address(table, np.int64, "table"), _mask(table), dup.ctypes.data)
     return dup
 
 
 def find(buf: np.ndarray, offsets: np.ndarray, table: np.ndarray, query: np.ndarray) -> int:
     """Row of the token ``query`` (uint8) in a table ``build`` filled, or -1."""
     query = np.ascontiguousarray(query, np.uint8)
-    return int(compiled()[1](_address(buf, np.uint8, "buf"), _address(offsets, np.int64, "offsets"),
-                             _address(table, np.int64, "table"), _mask(table), query.ctypes.data, len(query)))
+    return int(compiled()[1](address(buf, np.uint8, "buf"), address(offsets, np.int64, "offsets"),
+                             address(table, np.int64, "table"), _mask(table), query.ctypes.data, len(query)))
 
 
 def fnv1a(data: np.ndarray, start: int, end: int) -> int:
     """FNV-1a 64-bit of ``data[start:end]`` (uint8), as ``build`` and ``find`` compute it."""
     if not 0 <= start <= end <= len(data):
         raise ValueError(f"fnv1a: {start}..{end} outside the {len(data)} bytes")
-    return int(compiled()[2](_address(np.ascontiguousarray(data, np.uint8), np.uint8, "data"), start, end))
+    return int(compiled()[2](address(np.ascontiguousarray(data, np.uint8), np.uint8, "data"), start, end))
