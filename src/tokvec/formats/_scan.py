@@ -26,14 +26,12 @@ def _compile():
     return k.scan, k.gather
 
 
-def scan(buf: np.ndarray, start: int, n: int, dim: int, meanwhile=None):
+def scan(buf: np.ndarray, start: int, n: int, dim: int):
     """Locate ``n`` records from byte ``start``.
 
     Returns ``(vectors (found, dim) float32, packed_tokens uint8, offsets (found+1,) int64,
     token_starts (found,) int64, end_position, status)``; ``status`` is OK, TRUNCATED or
     LONG_TOKEN and ``end_position`` is where scanning stopped (the failing record's start).
-    ``meanwhile(packed_tokens, offsets, token_starts)``, when the status is OK, runs while the
-    vectors are copied (the tokens are complete by then): ``word2vec.read_binary`` indexes them.
     """
     scan_kernel, gather = _compile()
     record_bytes = 4 * dim
@@ -51,11 +49,9 @@ def scan(buf: np.ndarray, start: int, n: int, dim: int, meanwhile=None):
         grown[:offsets[found]] = packed[:offsets[found]]
         packed = grown
     tok_start, vec_start, offsets = tok_start[:found], vec_start[:found], offsets[:found + 1]
-    packed = packed[:offsets[-1]].copy()
     vectors = np.empty((found, dim), np.float32)
-    during = None if meanwhile is None or status != OK else (lambda: meanwhile(packed, offsets, tok_start))
-    gather(buf, vec_start, record_bytes, vectors.reshape(-1).view(np.uint8), during)
-    return vectors, packed, offsets, tok_start, int(end), int(status)
+    gather(buf, vec_start, record_bytes, vectors.reshape(-1).view(np.uint8))
+    return vectors, packed[:offsets[-1]].copy(), offsets, tok_start, int(end), int(status)
 
 
 def scan_reference(buf: np.ndarray, start: int, n: int, dim: int):

@@ -22,7 +22,6 @@ cached) and run through ctypes.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -153,11 +152,8 @@ def scan(buf, pos, r0, n, record_bytes, tok_start, vec_start, packed, offsets, m
     return int(state[0]), int(state[1]), int(status)
 
 
-def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.ndarray,
-           meanwhile: Callable[[], None] | None = None) -> None:
-    """Copy each record's ``record_bytes`` from ``buf[vec_start[r]:]`` to ``out[r * record_bytes:]`` (uint8).
-    ``meanwhile`` runs in this thread while the pool's threads copy (the copy waits for memory, not for
-    the CPU); what it raises is raised once the copy is done."""
+def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.ndarray) -> None:
+    """Copy each record's ``record_bytes`` from ``buf[vec_start[r]:]`` to ``out[r * record_bytes:]`` (uint8)."""
     rows = len(vec_start)
     if out.shape[0] < rows * record_bytes or (rows and int(vec_start.max()) + record_bytes > len(buf)):
         raise ValueError("gather: a record lies outside the buffer or the output")
@@ -167,16 +163,7 @@ def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.nd
     parts = max(1, min(threads(), rows // MIN_ROWS))
     edges = np.linspace(0, rows, parts + 1).astype(np.int64)
     calls = [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
-    if len(calls) <= 1:
-        for lo, hi in calls:
-            kernel(*args, lo, hi, int(record_bytes), target)
-        if meanwhile is not None:
-            meanwhile()
-        return
-    copies = [pool().submit(kernel, *args, lo, hi, int(record_bytes), target) for lo, hi in calls]
-    try:
-        if meanwhile is not None:
-            meanwhile()
-    finally:
-        for done in copies:
-            done.result()
+    if len(calls) == 1:
+        kernel(*args, *calls[0], int(record_bytes), target)
+    else:
+        list(pool().map(lambda part: kernel(*args, *part, int(record_bytes), target), calls))

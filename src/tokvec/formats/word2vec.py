@@ -134,18 +134,7 @@ def read_binary(path: Path, header: Header | None = None, *, limit: int | None =
     _budget.check(wanted * (4 * dim + 32), f"{path}: the header's {count:,} vectors of dim {dim:,}")
     # a record takes at least 4 * dim + 1 bytes: never allocate for more records than the file can hold
     room = max(0, len(buf) - header.length) // (4 * dim + 1) + 1
-    indexed: dict = {}
-
-    def index(packed: np.ndarray, offsets: np.ndarray, starts: np.ndarray) -> None:
-        """The vocabulary and its token index, built while the vectors are copied; an error waits its turn."""
-        try:
-            indexed["vocab"] = packed_vocab(packed, offsets, errors, lambda i, at: (
-                f"in token {i + 1:,}, at byte offset {int(starts[i]) + at:,} of {path}"))
-            indexed["vocab"].duplicates()
-        except FormatError as exc:
-            indexed["error"] = exc
-
-    vectors, packed, offsets, starts, end, status = _scan.scan(buf, header.length, min(wanted, room), dim, index)
+    vectors, packed, offsets, starts, end, status = _scan.scan(buf, header.length, min(wanted, room), dim)
     found = len(vectors)
     if status == _scan.TRUNCATED:
         raise FormatError(
@@ -170,9 +159,9 @@ def read_binary(path: Path, header: Header | None = None, *, limit: int | None =
                 f"them at byte offset {end:,}. Fix the count in the header, or pass limit={count} "
                 "to read only the announced vectors"
             )
-    if "error" in indexed:
-        raise indexed["error"]
-    return Vectors(indexed["vocab"], vectors, source=str(path))
+    vocab = packed_vocab(packed, offsets, errors,
+                         lambda i, at: f"in token {i + 1:,}, at byte offset {int(starts[i]) + at:,} of {path}")
+    return Vectors(vocab, vectors, source=str(path))
 
 
 def write_binary(vectors: Vectors, path: Path, *, dtype: str | None = None) -> None:
