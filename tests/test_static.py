@@ -129,6 +129,27 @@ def test_the_mean_kernel_equals_its_twin():
             np.testing.assert_array_equal(kernel, twin)
 
 
+@pytest.mark.parametrize("dim", [16, 50, 300])
+def test_the_mean_kernel_equals_its_twin_on_threads(dim):
+    rng = np.random.default_rng(dim)
+    matrix = rng.normal(size=(300, dim)).astype(np.float32)
+    lengths = rng.integers(0, 12, size=3000)  # about 16,000 rows: split between threads; some texts empty
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    rows = rng.integers(0, 300, size=offsets[-1])
+    for normalize in (False, True):
+        kernel = mean_module.mean_rows(matrix, rows, offsets, normalize)
+        twin = mean_module.mean_rows_reference(matrix, rows, offsets, normalize)
+        np.testing.assert_allclose(kernel, twin, rtol=1e-6, atol=1e-7)
+        if not normalize:
+            np.testing.assert_array_equal(kernel, twin)
+        assert not kernel[lengths == 0].any()
+
+
+def test_the_mean_kernel_refuses_rows_outside_the_matrix():
+    with pytest.raises(ValueError, match="a row outside the matrix's 3"):
+        mean_module.mean_rows(np.zeros((3, 4), np.float32), np.array([0, 3]), np.array([0, 2]), False)
+
+
 def test_word_vectors_encode_with_a_word_tokenizer(toy):
     v = tokvec.Vectors(["the", "cat", "sat", "'", "s"], np.eye(5, dtype=np.float32))
     out = v.encode(["The CAT's", "sat!", "unknown words only"])
@@ -235,6 +256,14 @@ def test_texts_that_are_not_strings_are_one_clear_error(tiny_folder, texts, mess
 def test_encode_options_are_validated():
     with pytest.raises(InvalidArgumentError, match="batch_size"):
         EncodeOptions(batch_size=0)
+
+
+def test_encoding_texts_imports_no_numba():
+    code = ("import sys, numpy as np, tokvec\n"
+            "v = tokvec.Vectors(['the', 'cat', 'sat'], np.eye(3, dtype=np.float32))\n"
+            "print(v.encode(['the cat', 'sat']).round(3).tolist(), 'numba' in sys.modules)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[[0.5, 0.5, 0.0], [0.0, 0.0, 1.0]] False"
 
 
 def test_import_tokvec_stays_light():
