@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 import tracemalloc
 
 import numpy as np
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 import tokvec
 from tokvec.errors import FormatError, InvalidArgumentError, UnknownTokenError
 from tokvec.formats import detect, fasttext
+from tokvec.vocab import _subword_kernels
 from tokvec.vocab import subwords as sw
 
 gf = pytest.importorskip("gensim.models.fasttext")
@@ -402,3 +405,40 @@ def test_eval_analogies_build_question_words_from_ngrams_as_gensim_answers_them(
     assert (built.total, built.correct) == (answered, correct)
     with pytest.raises(InvalidArgumentError, match="without subwords"):
         ev.evaluate_analogies(tokvec.Vectors(["a", "b"], np.eye(2, dtype=np.float32)), oov="subwords")
+
+
+# -- the compiled (LLVM IR) n-gram kernels against their twins -----------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.text(max_size=9), max_size=12), minn=st.integers(1, 4), extra=st.integers(0, 3),
+       bucket=st.integers(1, 5000))
+def test_hash_kernels_equal_their_twins(words, minn, extra, bucket):
+    maxn = minn + extra
+    encoded = [w.encode("utf-8") for w in words]
+    data, offsets = sw.pack(encoded)
+    starts, ids = sw.hash_packed(data, offsets, minn, maxn, bucket)
+    for w, word in enumerate(encoded):
+        grams = sw.ngram_bytes_reference(b"<" + word + b">", minn, maxn)
+        assert ids[starts[w]:starts[w + 1]].tolist() == [sw.hash_reference(g) % bucket for g in grams]
+
+
+@pytest.mark.parametrize("dim", [5, 16, 37])
+@pytest.mark.parametrize("own_dtype", [np.float32, np.float16, None])
+@pytest.mark.parametrize("bucket_dtype", [np.float32, np.float16])
+def test_compose_kernel_equals_its_twin_in_every_dtype(dim, own_dtype, bucket_dtype):
+    rng = np.random.default_rng(dim)
+    buckets = rng.normal(size=(97, dim)).astype(bucket_dtype)
+    grams = [list(rng.integers(0, 97, int(rng.integers(0, 9)))) for _ in range(30)]
+    starts = np.concatenate([[0], np.cumsum([len(g) for g in grams])]).astype(np.int64)
+    hashes = np.array([i for g in grams for i in g], np.int64)
+    own = None if own_dtype is None else rng.normal(size=(30, dim)).astype(own_dtype)
+    out = np.empty((30, dim), np.float32)
+    _subword_kernels.compose(np.zeros((0, dim), np.float32) if own is None else own, buckets, starts, hashes, out)
+    np.testing.assert_array_equal(out, sw.compose_reference(own, buckets, grams))
+
+
+def test_a_fasttext_query_imports_no_numba(gensim_data):
+    code = ("import sys, tokvec; v = tokvec.load(sys.argv[1]); print(v.most_similar('nightz', topn=1)[0][0], "
+            "'numba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(gensim_data / "lee_fasttext.bin")], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split()[-1] == "False"

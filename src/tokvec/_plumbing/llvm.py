@@ -36,7 +36,10 @@ def features() -> str:
     """This CPU's features as LLVM names them (``+avx512f,...``)."""
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
-    return llvm.get_host_cpu_features().flatten()
+    try:
+        return llvm.get_host_cpu_features().flatten()
+    except RuntimeError:  # a host LLVM cannot describe: compile for its CPU name alone
+        return ""
 
 
 AVAILABLE = hasattr(llvm, "create_pass_builder")  # llvmlite 0.44+ (numba 0.61+): its optimising passes

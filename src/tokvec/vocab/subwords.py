@@ -14,8 +14,8 @@ UTF-8 hashes the words' bytes in that encoding (gensim hashes their UTF-8 re-enc
 vectors of non-ASCII words differ from fastText's).
 
 ``from_ngrams``, ``note`` and ``carry`` are what ``Vectors`` asks when its ``subwords`` is set: is a
-word answered from its n-grams, what to say of it, and keeping the n-grams on a derived set. The numba
-kernels are ``_subword_kernels``; each has a twin here (``*_reference``), plain Python/NumPy, that the
+word answered from its n-grams, what to say of it, and keeping the n-grams on a derived set. The compiled
+kernels (LLVM IR) are ``_subword_kernels``; each has a twin here (``*_reference``), plain Python/NumPy, that the
 tests compare with it exactly.
 
 >>> import numpy as np
@@ -87,9 +87,7 @@ class Subwords:
     def vector(self, word: str, norm: bool = False) -> np.ndarray:
         """fastText's vector of ``word`` when it is not in the vocabulary: the mean of its n-gram rows,
         float32 ``(dim,)`` (zero when it has no n-gram); ``norm=True`` scales it to unit length."""
-        from . import _subword_kernels as k
-        row = np.empty(self.dim, np.float32)
-        k.one_vector(np.frombuffer(b"<" + self.encode(word) + b">", np.uint8), self.minn, self.maxn, self.buckets, row)
+        row = self.vectors([word])[0]
         length = float(np.linalg.norm(row)) if norm else 0.0
         return row / np.float32(length) if length > 0 else row
 
