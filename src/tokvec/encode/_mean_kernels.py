@@ -43,6 +43,21 @@ def _each_dim(b: ir.IRBuilder, dim: Any, name: str, vector, scalar) -> None:
     rest.close()
 
 
+def _divide(b: ir.IRBuilder, acc: Any, dim: Any, value: Any, name: str) -> None:
+    """``acc[j] /= value`` for every dim (float32)."""
+    lanes = splat(b, value, _VEC)
+
+    def vector(j: Any) -> None:
+        target = pointer(b, acc, j, _VEC)
+        b.store(b.fdiv(b.load(target, align=4), lanes), target, align=4)
+
+    def scalar(j: Any) -> None:
+        target = b.gep(acc, [j])
+        b.store(b.fdiv(b.load(target), value), target)
+
+    _each_dim(b, dim, name, vector, scalar)
+
+
 def _mean(module: ir.Module) -> None:
     args = [_F32P, I64, _I64P, _I64P, I64, _F32P, I64, I64]
     fn = ir.Function(module, ir.FunctionType(ir.VoidType(), args), "mean")
@@ -68,18 +83,7 @@ def _mean(module: ir.Module) -> None:
     _each_dim(b, dim, "add", add_vector, add_scalar)
     each.close()
     with b.if_then(b.icmp_signed(">", stop, start)):
-        count = b.sitofp(b.sub(stop, start), F32)
-        counts = splat(b, count, _VEC)
-
-        def divide_vector(j: Any) -> None:
-            target = pointer(b, acc, j, _VEC)
-            b.store(b.fdiv(b.load(target, align=4), counts), target, align=4)
-
-        def divide_scalar(j: Any) -> None:
-            target = b.gep(acc, [j])
-            b.store(b.fdiv(b.load(target), count), target)
-
-        _each_dim(b, dim, "mean", divide_vector, divide_scalar)
+        _divide(b, acc, dim, b.sitofp(b.sub(stop, start), F32), "mean")
     with b.if_then(b.icmp_signed("!=", normalize, const(0))):
         b.store(ir.Constant(_VEC, None), lanes)
         b.store(ir.Constant(F32, 0.0), total)
@@ -96,18 +100,7 @@ def _mean(module: ir.Module) -> None:
         summed = b.load(total)
         for lane in range(LANES):
             summed = b.fadd(summed, b.extract_element(b.load(lanes), ir.Constant(ir.IntType(32), lane)))
-        norm = b.fadd(b.call(sqrt, [summed]), ir.Constant(F32, float(np.float32(1e-32))))
-        norms = splat(b, norm, _VEC)
-
-        def scale_vector(j: Any) -> None:
-            target = pointer(b, acc, j, _VEC)
-            b.store(b.fdiv(b.load(target, align=4), norms), target, align=4)
-
-        def scale_scalar(j: Any) -> None:
-            target = b.gep(acc, [j])
-            b.store(b.fdiv(b.load(target), norm), target)
-
-        _each_dim(b, dim, "scale", scale_vector, scale_scalar)
+        _divide(b, acc, dim, b.fadd(b.call(sqrt, [summed]), ir.Constant(F32, float(np.float32(1e-32)))), "norm")
     texts.close()
     b.ret_void()
 
