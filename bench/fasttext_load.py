@@ -3,13 +3,13 @@
 A synthetic fastText model (``--words`` x ``--dim``, ``--bucket`` n-gram buckets, minn 3, maxn 6;
 random letter words with Zipf counts, a few with non-ASCII letters) is written with tokvec's fastText
 writer into a temp dir (the layout fastText 0.9 writes, version 12: gensim and fastText read it). Then,
-from a warm page cache and warm numba cache, each in its own process (so each peak RSS is its own; the
+from a warm page cache and warm kernel caches, each in its own process (so each peak RSS is its own; the
 times exclude importing the library):
 
 1. gensim ``load_facebook_vectors(path)`` (it reads both matrices into memory and recomputes every
    vocabulary word's n-gram vector in Python/Cython), then ``get_vector`` of ``--queries`` unknown words
 2. tokvec ``load(path)`` of the ``.bin`` (maps the file, parses the dictionary, composes the vocabulary
-   vectors with the numba kernel), then ``vector`` of the same unknown words (one call each) and
+   vectors with the compiled kernel), then ``vector`` of the same unknown words (one call each) and
    ``subwords.vectors`` (one batch)
 3. tokvec ``load`` of the ``.tokvec`` written by ``tokvec convert`` (memory-mapped: nothing composed)
 

@@ -442,3 +442,15 @@ def test_a_fasttext_query_imports_no_numba(gensim_data):
     done = subprocess.run([sys.executable, "-c", code, str(gensim_data / "lee_fasttext.bin")], capture_output=True,
                           text=True, check=True)
     assert done.stdout.split()[-1] == "False"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_one_word_kernel_equals_the_batch_and_the_twin(dtype):
+    rng = np.random.default_rng(2)
+    s = sw.Subwords(rng.normal(size=(211, 19)).astype(dtype), 2, 5)
+    words = ["", "a", "night", "nuit\u00e9e", "\u65e5\u672c\u8a9e", "x" * 40]
+    batch = s.vectors(words)
+    for w, word in enumerate(words):
+        grams = [sw.hash_reference(g) % 211 for g in sw.ngram_bytes_reference(b"<" + word.encode() + b">", 2, 5)]
+        np.testing.assert_array_equal(s.vector(word), batch[w])
+        np.testing.assert_array_equal(batch[w], sw.compose_reference(None, s.buckets, [grams])[0])

@@ -12,6 +12,8 @@ whole characters; those of ``minn`` or more are kept, except a lone first or las
 - ``count_ngrams(data, offsets, n, minn, maxn, counts)``: how many n-grams each word has.
 - ``fill_hashes(data, offsets, n, minn, maxn, bucket, starts, out)``: each word's n-gram bucket ids (fastText's
   FNV-1a 32 over bytes sign-extended as a C ``char``, modulo ``bucket``) into ``out[starts[w]:starts[w+1]]``.
+- ``one(data, length, minn, maxn, buckets, bucket, dim, out)``: one word's vector, hashed and summed in one
+  pass (``compose`` of one word without an own row), per bucket dtype.
 - ``compose(word_rows, own, buckets, dim, starts, hashes, n, out)``: ``out[w] = (word_rows[w] (when ``own``)
   + each n-gram row, in order) * float32(1 / count)``, summed in float32, 16 dims at a time (each dim in
   fastText's order); one function per (word rows, buckets) dtype, float32 or float16.
@@ -37,6 +39,7 @@ _P, _N = ctypes.c_void_p, ctypes.c_int64
 COUNT = ctypes.CFUNCTYPE(None, _P, _P, _N, _N, _N, _P)
 FILL = ctypes.CFUNCTYPE(None, _P, _P, _N, _N, _N, _N, _P, _P)
 COMPOSE = ctypes.CFUNCTYPE(None, _P, _N, _P, _N, _P, _P, _N, _P)
+ONE = ctypes.CFUNCTYPE(None, ctypes.c_char_p, _N, _N, _N, _P, _N, _N, _P)
 _TYPES = {np.dtype(np.float32): F32, np.dtype(np.float16): HALF}
 OFFSET_BASIS, PRIME = 2166136261, 16777619
 
@@ -63,7 +66,8 @@ class _Walk:
     def emit(self, visit) -> None:
         b = self.b
         fn = b.function
-        j_slot, k_slot, h_slot = (b.alloca(kind, name=name) for kind, name in ((I64, "j"), (I64, "k"), (I32, "h")))
+        with b.goto_entry_block():  # allocas in the entry block only: LLVM promotes those to registers
+            j_slot, k_slot, h_slot = (b.alloca(kind, name=name) for kind, name in ((I64, "j"), (I64, "k"), (I32, "h")))
         words = Loop(b, const(0), self.n, 1, "word")
         w = words.value
         start = b.load(b.gep(self.offsets, [w]))
@@ -197,6 +201,44 @@ def _compose(module: ir.Module, own_type: ir.Type, bucket_type: ir.Type, name: s
     b.ret_void()
 
 
+def _one_vector(module: ir.Module, bucket_type: ir.Type, name: str) -> None:
+    """``one(data, length, minn, maxn, buckets, bucket, dim, out)``: ``out`` = the mean of the n-gram rows of
+    one packed ``<word>`` (zero if none), hashed and summed in one pass in fastText's order: ``compose`` of
+    one word without an own row."""
+    args = [_I8P, I64, I64, I64, bucket_type.as_pointer(), I64, I64, _F32P]
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), args), name)
+    data, length, minn, maxn, buckets, bucket, dim, out = fn.args
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    count, bounds = b.alloca(I64, name="count"), b.alloca(ir.ArrayType(I64, 2), name="bounds")
+    b.store(const(0), count)
+    b.store(const(0), b.gep(bounds, [const(0), const(0)]))
+    b.store(length, b.gep(bounds, [const(0), const(1)]))
+    zero = Loop(b, const(0), dim, 1, "zero")
+    b.store(ir.Constant(F32, 0.0), b.gep(out, [zero.value]))
+    zero.close()
+
+    def visit(w: Any, kept: Any, h: Any) -> None:
+        with b.if_then(kept):
+            row = b.mul(b.urem(b.zext(h, I64), bucket), dim)
+            dims = Loop(b, const(0), dim, 1, "add")
+            value = b.load(b.gep(buckets, [b.add(row, dims.value)]))
+            target = b.gep(out, [dims.value])
+            b.store(b.fadd(b.load(target), value if bucket_type == F32 else b.fpext(value, F32)), target)
+            dims.close()
+            b.store(b.add(b.load(count), const(1)), count)
+
+    _Walk(b, data, b.gep(bounds, [const(0), const(0)]), const(1), minn, maxn, hashing=True).emit(visit)
+    total = b.load(count)
+    with b.if_then(b.icmp_signed(">", total, const(0))):
+        double = ir.DoubleType()
+        scale = b.fptrunc(b.fdiv(ir.Constant(double, 1.0), b.sitofp(total, double)), F32)
+        dims = Loop(b, const(0), dim, 1, "scale")
+        target = b.gep(out, [dims.value])
+        b.store(b.fmul(b.load(target), scale), target)
+        dims.close()
+    b.ret_void()
+
+
 @cache
 def compiled() -> dict[str, Any]:
     """The kernels as ctypes functions: ``"count"``, ``"fill"`` and ``("compose", own dtype, bucket dtype)``."""
@@ -204,13 +246,17 @@ def compiled() -> dict[str, Any]:
     _count(module)
     _fill(module)
     names = ["count_ngrams", "fill_hashes"]
+    for kind in _TYPES:
+        names.append(f"one_{kind.name}")
+        _one_vector(module, _TYPES[kind], names[-1])
     pairs = [(own, kind) for own in _TYPES for kind in _TYPES]
     for own, kind in pairs:
         names.append(f"compose_{own.name}_{kind.name}")
         _compose(module, _TYPES[own], _TYPES[kind], names[-1])
-    count, fill, *composers = compile_module(module, names)
+    count, fill, *rest = compile_module(module, names)
     kernels: dict[Any, Any] = {"count": COUNT(count), "fill": FILL(fill)}
-    kernels.update({("compose", own, kind): COMPOSE(at) for (own, kind), at in zip(pairs, composers)})
+    kernels.update({("one", kind): ONE(at) for kind, at in zip(_TYPES, rest)})
+    kernels.update({("compose", own, kind): COMPOSE(at) for (own, kind), at in zip(pairs, rest[len(_TYPES):])})
     return kernels
 
 
@@ -259,3 +305,13 @@ def compose(word_rows: np.ndarray, buckets: np.ndarray, starts: np.ndarray, hash
     compiled()[("compose", own_kind, kind)](
         address(word_rows, own_kind.type, "word_rows"), int(own), address(buckets, kind.type, "buckets"), dim,
         address(starts, np.int64, "starts"), address(hashes, np.int64, "hashes"), n, address(out, np.float32, "out"))
+
+
+def one_vector(word: bytes, minn: int, maxn: int, buckets: np.ndarray, out: np.ndarray) -> None:
+    """``out`` (float32 ``(dim,)``) = the mean of the n-gram rows of the packed ``<word>`` (zero if none)."""
+    if buckets.ndim != 2 or out.shape != (buckets.shape[1],) or out.dtype != np.float32 or not len(buckets):
+        raise ValueError(f"one_vector: shapes {buckets.shape} {out.shape} do not fit")
+    kind = buckets.dtype if buckets.dtype in _TYPES else np.dtype(np.float32)
+    buckets = buckets if buckets.dtype == kind and buckets.flags.c_contiguous else np.ascontiguousarray(buckets, kind)
+    compiled()[("one", kind)](word, len(word), int(minn), int(maxn), address(buckets, kind.type, "buckets"),
+                              len(buckets), buckets.shape[1], out.ctypes.data)

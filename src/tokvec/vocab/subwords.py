@@ -87,7 +87,9 @@ class Subwords:
     def vector(self, word: str, norm: bool = False) -> np.ndarray:
         """fastText's vector of ``word`` when it is not in the vocabulary: the mean of its n-gram rows,
         float32 ``(dim,)`` (zero when it has no n-gram); ``norm=True`` scales it to unit length."""
-        row = self.vectors([word])[0]
+        from . import _subword_kernels as k
+        row = np.empty(self.dim, np.float32)
+        k.one_vector(b"<" + self.encode(word) + b">", self.minn, self.maxn, self.buckets, row)
         length = float(np.linalg.norm(row)) if norm else 0.0
         return row / np.float32(length) if length > 0 else row
 
