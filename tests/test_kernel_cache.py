@@ -79,3 +79,38 @@ def test_a_fresh_process_compiles_without_numba(tmp_path):
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
         assert proc.stdout.split() == ["2.0", "False"]
     assert list((tmp_path / "kernels").glob("analogy-*.o"))
+
+
+def _modules() -> list[ir.Module]:
+    """The IR of every kernel module tokvec builds with llvmlite."""
+    from tokvec.encode import _mean_kernels
+    from tokvec.evaluate import _analogy_kernels
+    from tokvec.formats import _scan_kernels
+    from tokvec.search import _int8_kernels
+    from tokvec.vocab import _index_kernels, _subword_kernels
+
+    built = []
+    for name, steps in [
+        ("analogy", lambda m: (_analogy_kernels._table(m), [_analogy_kernels._scan(m, k, offer) for offer in
+                                                            [_analogy_kernels._offer(m)] for k in ("cosadd",)])),
+        ("scan", lambda m: (_scan_kernels._Scan(m).build(), _scan_kernels._gather(m))),
+        ("index", lambda m: [f(m, h, s) for h, s in [(_index_kernels._hash(m), _index_kernels._same(m))]
+                             for f in (_index_kernels._build, _index_kernels._find)]),
+        ("mean", _mean_kernels._mean),
+        ("subwords", lambda m: (_subword_kernels._count(m), _subword_kernels._fill(m),
+                                _subword_kernels._one_vector(m, llvm.F32, "one"),
+                                _subword_kernels._compose(m, llvm.F32, _subword_kernels.HALF, "compose"))),
+        ("int8", lambda m: (_int8_kernels._Pass(m, 10, False).build(), _int8_kernels._row_sums(m, 10))),
+    ]:
+        module = ir.Module(name=name)
+        steps(module)
+        built.append(module)
+    return built
+
+
+def test_every_kernel_keeps_its_allocas_in_the_entry_block():
+    # an alloca elsewhere is not promoted to a register, and one inside a loop grows the stack every pass
+    for module in _modules():
+        for fn in module.functions:
+            for block in fn.blocks[1:]:
+                assert not [i for i in block.instructions if i.opname == "alloca"], (module.name, fn.name, block.name)

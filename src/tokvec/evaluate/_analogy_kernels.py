@@ -118,7 +118,8 @@ def _offer(module: ir.Module) -> ir.Function:
     skip = b.or_(b.or_(b.icmp_signed("==", gid, ea), b.icmp_signed("==", gid, eb)), b.icmp_signed("==", gid, ec))
     with b.if_then(skip, likely=False):
         b.ret(b.load(b.gep(scores, [last])))
-    p = b.alloca(I64, name="p")
+    with b.goto_entry_block():
+        p = b.alloca(I64, name="p")
     b.store(last, p)
     check, body, done = (fn.append_basic_block(name) for name in ("shift.check", "shift.body", "shift.done"))
     b.branch(check)

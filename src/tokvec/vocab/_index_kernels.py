@@ -73,7 +73,8 @@ def _probe(b: ir.IRBuilder, table: Any, mask: Any, start_slot: Any, on_empty, on
     """Linear probing from ``start_slot``, at most ``mask + 1`` steps (a table with no empty slot ends the
     probe): ``on_empty(slot)`` at an empty slot; ``on_row(j)`` for row ``j`` emits its work and returns an i1,
     true to stop there."""
-    slot, steps = b.alloca(I64, name="slot"), b.alloca(I64, name="steps")
+    with b.goto_entry_block():  # allocas in the entry block only: LLVM promotes those to registers
+        slot, steps = b.alloca(I64, name="slot"), b.alloca(I64, name="steps")
     b.store(start_slot, slot)
     b.store(const(0), steps)
     check, empty, row, done = (b.function.append_basic_block(f"probe.{part}")
