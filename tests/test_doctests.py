@@ -9,7 +9,7 @@ import pytest
 
 MODULES = ["tokvec", "tokvec.vocab", "tokvec.vocab.table", "tokvec.vocab.tokenizer", "tokvec.search", "tokvec.layers",
            "tokvec.layers.embedding", "tokvec.layers.positional", "tokvec._plumbing.files",
-           "tokvec._plumbing.optional", "tokvec.vectors",
+           "tokvec._plumbing.optional", "tokvec._plumbing.threads", "tokvec.encode.mean", "tokvec.vectors",
            "tokvec.formats", "tokvec.train.corpus", "tokvec.train.word2vec", "tokvec.train.tables",
            "tokvec.train.fasttext", "tokvec.train.options",
            "tokvec.watch", "tokvec.watch.snapshots", "tokvec.train.lm.data", "tokvec.train.lm.config",

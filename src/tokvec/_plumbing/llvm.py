@@ -4,9 +4,9 @@ Importing numba and loading one cached kernel costs 0.5-0.65 s of a process; a k
 nothing, raises nothing and runs no parallel loop needs none of what numba adds, so a few of tokvec's
 kernels are built as LLVM functions here: ``import llvmlite`` takes 0.03-0.07 s and compiling a small
 module about 0.1 s (a millisecond when its machine code is in the cache). Each is called through ctypes,
-which lets go of the GIL while a kernel runs, so ``_plumbing.threads`` runs them side by side. Used by
-``tokvec.search._int8_kernels`` and ``tokvec.evaluate._analogy_kernels`` (imported where they first run, so
-``import tokvec`` pulls none of this).
+which lets go of the GIL while a kernel runs, so ``_plumbing.threads`` runs them side by side. Used by the
+``*_kernels`` modules of the int8 batch, the analogy scan, the word2vec binary scan, the token index, the
+texts' mean and fastText's n-grams (imported where they first run, so ``import tokvec`` pulls none of this).
 
 ``Loop`` writes ``for value in range(start, stop, step)`` in IR; ``compile_module`` runs LLVM's
 optimising passes for this CPU, keeps the machine code in tokvec's cache directory (the next process loads
@@ -71,23 +71,24 @@ def pointer(b: ir.IRBuilder, base: Any, index: Any, kind: ir.Type | None = None)
     return b.bitcast(at, kind.as_pointer()) if kind is not None else at
 
 
-def prefetch(b: ir.IRBuilder, address: Any) -> None:
-    """Ask the CPU to load the cache line at ``address`` (any pointer) ahead of use: a hint that never faults,
+def _intrinsic(b: ir.IRBuilder, name: str, args: list[ir.Type]) -> ir.Function:
+    """The module's declaration of the void LLVM intrinsic ``name``, declared on first use."""
+    return b.module.globals.get(name) or ir.Function(b.module, ir.FunctionType(ir.VoidType(), args), name)
+
+
+def prefetch(b: ir.IRBuilder, at: Any) -> None:
+    """Ask the CPU to load the cache line at ``at`` (any pointer) ahead of use: a hint that never faults,
     even past the end of an array, and changes no value (``llvm.prefetch``: read, keep in all levels)."""
     i8p = I8.as_pointer()
-    module = b.module
-    hint = module.globals.get("llvm.prefetch.p0i8") or ir.Function(
-        module, ir.FunctionType(ir.VoidType(), [i8p, I32, I32, I32]), "llvm.prefetch.p0i8")
-    b.call(hint, [b.bitcast(address, i8p), ir.Constant(I32, 0), ir.Constant(I32, 3), ir.Constant(I32, 1)])
+    hint = _intrinsic(b, "llvm.prefetch.p0i8", [i8p, I32, I32, I32])
+    b.call(hint, [b.bitcast(at, i8p), ir.Constant(I32, 0), ir.Constant(I32, 3), ir.Constant(I32, 1)])
 
 
 def copy(b: ir.IRBuilder, target: Any, source: Any, nbytes: Any) -> None:
     """``memcpy(target, source, nbytes)`` (``llvm.memcpy``: the regions must not overlap)."""
     i8p = I8.as_pointer()
-    module = b.module
-    intrinsic = module.globals.get("llvm.memcpy.p0i8.p0i8.i64") or ir.Function(
-        module, ir.FunctionType(ir.VoidType(), [i8p, i8p, I64, I1]), "llvm.memcpy.p0i8.p0i8.i64")
-    b.call(intrinsic, [b.bitcast(target, i8p), b.bitcast(source, i8p), nbytes, ir.Constant(I1, 0)])
+    memcpy = _intrinsic(b, "llvm.memcpy.p0i8.p0i8.i64", [i8p, i8p, I64, I1])
+    b.call(memcpy, [b.bitcast(target, i8p), b.bitcast(source, i8p), nbytes, ir.Constant(I1, 0)])
 
 
 class Loop:

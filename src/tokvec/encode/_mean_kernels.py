@@ -23,7 +23,7 @@ import numpy as np
 from llvmlite import ir
 
 from .._plumbing.llvm import F32, I64, Loop, address, compile_module, const, pointer, splat
-from .._plumbing.threads import pool, threads
+from .._plumbing.threads import run, threads
 
 LANES = 16
 _VEC = ir.VectorType(F32, LANES)
@@ -130,9 +130,4 @@ def mean_rows(matrix: np.ndarray, rows: np.ndarray, offsets: np.ndarray, normali
     parts = max(1, min(count or threads(), n, len(rows) // MIN_ROWS))
     edges = np.searchsorted(offsets, np.linspace(0, offsets[-1] if n else 0, parts + 1)[1:-1])  # equal rows each
     bounds = np.unique(np.concatenate([[0], edges, [n]])).astype(np.int64)
-    calls = [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:])]
-    if len(calls) <= 1:
-        for lo, hi in calls:
-            kernel(*args, lo, hi)
-    else:
-        list(pool(count or None).map(lambda part: kernel(*args, *part), calls))
+    run(lambda lo, hi: kernel(*args, lo, hi), [(int(lo), int(hi)) for lo, hi in zip(bounds[:-1], bounds[1:])], count)

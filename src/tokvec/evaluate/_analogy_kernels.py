@@ -17,9 +17,9 @@ table rows) split between them.
   only a block where some row beats it is walked row by row (``offer``: question words skipped; a tie never
   displaces an earlier, lower row). ``_analogy.scan_reference`` is the NumPy twin; tests compare exactly.
 
-The Python wrappers in ``KERNELS`` keep the old call signatures (``table(words, block_t, inv_norms, out)``,
-``scan(sims, rows, exclude, start, best_ids, best_scores)``) and check that every array is C-ordered
-with the dtype the kernel reads.
+The Python wrappers in ``KERNELS`` take arrays as ``_analogy.candidates`` passes them
+(``table(words, block_t, inv_norms, out)``, ``scan(sims, rows, exclude, start, best_ids, best_scores)``) and
+check that every array is C-ordered with the dtype the kernel reads.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import numpy as np
 from llvmlite import ir
 
 from .._plumbing.llvm import F32, I1, I16, I64, Loop, address, compile_module, const, pointer, splat
-from .._plumbing.threads import pool, threads
+from .._plumbing.threads import run, split, threads
 
 LANES = 16  # float32 lanes of a 512-bit vector
 BLOCK = 64  # rows scored together: four vectors, one check against the k-th best
@@ -197,16 +197,7 @@ def compiled() -> dict[str, Any]:
 
 def _split(total: int, work_each: int) -> list[tuple[int, int]]:
     """``[0, total)`` in one part per thread (one part when the work is small)."""
-    parts = max(1, min(threads(), total, total * work_each // MIN_WORK))
-    edges = np.linspace(0, total, parts + 1).astype(np.int64)
-    return [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
-
-
-def _run(call: Callable[[int, int], None], parts: list[tuple[int, int]]) -> None:
-    if len(parts) == 1:
-        call(*parts[0])
-    else:
-        list(pool().map(lambda part: call(*part), parts))
+    return split(total, min(threads(), total * work_each // MIN_WORK))
 
 
 def table(words: np.ndarray, block_t: np.ndarray, inv_norms: np.ndarray, out: np.ndarray) -> None:
@@ -217,7 +208,7 @@ def table(words: np.ndarray, block_t: np.ndarray, inv_norms: np.ndarray, out: np
     args = [address(a, np.float32, n) for a, n in ((words, "words"), (block_t, "block_t"), (inv_norms, "inv_norms"),
                                                    (out, "out"))]
     kernel = compiled()["table"]
-    _run(lambda w0, w1: kernel(*args, w0, w1, dim, r), _split(n_words, dim * r))
+    run(lambda w0, w1: kernel(*args, w0, w1, dim, r), _split(n_words, dim * r))
 
 
 def _scanner(method: str) -> Callable[..., None]:
@@ -232,7 +223,7 @@ def _scanner(method: str) -> Callable[..., None]:
                 address(best_scores, np.float32, "best_scores"), k)
         kernel = compiled()[method]
         if k:
-            _run(lambda q0, q1: kernel(*args, q0, q1), _split(n_questions, sims.shape[1]))
+            run(lambda q0, q1: kernel(*args, q0, q1), _split(n_questions, sims.shape[1]))
 
     scan.__name__ = scan.__qualname__ = f"scan_{method}"
     return scan

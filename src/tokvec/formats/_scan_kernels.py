@@ -29,7 +29,7 @@ import numpy as np
 from llvmlite import ir
 
 from .._plumbing.llvm import I8, I64, Loop, address, compile_module, const, copy, prefetch
-from .._plumbing.threads import pool, threads
+from .._plumbing.threads import run, split, threads
 from ._scan_codes import FULL, LONG_TOKEN, OK, TRUNCATED  # shared with the Python twin
 
 AHEAD = 8  # records prefetched ahead of the scan
@@ -160,10 +160,4 @@ def gather(buf: np.ndarray, vec_start: np.ndarray, record_bytes: int, out: np.nd
     args = (address(buf, np.uint8, "buf"), address(vec_start, np.int64, "vec_start"))
     target = address(out, np.uint8, "out")
     kernel = compiled()[1]
-    parts = max(1, min(threads(), rows // MIN_ROWS))
-    edges = np.linspace(0, rows, parts + 1).astype(np.int64)
-    calls = [(int(lo), int(hi)) for lo, hi in zip(edges[:-1], edges[1:]) if hi > lo]
-    if len(calls) == 1:
-        kernel(*args, *calls[0], int(record_bytes), target)
-    else:
-        list(pool().map(lambda part: kernel(*args, *part, int(record_bytes), target), calls))
+    run(lambda lo, hi: kernel(*args, lo, hi, int(record_bytes), target), split(rows, min(threads(), rows // MIN_ROWS)))

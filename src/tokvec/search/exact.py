@@ -24,7 +24,7 @@ from typing import Any, Literal, Protocol, Union, get_args
 
 import numpy as np
 
-from .._plumbing.threads import pool, threads
+from .._plumbing.threads import run
 from ..errors import InvalidArgumentError
 from .neighbour import Neighbour as Neighbour  # re-exported: what every search returns
 
@@ -150,16 +150,11 @@ def row_norms(matrix: np.ndarray, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> np.
     out = np.empty(n, dtype=np.float32)
     step = max(1, chunk_bytes // max(1, 4 * dim))
 
-    def norms(start: int) -> None:
-        block = np.asarray(matrix[start : start + step], dtype=np.float32)  # (rows, dim)
-        out[start : start + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
+    def norms(start: int, stop: int) -> None:
+        block = np.asarray(matrix[start:stop], dtype=np.float32)  # (rows, dim)
+        out[start:stop] = np.sqrt(np.einsum("ij,ij->i", block, block))
 
-    starts = range(0, n, step)
-    if len(starts) > 1 and threads() > 1:
-        list(pool().map(norms, starts))
-    else:
-        for start in starts:
-            norms(start)
+    run(norms, [(start, min(start + step, n)) for start in range(0, n, step)])
     return out
 
 

@@ -32,7 +32,7 @@ import warnings
 import numpy as np
 
 from .._plumbing.optional import require
-from .._plumbing.threads import pool, threads
+from .._plumbing.threads import pool, run, threads
 from . import compact
 
 LANES = 16  # queries per group (``_int8_kernels.LANES``)
@@ -60,10 +60,6 @@ def route() -> str | None:
     if vnni():
         return "vnni"
     return "torch" if "torch" in sys.modules else None
-
-
-def _pool():
-    return pool()
 
 
 def ready(copy: compact.Compact | None, queries: np.ndarray) -> bool:
@@ -111,9 +107,8 @@ def pack(codes: np.ndarray) -> np.ndarray:
 def row_sums(rows: np.ndarray, start: int, end: int, out: np.ndarray) -> None:
     """``out[: end - start] = rows[start:end].sum(axis=1)`` (int8 rows (n, dim), C order; int32), in threads."""
     _, kernel = kernels().compiled(rows.shape[1])
-    blocks = range(start, end, BLOCK_ROWS)
-    list(_pool().map(lambda b: kernel(rows.ctypes.data, b, min(b + BLOCK_ROWS, end), out[b - start :].ctypes.data),
-                     blocks))
+    blocks = [(b, min(b + BLOCK_ROWS, end)) for b in range(start, end, BLOCK_ROWS)]
+    run(lambda lo, hi: kernel(rows.ctypes.data, lo, hi, out[lo - start :].ctypes.data), blocks)
 
 
 def candidates(copy: compact.Compact, rowsums: np.ndarray, queries: np.ndarray, keep: int, n: int,
@@ -140,12 +135,12 @@ def candidates(copy: compact.Compact, rowsums: np.ndarray, queries: np.ndarray, 
         _set(lanes, 3, best.min(axis=1)[:m], np.inf)  # the lanes past m never pass
         step = min(BLOCK_ROWS, -(-(end - start) // parts))
         calls = [(pending, g, b, min(b + step, end)) for g in range(len(quads)) for b in range(start, end, step)]
-        for g, got, sums in _pool().map(lambda call: _call(*call, quads, lanes, arrays), calls):
+        for g, got, sums in pool().map(lambda call: _call(*call, quads, lanes, arrays), calls):
             if len(got):
                 uppers, lowers = _bounds(got, sums, g, lanes, arrays)
                 cols = slice(g * LANES, (g + 1) * LANES)
-                pool = np.concatenate([best[cols], lowers.T], axis=1)  # (16, keep + p)
-                best[cols] = np.partition(pool, pool.shape[1] - keep, axis=1)[:, pool.shape[1] - keep :]
+                merged = np.concatenate([best[cols], lowers.T], axis=1)  # (16, keep + p)
+                best[cols] = np.partition(merged, merged.shape[1] - keep, axis=1)[:, merged.shape[1] - keep :]
                 found[g].append((got, uppers))
         start = end
     return _final(found, best.min(axis=1), m)

@@ -45,7 +45,7 @@ OFFSET_BASIS, PRIME = 2166136261, 16777619
 
 
 class _Walk:
-    """Emits fastText's n-gram walk over the words ``0 .. n - 1``; ``visit(word, start, end, kept, h)`` is
+    """Emits fastText's n-gram walk over the words ``0 .. n - 1``; ``visit(word, kept, h)`` is
     called, as IR, for every n-gram (``kept``: i1, whether it counts; ``h``: i32 hash when ``hashing``)."""
 
     def __init__(self, b: ir.IRBuilder, data: Any, offsets: Any, n: Any, minn: Any, maxn: Any, hashing: bool):
